@@ -1,0 +1,25 @@
+namespace AirbyteOps.Docker;
+
+/// <summary>What the engine says about one container, in the user's words.</summary>
+public sealed record ContainerInfo(
+    string Id,
+    string Name,
+    string Image,
+    string ImageId,
+    string State,
+    string? Health,
+    int? ExitCode,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyList<PublishedPort> Ports,
+    IReadOnlyList<ContainerMount> Mounts)
+{
+    public bool IsRunning => State == "running";
+    public string ShortId => Id.Length > 12 ? Id[..12] : Id;
+}
+
+public sealed record PublishedPort(string HostIp, int HostPort, int ContainerPort, string Protocol)
+{
+    public override string ToString() => $"{HostIp}:{HostPort}->{ContainerPort}/{Protocol}";
+}
+
+public sealed record ContainerMount(string Type, string? Name, string Source, string Destination);
