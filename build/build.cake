@@ -1,0 +1,90 @@
+// The table of contents of the build: each target says what it depends on and calls one typed
+// operation of the libraries under src/ (where the tests reach the logic).
+#r "../.build/lib/AirbyteOps.Docker.dll"
+#r "../.build/lib/AirbyteOps.dll"
+#r "../.build/lib/Npgsql.dll"
+
+using AirbyteOps.Docker;
+using AirbyteOps.Engine;
+using AirbyteOps.Images;
+using AirbyteOps.Parameters;
+using AirbyteOps.Postgres;
+using AirbyteOps.Testing;
+
+var Root = MakeAbsolute(Directory("..")).FullPath;
+var P = new ParameterSet(
+    name => HasArgument(name) ? Argument<string>(name) : null,
+    Environment.GetEnvironmentVariable,
+    ParameterSet.LoadDefaults(System.IO.Path.Combine(Root, "build", "parameters.json")));
+var Artifacts = System.IO.Path.GetFullPath(System.IO.Path.Combine(Root, P.Get("artifacts")));
+var Timeout = P.GetSeconds("timeout");
+var Images = ImageCatalog.ParseSource(P.Get("images"));
+Action<string> Log = line => Information("{0}", line);
+
+DockerEngine engine = null;
+DockerEngine Engine() => engine ??= DockerEngine.Connect(P.GetOrNull("docker-host"));
+ImageBuildContext ImageContext() => new ImageBuildContext(Engine(), Root, System.IO.Path.Combine(Artifacts, "cache", "images"), P.GetOrNull("debian-mirror") ?? LocalImages.DetectDebianMirror());
+
+PostgresOptions Postgres() => new PostgresOptions(
+    P.Get("postgres-container"),
+    P.GetOrNull("postgres-image") ?? ImageCatalog.Resolve(ImageRole.Postgres, Images),
+    P.GetInt("postgres-port"), P.Get("postgres-user"), P.Get("postgres-password"), P.Get("postgres-db"), Timeout);
+
+async System.Threading.Tasks.Task NeedImage(ImageRole role)
+{
+    if (Images == ImageSource.Local) await LocalImages.EnsureAsync(ImageContext(), ImageCatalog.Closure(ImageCatalog.Resolve(role, Images)), Log);
+    else await LocalImages.RequireAsync(Engine(), ImageCatalog.Resolve(role, Images), Images, Log);
+}
+
+Teardown(_ => engine?.Dispose());
+
+Task("Help")
+    .Description("List the targets and the parameters with their defaults")
+    .Does(() =>
+{
+    Log("Usage: ./build.sh <Target> [<Target> ...] [--parameter value ...]   (Cake options: --tree, --dryrun, --exclusive, --verbosity=<level>)");
+    Log("");
+    Log("Targets:");
+    foreach (var task in Tasks.OrderBy(t => t.Name))
+        Log($"  {task.Name,-22} {task.Description}" + (task.Dependencies.Count > 0 ? $" (after {string.Join(", ", task.Dependencies.Select(d => d.Name))})" : ""));
+    Log("");
+    Log("Parameters (command line, then environment variable, then build/parameters.json):");
+    Log(P.Help());
+});
+
+Task("EnsureDocker")
+    .Description("Make sure a Docker engine answers: start dockerd, or install docker.io with apt-get (root on Debian)")
+    .Does(async () => engine = await DockerProvisioner.EnsureAsync(new EnsureDockerOptions(P.GetOrNull("docker-host"), Artifacts, Timeout), Log));
+
+Task("Images")
+    .Description("Build every local image from Debian packages and the project's sources (reuses what is current; never pulls)")
+    .IsDependentOn("EnsureDocker")
+    .Does(async () =>
+{
+    if (Images == ImageSource.Official) { Log("--images official: using registry images; nothing to build."); return; }
+    await LocalImages.EnsureAsync(ImageContext(), ImageCatalog.Local, Log);
+});
+
+Task("StartPostgres")
+    .Description("Start the destination Postgres on 127.0.0.1 (tutorial step 1) and wait until it answers a query")
+    .IsDependentOn("EnsureDocker")
+    .Does(async () =>
+{
+    Log("File content in the local destination (may not exist yet):");
+    foreach (var line in LocalRoot.Describe(P.Get("local-root"))) Log("  " + line);
+    await NeedImage(ImageRole.Postgres);
+    await PostgresDestination.StartAsync(Engine(), Postgres(), Log);
+});
+
+Task("Test")
+    .Description("Provision the engine and local images, run the unit and integration tests, print 'N passed, N failed, N skipped'")
+    .IsDependentOn("Images")
+    .Does(async () =>
+{
+    var results = System.IO.Path.Combine(Artifacts, "test-results");
+    var summary = await TestRun.RunAsync(Root, results, P.GetOrNull("test-filter"), Log);
+    System.IO.File.WriteAllText(System.IO.Path.Combine(results, "summary.txt"), summary + Environment.NewLine);
+    if (summary.Failed > 0) throw new Exception($"{summary.Failed} test(s) failed; results in {results}.");
+});
+
+RunTargets(Arguments<string>("target", new[] { "Help" }));

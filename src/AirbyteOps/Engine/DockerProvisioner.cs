@@ -1,0 +1,90 @@
+using AirbyteOps.Docker;
+using AirbyteOps.Processes;
+
+namespace AirbyteOps.Engine;
+
+/// <summary>
+/// EnsureDocker: an engine that answers is used as it is; an installed but stopped dockerd is started in
+/// the background; on Debian/Ubuntu as root, docker.io and docker-compose are installed first. Otherwise
+/// the error says which command to run.
+/// </summary>
+public static class DockerProvisioner
+{
+    private static readonly string[] SystemFolders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin", "/usr/local/sbin"];
+
+    public static async Task<DockerEngine> EnsureAsync(EnsureDockerOptions options, Action<string> log, CancellationToken ct = default)
+    {
+        var engine = DockerEngine.Connect(options.DockerHost);
+        try
+        {
+            if (!await engine.PingAsync(ct: ct).ConfigureAwait(false))
+                await StartEngineAsync(engine, options, log, ct).ConfigureAwait(false);
+            var version = await engine.VersionAsync(ct).ConfigureAwait(false);
+            log($"Docker engine {version.Version} (API {version.APIVersion}) answers at {engine.Endpoint}.");
+            return engine;
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task StartEngineAsync(DockerEngine engine, EnsureDockerOptions options, Action<string> log, CancellationToken ct)
+    {
+        if (engine.Endpoint.Scheme != "unix" || engine.Endpoint.AbsolutePath != "/var/run/docker.sock")
+            throw new DockerOpsException($"The Docker engine at {engine.Endpoint} does not answer; start it, or unset DOCKER_HOST to use the local engine.");
+
+        var isRoot = Environment.IsPrivilegedProcess;
+        var dockerd = ProcessRunner.Which("dockerd", SystemFolders);
+        if (dockerd is null)
+        {
+            if (!isRoot || !File.Exists("/etc/debian_version") || ProcessRunner.Which("apt-get", SystemFolders) is null)
+                throw new DockerOpsException("No Docker engine answers and dockerd is not installed: install Docker (on Debian/Ubuntu: sudo apt-get install -y docker.io docker-compose, then sudo systemctl start docker) and run again.");
+            await InstallAsync(options, log, ct).ConfigureAwait(false);
+            dockerd = ProcessRunner.Which("dockerd", SystemFolders)
+                ?? throw new DockerOpsException("apt-get installed docker.io but dockerd is not on PATH; check the log in " + LogFolder(options));
+        }
+        if (!isRoot)
+            throw new DockerOpsException($"dockerd is installed ({dockerd}) but not running, and starting it needs root: run sudo systemctl start docker (or sudo dockerd &) and run again.");
+
+        var logFile = Path.Combine(LogFolder(options), "dockerd.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+        log($"Starting dockerd in the background (log: {logFile}) ...");
+        // setsid puts dockerd in its own session so it outlives this build; the script is a constant,
+        // the program and log path travel as arguments and environment, never pasted into it.
+        var exit = await ProcessRunner.RunAsync("/bin/sh",
+            ["-c", "setsid \"$0\" >>\"$AIRBYTEOPS_DOCKERD_LOG\" 2>&1 </dev/null &", dockerd],
+            log, new Dictionary<string, string> { ["AIRBYTEOPS_DOCKERD_LOG"] = logFile }, ct: ct).ConfigureAwait(false);
+        if (exit != 0) throw new DockerOpsException($"Could not start dockerd (exit {exit}); see {logFile}.");
+        try
+        {
+            var took = await Readiness.WaitUntilAsync("the Docker engine to answer", c => engine.PingAsync(TimeSpan.FromSeconds(2), c), options.Timeout, TimeSpan.FromMilliseconds(250), ct).ConfigureAwait(false);
+            log($"dockerd is up after {took.TotalSeconds:0.0} s.");
+        }
+        catch (DockerOpsException ex)
+        {
+            var tail = File.Exists(logFile) ? File.ReadLines(logFile).TakeLast(3).LastOrDefault() ?? "" : "";
+            throw new DockerOpsException($"{ex.Message} dockerd's last log line: {tail} (full log: {logFile})", ex);
+        }
+    }
+
+    private static async Task InstallAsync(EnsureDockerOptions options, Action<string> log, CancellationToken ct)
+    {
+        var logFile = Path.Combine(LogFolder(options), "apt-docker.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+        log($"Docker is not installed: installing docker.io and docker-compose with apt-get (about 30 s; log: {logFile}) ...");
+        await using var writer = new StreamWriter(logFile, append: true);
+        var env = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+        foreach (var args in new[] { new[] { "update", "-q" }, ["install", "-y", "-q", "docker.io", "docker-compose"] })
+        {
+            string? last = null;
+            var exit = await ProcessRunner.RunAsync("apt-get", args, line => { writer.WriteLine(line); last = line; }, env, ct: ct).ConfigureAwait(false);
+            if (exit != 0)
+                throw new DockerOpsException($"apt-get {args[0]} failed (exit {exit}): {last}; see {logFile}.");
+        }
+        log("Installed docker.io and docker-compose.");
+    }
+
+    private static string LogFolder(EnsureDockerOptions options) => Path.GetFullPath(Path.Combine(options.ArtifactsDirectory, "logs"));
+}

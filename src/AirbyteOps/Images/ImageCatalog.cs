@@ -1,0 +1,56 @@
+namespace AirbyteOps.Images;
+
+/// <summary>
+/// The images the project needs, by role. With --images local (the default) every one is built here from
+/// Debian packages and the project's own sources; with --images official the Docker Hub images are used.
+/// </summary>
+public static class ImageCatalog
+{
+    public const string DebianBase = "airbyteops/debian:bookworm";
+    public const string Busybox = "airbyteops/busybox:latest";
+    public const string Postgres = "airbyteops/postgres:15";
+
+    public static IReadOnlyList<ImageRecipe> Local { get; } =
+    [
+        new DebianBaseRecipe(DebianBase),
+        new BusyboxRecipe(Busybox),
+        new DockerfileRecipe(Postgres, "src/images/postgres", [DebianBase]),
+        // Demo stack and normalization stand-in recipes are added below as they land.
+    ];
+
+    /// <summary>The recipe of an image and the recipes of the local images it is built FROM, bases first.</summary>
+    public static IReadOnlyList<ImageRecipe> Closure(string tag)
+    {
+        var result = new List<ImageRecipe>();
+        void Visit(string t)
+        {
+            var recipe = Local.FirstOrDefault(r => r.Tag == t);
+            if (recipe is null || result.Contains(recipe)) return;
+            foreach (var b in recipe.BaseImages) Visit(b);
+            result.Add(recipe);
+        }
+        Visit(tag);
+        return result;
+    }
+
+    /// <summary>The image for a role: the local build, or the official one.</summary>
+    public static string Resolve(ImageRole role, ImageSource source) => (role, source) switch
+    {
+        (ImageRole.Busybox, ImageSource.Local) => Busybox,
+        (ImageRole.Busybox, ImageSource.Official) => "busybox:latest",
+        (ImageRole.Postgres, ImageSource.Local) => Postgres,
+        (ImageRole.Postgres, ImageSource.Official) => "postgres:15",
+        _ => throw new ArgumentOutOfRangeException(nameof(role), $"No image for {role} from {source}."),
+    };
+
+    public static ImageSource ParseSource(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "" or "local" => ImageSource.Local,
+        "official" => ImageSource.Official,
+        _ => throw new ArgumentException($"--images must be 'local' or 'official', not '{value}'."),
+    };
+}
+
+public enum ImageRole { Busybox, Postgres }
+
+public enum ImageSource { Local, Official }

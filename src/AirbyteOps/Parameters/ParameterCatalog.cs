@@ -1,0 +1,36 @@
+namespace AirbyteOps.Parameters;
+
+/// <summary>Every parameter the build knows, declared once. Defaults live in the checked-in defaults file (build/parameters.json).</summary>
+public static class ParameterCatalog
+{
+    public static IReadOnlyList<Parameter> All { get; } =
+    [
+        Parameter.Of("artifacts", "Folder for setups, logs, extracted projects and test results (relative to the repository)"),
+        Parameter.Of("docker-host", "Docker engine endpoint; empty means DOCKER_HOST or unix:///var/run/docker.sock"),
+        Parameter.Of("images", "Where images come from: 'local' (built here from Debian packages, never pulled) or 'official' (Docker Hub images; pulls when missing)"),
+        Parameter.Of("debian-mirror", "Debian archive used to build the local base image; empty means the first one in /etc/apt/sources.list(.d)"),
+        Parameter.Of("timeout", "Seconds to wait for a service to become ready"),
+        Parameter.Of("local-root", "The local-file destination folder on the host (Airbyte's LOCAL_ROOT bind mount)"),
+        Parameter.Of("postgres-container", "Name of the destination Postgres container"),
+        Parameter.Of("postgres-image", "Image of the destination Postgres; empty means the catalog's Postgres 15 image for --images"),
+        Parameter.Of("postgres-port", "Host port published on 127.0.0.1 for the destination Postgres"),
+        Parameter.Of("postgres-user", "Destination Postgres superuser (POSTGRES_USER)"),
+        new Parameter("postgres-password", "Destination Postgres password (POSTGRES_PASSWORD); never printed", "POSTGRES_PASSWORD", Secret: true),
+        Parameter.Of("postgres-db", "Destination Postgres database (POSTGRES_DB)"),
+        Parameter.Of("test-filter", "dotnet test --filter expression for the Test target; empty runs every test"),
+    ];
+
+    private static readonly List<Parameter> Extra = [];
+
+    /// <summary>Adds parameters declared by other libraries (setups, workspace); a name is declared once.</summary>
+    public static void Register(params Parameter[] parameters)
+    {
+        foreach (var p in parameters)
+            if (All.All(a => a.Name != p.Name) && Extra.All(a => a.Name != p.Name)) Extra.Add(p);
+    }
+
+    public static IEnumerable<Parameter> Everything => All.Concat(Extra);
+
+    public static Parameter Find(string name) =>
+        Everything.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"Unknown parameter '{name}'.", nameof(name));
+}

@@ -1,0 +1,133 @@
+using AirbyteOps.Docker;
+
+namespace AirbyteOps.Postgres;
+
+/// <summary>
+/// StartPostgres, the tutorial's first script done right: idempotent, published on 127.0.0.1 only, ready
+/// only when a real query answers, conflicts named instead of trampled, the password never shown.
+/// </summary>
+public static class PostgresDestination
+{
+    public const string RoleLabel = "postgres-destination";
+
+    public static async Task<StartPostgresResult> StartAsync(DockerEngine engine, PostgresOptions options, Action<string> log, CancellationToken ct = default)
+    {
+        var existing = await engine.Containers.FindAsync(options.ContainerName, ct).ConfigureAwait(false);
+        var image = await engine.Images.FindAsync(options.Image, ct).ConfigureAwait(false)
+            ?? throw new DockerOpsException($"Image '{options.Image}' is not present: build the local images with ./build.sh Images (or pass --postgres-image).");
+
+        StartPostgresOutcome outcome;
+        string id;
+        if (existing is not null)
+        {
+            if (existing.ImageId != image.ID)
+                throw new DockerOpsException($"A container named '{options.ContainerName}' already exists and runs image '{existing.Image}', not '{options.Image}'; it was left alone. Remove it (docker rm -f {options.ContainerName}) or choose another --postgres-container.");
+            id = existing.Id;
+            var port = existing.Ports.FirstOrDefault(p => p.ContainerPort == 5432);
+            if (port is null || port.HostPort != options.HostPort || port.HostIp != options.HostAddress)
+                throw new DockerOpsException($"Container '{options.ContainerName}' publishes {(port?.ToString() ?? "no port")}, not {options.HostAddress}:{options.HostPort}->5432; it was left alone. Remove it (docker rm -f {options.ContainerName}) or pass --postgres-port {port?.HostPort}.");
+            if (existing.IsRunning)
+            {
+                if (await ProbeAsync(options, ct).ConfigureAwait(false))
+                {
+                    log($"Postgres '{options.ContainerName}' is already up and answering; nothing changed.");
+                    return await FinishAsync(engine, options, id, StartPostgresOutcome.AlreadyRunning, log, ct).ConfigureAwait(false);
+                }
+                log($"Postgres '{options.ContainerName}' is running but not answering yet; waiting for it ...");
+                outcome = StartPostgresOutcome.AlreadyRunning;
+            }
+            else
+            {
+                RequirePortFree(engine, options, await engine.Containers.ListAsync(all: false, ct: ct).ConfigureAwait(false));
+                log($"Postgres '{options.ContainerName}' exists but is {existing.State}; starting it.");
+                await engine.Containers.StartAsync(id, ct).ConfigureAwait(false);
+                outcome = StartPostgresOutcome.Started;
+            }
+        }
+        else
+        {
+            RequirePortFree(engine, options, await engine.Containers.ListAsync(all: false, ct: ct).ConfigureAwait(false));
+            log($"Starting a Postgres container named {options.ContainerName} ({options.Image}) on {options.HostAddress}:{options.HostPort}.");
+            id = await engine.Containers.CreateAsync(new ContainerSpec(options.ContainerName, options.Image)
+            {
+                Environment = new Dictionary<string, string>
+                {
+                    ["POSTGRES_PASSWORD"] = options.Password,
+                    ["POSTGRES_USER"] = options.User,
+                    ["POSTGRES_DB"] = options.Database,
+                },
+                Ports = [new PortMapping(options.HostPort, 5432, options.HostAddress)],
+                Labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = RoleLabel },
+            }, ct).ConfigureAwait(false);
+            try
+            {
+                await engine.Containers.StartAsync(id, ct).ConfigureAwait(false);
+            }
+            catch (DockerOpsException)
+            {
+                // A container we just created and could not start would block the next run: remove it.
+                await engine.Containers.RemoveAsync(id, force: true, ct: CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+            outcome = StartPostgresOutcome.Created;
+        }
+
+        await WaitReadyAsync(engine, options, id, log, ct).ConfigureAwait(false);
+        return await FinishAsync(engine, options, id, outcome, log, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until a real query answers; fails at once if the password is rejected or the container exits.</summary>
+    public static async Task<TimeSpan> WaitReadyAsync(DockerEngine engine, PostgresOptions options, string id, Action<string> log, CancellationToken ct = default)
+    {
+        var took = await Readiness.WaitUntilAsync($"Postgres '{options.ContainerName}' to answer a query on {options.HostAddress}:{options.HostPort}", async c =>
+        {
+            if (await ProbeAsync(options, c).ConfigureAwait(false)) return true;
+            var state = await engine.Containers.FindAsync(id, c).ConfigureAwait(false);
+            if (state is null || !state.IsRunning)
+            {
+                var tail = state is null ? [] : await engine.Containers.LogsAsync(id, 3, c).ConfigureAwait(false);
+                throw new DockerOpsException($"Postgres '{options.ContainerName}' stopped while starting (exit {state?.ExitCode}); last log lines: {string.Join(" | ", tail)}");
+            }
+            return false;
+        }, options.Timeout, TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+        log($"Postgres answered a query after {took.TotalSeconds:0.0} s.");
+        return took;
+    }
+
+    private static async Task<bool> ProbeAsync(PostgresOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return await PostgresProbe.QueryAsync(options.ConnectionString, ct).ConfigureAwait(false);
+        }
+        catch (PasswordRejectedException)
+        {
+            throw new DockerOpsException($"Postgres '{options.ContainerName}' rejected the password for user '{options.User}': set POSTGRES_PASSWORD to the password the container was created with, or remove the container (docker rm -f {options.ContainerName}) to start over (its data goes with it).");
+        }
+    }
+
+    private static void RequirePortFree(DockerEngine engine, PostgresOptions options, IReadOnlyList<ContainerInfo> running)
+    {
+        var holder = running.FirstOrDefault(c => c.Name != options.ContainerName && c.Ports.Any(p => p.HostPort == options.HostPort && (p.HostIp == options.HostAddress || p.HostIp is "0.0.0.0" or "::")));
+        if (holder is not null)
+            throw new DockerOpsException($"Port {options.HostPort} is already published by container '{holder.Name}' ({holder.Image}); it was left alone. Stop it or pass --postgres-port with a free port.");
+        if (!PortCheck.IsFree(options.HostAddress, options.HostPort))
+            throw new DockerOpsException($"Port {options.HostAddress}:{options.HostPort} is held by another program (not a container); stop it or pass --postgres-port with a free port.");
+        _ = engine;
+    }
+
+    private static async Task<StartPostgresResult> FinishAsync(DockerEngine engine, PostgresOptions options, string id, StartPostgresOutcome outcome, Action<string> log, CancellationToken ct)
+    {
+        log($"Connect with: {options.Describe}.");
+        var running = await engine.Containers.ListAsync(all: false, ct: ct).ConfigureAwait(false);
+        log("Docker containers currently running:");
+        log($"  {"CONTAINER ID",-13} {"IMAGE",-34} {"STATUS",-10} {"PORTS",-30} NAMES");
+        foreach (var c in running)
+            log($"  {c.ShortId,-13} {c.Image,-34} {c.State + (c.Health is null ? "" : $" ({c.Health})"),-10} {string.Join(", ", c.Ports),-30} {c.Name}");
+        return new StartPostgresResult(id, outcome);
+    }
+}
+
+public enum StartPostgresOutcome { Created, Started, AlreadyRunning }
+
+public sealed record StartPostgresResult(string ContainerId, StartPostgresOutcome Outcome);

@@ -1,0 +1,31 @@
+namespace AirbyteOps.Postgres;
+
+/// <summary>The destination Postgres the tutorial starts: name, image, port on 127.0.0.1, credentials, database.</summary>
+public sealed record PostgresOptions(
+    string ContainerName,
+    string Image,
+    int HostPort,
+    string User,
+    string Password,
+    string Database,
+    TimeSpan Timeout)
+{
+    public string HostAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>The connection string, for code only: it holds the password and is never printed.</summary>
+    public string ConnectionString => new Npgsql.NpgsqlConnectionStringBuilder
+    {
+        Host = HostAddress,
+        Port = HostPort,
+        Username = User,
+        Password = Password,
+        Database = Database,
+        Timeout = 3,
+        Pooling = false,
+    }.ConnectionString;
+
+    /// <summary>What may be shown: everything but the password.</summary>
+    public string Describe => $"host {HostAddress}, port {HostPort}, user {User}, database {Database}, password: [REDACTED] (from POSTGRES_PASSWORD)";
+
+    public override string ToString() => $"PostgresOptions {{ {ContainerName}, {Image}, {Describe} }}";
+}
