@@ -1,0 +1,4 @@
+namespace NormalizationStandin;
+
+/// <summary>The database refused a model's statement; the message is what dbt prints under "Database Error".</summary>
+public sealed class ModelFailure(string message) : Exception(message);

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Sockets;
+using AirbyteOps.Docker;
+using AirbyteOps.Images;
+using AirbyteOps.Postgres;
+
+namespace AirbyteOps.Tests.Postgres;
+
+[Collection(EngineCollection.Name)]
+public sealed class StartPostgresTests : IAsyncLifetime
+{
+    private readonly EngineFixture _fixture;
+    private readonly List<string> _containers = [];
+    private readonly List<string> _output = [];
+
+    public StartPostgresTests(EngineFixture fixture) => _fixture = fixture;
+
+    private DockerEngine Engine => _fixture.Engine;
+
+    private PostgresOptions Options(string? password = null)
+    {
+        var name = TestNames.Unique("pg");
+        _containers.Add(name);
+        return new PostgresOptions(name, ImageCatalog.Postgres, TestNames.FreePort(), "postgres",
+            password ?? "pw-" + Guid.NewGuid().ToString("N"), "postgres", TimeSpan.FromSeconds(60));
+    }
+
+    private void Log(string line) => _output.Add(line);
+
+    [Fact]
+    public async Task Second_run_changes_nothing_and_keeps_the_same_container()
+    {
+        var options = Options();
+
+        var first = await PostgresDestination.StartAsync(Engine, options, Log);
+        var second = await PostgresDestination.StartAsync(Engine, options, Log);
+
+        Assert.Equal(StartPostgresOutcome.Created, first.Outcome);
+        Assert.Equal(StartPostgresOutcome.AlreadyRunning, second.Outcome);
+        Assert.Equal(first.ContainerId, second.ContainerId);
+        Assert.Contains(_output, l => l.Contains("already up and answering; nothing changed", StringComparison.Ordinal));
+        Assert.True(await PostgresProbe.QueryAsync(options.ConnectionString));
+    }
+
+    [Fact]
+    public async Task Publishes_on_loopback_only_and_answers_a_real_query_when_it_returns()
+    {
+        var options = Options();
+
+        await PostgresDestination.StartAsync(Engine, options, Log);
+
+        var info = await Engine.Containers.FindAsync(options.ContainerName);
+        var port = Assert.Single(info!.Ports);
+        Assert.Equal("127.0.0.1", port.HostIp);
+        Assert.Equal(options.HostPort, port.HostPort);
+        // Readiness means a query works right away, not "the container started".
+        Assert.True(await PostgresProbe.QueryAsync(options.ConnectionString));
+    }
+
+    [Fact]
+    public async Task A_stopped_container_is_started_again()
+    {
+        var options = Options();
+        var created = await PostgresDestination.StartAsync(Engine, options, Log);
+        await Engine.Containers.StopAsync(options.ContainerName);
+        Assert.False((await Engine.Containers.FindAsync(options.ContainerName))!.IsRunning);
+
+        var again = await PostgresDestination.StartAsync(Engine, options, Log);
+
+        Assert.Equal(StartPostgresOutcome.Started, again.Outcome);
+        Assert.Equal(created.ContainerId, again.ContainerId);
+        Assert.True(await PostgresProbe.QueryAsync(options.ConnectionString));
+    }
+
+    [Fact]
+    public async Task A_name_held_by_another_image_fails_and_leaves_that_container_alone()
+    {
+        var options = Options();
+        var squatter = await Engine.Containers.CreateAsync(new ContainerSpec(options.ContainerName, ImageCatalog.Busybox) { Command = ["sleep", "300"] });
+        await Engine.Containers.StartAsync(squatter);
+
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => PostgresDestination.StartAsync(Engine, options, Log));
+
+        Assert.Contains(options.ContainerName, error.Message);
+        Assert.Contains(ImageCatalog.Busybox, error.Message);
+        Assert.Contains("left alone", error.Message);
+        var after = await Engine.Containers.FindAsync(options.ContainerName);
+        Assert.Equal(squatter, after!.Id);
+        Assert.True(after.IsRunning);
+    }
+
+    [Fact]
+    public async Task A_port_held_by_another_listener_fails_with_the_port_named()
+    {
+        var options = Options();
+        using var listener = new TcpListener(IPAddress.Loopback, options.HostPort);
+        listener.Start();
+
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => PostgresDestination.StartAsync(Engine, options, Log));
+
+        Assert.Contains($"127.0.0.1:{options.HostPort}", error.Message);
+        Assert.Contains("--postgres-port", error.Message);
+        Assert.Null(await Engine.Containers.FindAsync(options.ContainerName));
+    }
+
+    [Fact]
+    public async Task A_port_published_by_another_container_names_that_container()
+    {
+        var first = Options();
+        await PostgresDestination.StartAsync(Engine, first, Log);
+        var second = Options() with { HostPort = first.HostPort };
+
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => PostgresDestination.StartAsync(Engine, second, Log));
+
+        Assert.Contains(first.ContainerName, error.Message);
+        Assert.Contains(first.HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        Assert.Null(await Engine.Containers.FindAsync(second.ContainerName));
+    }
+
+    [Fact]
+    public async Task The_password_never_appears_in_the_output_or_the_options_text()
+    {
+        var password = "Sekr3t-" + Guid.NewGuid().ToString("N");
+        var options = Options(password);
+
+        await PostgresDestination.StartAsync(Engine, options, Log);
+        await PostgresDestination.StartAsync(Engine, options, Log);
+
+        Assert.NotEmpty(_output);
+        Assert.DoesNotContain(_output, l => l.Contains(password, StringComparison.Ordinal));
+        Assert.DoesNotContain(password, options.ToString(), StringComparison.Ordinal);
+        Assert.Contains(_output, l => l.Contains("[REDACTED]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_for_an_existing_container_fails_without_showing_either_password()
+    {
+        var options = Options();
+        await PostgresDestination.StartAsync(Engine, options, Log);
+        var wrong = options with { Password = "wrong-" + Guid.NewGuid().ToString("N") };
+
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => PostgresDestination.StartAsync(Engine, wrong, Log));
+
+        Assert.Contains("rejected the password", error.Message);
+        Assert.DoesNotContain(wrong.Password, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(options.Password, error.Message, StringComparison.Ordinal);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var name in _containers) await Engine.Containers.RemoveAsync(name, force: true, removeAnonymousVolumes: true);
+    }
+}

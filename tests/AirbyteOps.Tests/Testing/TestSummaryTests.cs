@@ -1,0 +1,31 @@
+using AirbyteOps.Testing;
+
+namespace AirbyteOps.Tests.Testing;
+
+public sealed class TestSummaryTests
+{
+    [Fact]
+    public void Reads_passed_failed_and_not_executed_from_a_trx_file()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, """
+            <?xml version="1.0" encoding="utf-8"?>
+            <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+              <ResultSummary outcome="Failed">
+                <Counters total="10" executed="9" passed="6" failed="2" error="1" timeout="0" aborted="0" inconclusive="0" notExecuted="1" />
+              </ResultSummary>
+            </TestRun>
+            """);
+        try
+        {
+            var summary = TestSummary.FromTrx(path).Add(new TestSummary(1, 0, 0));
+
+            Assert.Equal(new TestSummary(7, 3, 1), summary);
+            Assert.Equal("7 passed, 3 failed, 1 skipped", summary.ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
