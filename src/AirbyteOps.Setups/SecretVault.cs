@@ -94,13 +94,12 @@ public static class SecretVault
             Note = "Secret values taken out of the setup's connection files. Keep private; never commit (git ignores *.secrets.json).",
             Files = files.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value),
         };
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
-        using (var stream = new FileStream(path, options))
+        using (var stream = new FileStream(path, UnixModes.NewPrivateFile()))
         {
             JsonSerializer.Serialize(stream, document, SetupJson.Options);
         }
         // CreateNew with UnixCreateMode is subject to umask; make the mode exact.
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        UnixModes.Set(path, UnixModes.Private);
     }
 
     public static IReadOnlyDictionary<string, SecretFileValues> ReadFile(string path)

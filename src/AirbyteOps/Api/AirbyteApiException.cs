@@ -1,0 +1,7 @@
+namespace AirbyteOps.Api;
+
+public sealed class AirbyteApiException : Exception
+{
+    public AirbyteApiException(string message) : base(message) { }
+    public AirbyteApiException(string message, Exception inner) : base(message, inner) { }
+}

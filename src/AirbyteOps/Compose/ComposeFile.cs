@@ -1,0 +1,139 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace AirbyteOps.Compose;
+
+/// <summary>
+/// What a compose file declares: services, named volumes (with their real names) and bind mounts. Read
+/// with YamlDotNet so ComposeUp knows what to wait for and WipeVolumes can say what it will remove.
+/// Variables are interpolated as compose does: ${VAR}, ${VAR:-default}, from the environment, then the env file.
+/// </summary>
+public sealed partial class ComposeFile
+{
+    private ComposeFile(string path, string project, IReadOnlyList<ComposeService> services, IReadOnlyDictionary<string, string> volumes, IReadOnlyList<string> networks)
+    {
+        Path = path;
+        Project = project;
+        Services = services;
+        Volumes = volumes;
+        Networks = networks;
+    }
+
+    public string Path { get; }
+    public string Project { get; }
+    public IReadOnlyList<ComposeService> Services { get; }
+    /// <summary>Volume key in the file → the volume's name on the engine.</summary>
+    public IReadOnlyDictionary<string, string> Volumes { get; }
+    /// <summary>Network names on the engine (the project's default network included).</summary>
+    public IReadOnlyList<string> Networks { get; }
+
+    public IEnumerable<string> BindMounts => Services.SelectMany(s => s.BindMounts).Distinct();
+
+    public string ContainerNameOf(ComposeService service) => service.ContainerName ?? $"{Project}_{service.Name}_1";
+
+    public static ComposeFile Load(string path, string project, string? envFile = null, Func<string, string?>? environment = null)
+    {
+        if (!File.Exists(path)) throw new ComposeException($"Compose file '{path}' does not exist; pass --compose-file with the path of your docker-compose.yaml.");
+        environment ??= Environment.GetEnvironmentVariable;
+        var variables = ReadEnvFile(envFile ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, ".env"), envFile is not null);
+        string Interpolate(string text) => VariablePattern().Replace(text, m =>
+        {
+            var name = m.Groups["name"].Value;
+            var value = environment(name) ?? variables.GetValueOrDefault(name);
+            return string.IsNullOrEmpty(value) ? m.Groups["default"].Value : value;
+        });
+
+        YamlMappingNode root;
+        try
+        {
+            var stream = new YamlStream();
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+            root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
+                ?? throw new ComposeException($"Compose file '{path}' is empty or not a mapping.");
+        }
+        catch (YamlException ex)
+        {
+            throw new ComposeException($"Compose file '{path}' does not parse: line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message.Split('\n')[0]}", ex);
+        }
+
+        var volumes = new Dictionary<string, string>();
+        if (Child(root, "volumes") is YamlMappingNode volumeNodes)
+            foreach (var (key, value) in volumeNodes.Children)
+            {
+                var k = ((YamlScalarNode)key).Value!;
+                var name = value is YamlMappingNode vm && Scalar(vm, "name") is { } explicitName ? Interpolate(explicitName) : $"{project}_{k}";
+                if (value is YamlMappingNode ext && Scalar(ext, "external") == "true") continue; // external volumes are never removed
+                volumes[k] = name;
+            }
+
+        var networks = new List<string> { $"{project}_default" };
+        if (Child(root, "networks") is YamlMappingNode networkNodes)
+            foreach (var (key, value) in networkNodes.Children)
+            {
+                var k = ((YamlScalarNode)key).Value!;
+                if (value is YamlMappingNode nm && Scalar(nm, "external") == "true") continue;
+                var name = value is YamlMappingNode m && Scalar(m, "name") is { } n ? Interpolate(n) : $"{project}_{k}";
+                if (!networks.Contains(name)) networks.Add(name);
+            }
+
+        var services = new List<ComposeService>();
+        if (Child(root, "services") is not YamlMappingNode serviceNodes)
+            throw new ComposeException($"Compose file '{path}' has no services.");
+        foreach (var (key, value) in serviceNodes.Children)
+        {
+            var name = ((YamlScalarNode)key).Value!;
+            var node = value as YamlMappingNode ?? new YamlMappingNode();
+            var named = new List<string>();
+            var binds = new List<string>();
+            if (Child(node, "volumes") is YamlSequenceNode mounts)
+                foreach (var mount in mounts.Children)
+                {
+                    var source = mount is YamlScalarNode s ? Interpolate(s.Value!).Split(':')[0]
+                        : mount is YamlMappingNode mm ? Interpolate(Scalar(mm, "source") ?? "") : "";
+                    if (source.Length == 0) continue;
+                    if (source.StartsWith('/') || source.StartsWith('.') || source.StartsWith('~')) binds.Add(source);
+                    else named.Add(volumes.GetValueOrDefault(source, source));
+                }
+            var ports = Child(node, "ports") is YamlSequenceNode portNodes
+                ? portNodes.Children.OfType<YamlScalarNode>().Select(p => Interpolate(p.Value!)).ToList()
+                : [];
+            services.Add(new ComposeService(
+                name,
+                Scalar(node, "container_name") is { } c ? Interpolate(c) : null,
+                Scalar(node, "image") is { } i ? Interpolate(i) : null,
+                Child(node, "healthcheck") is YamlMappingNode hc && Scalar(hc, "disable") != "true",
+                named,
+                binds,
+                ports));
+        }
+        return new ComposeFile(System.IO.Path.GetFullPath(path), project, services, volumes, networks);
+    }
+
+    private static YamlNode? Child(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
+
+    private static string? Scalar(YamlMappingNode node, string key) => (Child(node, key) as YamlScalarNode)?.Value;
+
+    private static Dictionary<string, string> ReadEnvFile(string path, bool required)
+    {
+        var result = new Dictionary<string, string>();
+        if (!File.Exists(path))
+        {
+            if (required) throw new ComposeException($"Env file '{path}' does not exist.");
+            return result;
+        }
+        foreach (var raw in File.ReadLines(path))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var eq = line.IndexOf('=');
+            if (eq > 0) result[line[..eq].Trim()] = line[(eq + 1)..].Trim().Trim('"');
+        }
+        return result;
+    }
+
+    [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?<default>[^}]*))?\}")]
+    private static partial Regex VariablePattern();
+}
