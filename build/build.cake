@@ -4,11 +4,14 @@
 #r "../.build/lib/AirbyteOps.dll"
 #r "../.build/lib/Npgsql.dll"
 
+using AirbyteOps.Api;
+using AirbyteOps.Compose;
 using AirbyteOps.Docker;
 using AirbyteOps.Engine;
 using AirbyteOps.Images;
 using AirbyteOps.Parameters;
 using AirbyteOps.Postgres;
+using AirbyteOps.Destinations;
 using AirbyteOps.Testing;
 
 var Root = MakeAbsolute(Directory("..")).FullPath;
@@ -29,6 +32,10 @@ PostgresOptions Postgres() => new PostgresOptions(
     P.Get("postgres-container"),
     P.GetOrNull("postgres-image") ?? ImageCatalog.Resolve(ImageRole.Postgres, Images),
     P.GetInt("postgres-port"), P.Get("postgres-user"), P.Get("postgres-password"), P.Get("postgres-db"), Timeout);
+
+string ComposeFilePath() => System.IO.Path.GetFullPath(System.IO.Path.Combine(Root, P.Get("compose-file")));
+bool IsDemoStack() => ComposeFilePath() == System.IO.Path.Combine(Root, "src", "demo-stack", "docker-compose.yaml");
+ComposeOptions Compose() => new ComposeOptions(ComposeFilePath(), P.Get("project"), P.GetOrNull("env-file"), new Uri(P.Get("server-url")), Timeout);
 
 async System.Threading.Tasks.Task NeedImage(ImageRole role)
 {
@@ -74,6 +81,33 @@ Task("StartPostgres")
     foreach (var line in LocalRoot.Describe(P.Get("local-root"))) Log("  " + line);
     await NeedImage(ImageRole.Postgres);
     await PostgresDestination.StartAsync(Engine(), Postgres(), Log);
+});
+
+Task("ComposeUp")
+    .Description("Bring the Airbyte compose project up (the demo stack by default) and wait until the server's health says ready")
+    .IsDependentOn("EnsureDocker")
+    .Does(async () =>
+{
+    if (IsDemoStack() && Images == ImageSource.Local) await LocalImages.EnsureAsync(ImageContext(), ImageCatalog.DemoStack, Log);
+    await ComposeProject.UpAsync(Engine(), Compose(), Log);
+});
+
+Task("WipeVolumes")
+    .Description("docker-compose down -v, explained: list the containers, network and volumes it removes and the bind mounts it keeps, then remove them")
+    .IsDependentOn("EnsureDocker")
+    .Does(async () => await ComposeProject.WipeAsync(Engine(), Compose(), Log));
+
+Task("Sync")
+    .Description("Run a sync of --connection (name or id) through the Airbyte API, print its log as it grows, wait for the job")
+    .Does(async () => await ConnectionSync.RunAsync(new SyncOptions(P.GetOrNull("connection") ?? throw new ArgumentException("Sync needs --connection NAME (or AIRBYTEOPS_CONNECTION)."), new Uri(P.Get("server-url")), Timeout), Log));
+
+Task("LocalData")
+    .Description("List what the local-file destination wrote, on the host and from inside a container")
+    .IsDependentOn("EnsureDocker")
+    .Does(async () =>
+{
+    await NeedImage(ImageRole.Busybox);
+    await LocalData.ShowAsync(Engine(), P.Get("local-root"), ImageCatalog.Resolve(ImageRole.Busybox, Images), Log);
 });
 
 Task("Test")

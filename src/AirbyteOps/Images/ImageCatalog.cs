@@ -18,6 +18,10 @@ public static class ImageCatalog
         // Demo stack and normalization stand-in recipes are added below as they land.
     ];
 
+    /// <summary>The images of the demo stack (stand-ins for Airbyte 0.7's), with their bases.</summary>
+    public static IReadOnlyList<ImageRecipe> DemoStack => Local.Where(r => r.Tag.StartsWith("airbyteops/airbyte-", StringComparison.Ordinal))
+        .SelectMany(r => Closure(r.Tag)).Distinct().ToList();
+
     /// <summary>The recipe of an image and the recipes of the local images it is built FROM, bases first.</summary>
     public static IReadOnlyList<ImageRecipe> Closure(string tag)
     {

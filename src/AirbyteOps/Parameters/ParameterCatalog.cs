@@ -17,6 +17,11 @@ public static class ParameterCatalog
         Parameter.Of("postgres-user", "Destination Postgres superuser (POSTGRES_USER)"),
         new Parameter("postgres-password", "Destination Postgres password (POSTGRES_PASSWORD); never printed", "POSTGRES_PASSWORD", Secret: true),
         Parameter.Of("postgres-db", "Destination Postgres database (POSTGRES_DB)"),
+        Parameter.Of("compose-file", "The Airbyte compose file (relative to the repository or absolute); the default is the demo stack"),
+        Parameter.Of("project", "Compose project name"),
+        Parameter.Of("env-file", "Env file passed to compose; empty means the .env beside the compose file"),
+        Parameter.Of("server-url", "Base URL of the Airbyte server's API"),
+        Parameter.Of("connection", "Connection to sync: its name or id"),
         Parameter.Of("test-filter", "dotnet test --filter expression for the Test target; empty runs every test"),
     ];
 

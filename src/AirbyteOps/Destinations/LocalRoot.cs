@@ -1,4 +1,4 @@
-namespace AirbyteOps.Postgres;
+namespace AirbyteOps.Destinations;
 
 /// <summary>What the local-file destination folder holds, as the tutorial's `find /tmp/airbyte_local` shows it.</summary>
 public static class LocalRoot
