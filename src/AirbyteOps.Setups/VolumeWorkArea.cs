@@ -169,11 +169,17 @@ internal sealed class VolumeWorkArea
             await using var body = pipe.Reader.AsStream();
             await _volume.CopyInAsync("", body, ct).ConfigureAwait(false);
         }
-        catch
+        catch (Exception copyError)
         {
-            // The copy failed: stop the producer and report the copy's error (it names the volume).
+            // Stop the producer. When it failed first (a setup file changed since it was checked, say) its error is the
+            // cause and the copy's is only the consequence; otherwise report the copy's error (it names the volume).
             await pipe.Reader.CompleteAsync().ConfigureAwait(false);
-            try { await producer.ConfigureAwait(false); } catch (Exception) { }
+            try { await producer.ConfigureAwait(false); }
+            catch (Exception producerError) when (producerError is DockerOpsException or IOException or EndOfStreamException && copyError is not OperationCanceledException)
+            {
+                throw producerError is DockerOpsException ? producerError : new DockerOpsException($"Reading the setup while copying it into volume '{_volume.Volume}' failed ({producerError.Message})", producerError);
+            }
+            catch (Exception) { }
             throw;
         }
         await producer.ConfigureAwait(false);

@@ -53,6 +53,11 @@ public sealed partial class ComposeFile
             root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
                 ?? throw new ComposeException($"Compose file '{path}' is empty or not a mapping.");
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some unterminated flow collections.
+            throw new ComposeException($"Compose file '{path}' does not parse: an unclosed bracket, brace or quote runs to the end of the file (line unknown).", ex);
+        }
         catch (YamlException ex)
         {
             throw new ComposeException($"Compose file '{path}' does not parse: line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message.Split('\n')[0]}", ex);

@@ -74,7 +74,7 @@ public sealed class ComposeFileTests : IDisposable
     [Fact]
     public void A_file_that_does_not_parse_is_one_line_naming_the_file_and_the_line()
     {
-        var path = Write("services:\n  a:\n    image: [unclosed\n  b: {\n");
+        var path = Write("services:\n  a:\n    image: x\n   bad: indentation\n  b: c\n");
 
         var error = Assert.Throws<ComposeException>(() => ComposeFile.Load(path, "p"));
 
@@ -82,6 +82,17 @@ public sealed class ComposeFileTests : IDisposable
         Assert.Contains("does not parse", error.Message);
         Assert.Contains("line", error.Message);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void An_unclosed_bracket_at_the_end_is_a_compose_error_not_a_crash()
+    {
+        var path = Write("services:\n  a:\n    image: [unclosed\n  b: {\n");
+
+        var error = Assert.Throws<ComposeException>(() => ComposeFile.Load(path, "p"));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains("does not parse", error.Message);
     }
 
     [Fact]
