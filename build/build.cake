@@ -101,6 +101,18 @@ Task("Sync")
     .Description("Run a sync of --connection (name or id) through the Airbyte API, print its log as it grows, wait for the job")
     .Does(async () => await ConnectionSync.RunAsync(new SyncOptions(P.GetOrNull("connection") ?? throw new ArgumentException("Sync needs --connection NAME (or AIRBYTEOPS_CONNECTION)."), new Uri(P.Get("server-url")), Timeout), Log));
 
+Task("CreateConnections")
+    .Description("Create the tutorial's sources, destinations and connections from build/connections.yaml through the API (idempotent; --connection picks one)")
+    .Does(async () =>
+{
+    var all = ConnectionCatalog.Load(System.IO.Path.Combine(Root, "build", "connections.yaml"), name =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : ParameterCatalog.Everything.FirstOrDefault(p => p.EnvironmentVariable == name || p.Name == name.ToLowerInvariant().Replace('_', '-')) is { } p ? P.Get(p.Name) : null);
+    var wanted = P.GetOrNull("connection") is { } one ? all.Where(c => c.Name == one).ToList() : all.ToList();
+    if (wanted.Count == 0) throw new ArgumentException($"No connection '{P.Get("connection")}' in build/connections.yaml; it has: {string.Join(", ", all.Select(c => c.Name))}.");
+    using var api = new AirbyteApi(new Uri(P.Get("server-url")));
+    await ConnectionCatalog.CreateAsync(api, wanted, Log);
+});
+
 Task("LocalData")
     .Description("List what the local-file destination wrote, on the host and from inside a container")
     .IsDependentOn("EnsureDocker")

@@ -18,7 +18,8 @@ public sealed record SyncJobConfig(string ConnectionId, string SourceDockerImage
             ["destinationDockerImage"] = DestinationDockerImage,
             ["sourceConfiguration"] = SourceConfiguration.DeepClone(),
             ["destinationConfiguration"] = DestinationConfiguration.DeepClone(),
-            ["catalog"] = ConfiguredCatalog.DeepClone(),
+            // As text: jsonb would sort the schema's properties, and their order is the order of the normalized columns.
+            ["catalog"] = ConfiguredCatalog.ToJsonString(),
         },
     };
 
@@ -31,6 +32,6 @@ public sealed record SyncJobConfig(string ConnectionId, string SourceDockerImage
             sync["destinationDockerImage"]!.GetValue<string>(),
             sync["sourceConfiguration"]!.AsObject(),
             sync["destinationConfiguration"]!.AsObject(),
-            sync["catalog"]!.AsObject());
+            sync["catalog"] is JsonValue text ? JsonNode.Parse(text.GetValue<string>())!.AsObject() : sync["catalog"]!.AsObject());
     }
 }

@@ -1,0 +1,34 @@
+using AirbyteOps.Docker;
+
+namespace AirbyteOps.Setups.Tests;
+
+/// <summary>
+/// Entry point used only by the crash tests: "crash-restore &lt;checkpoint&gt; &lt;setup&gt; &lt;artifacts&gt; &lt;server&gt; &lt;volume&gt;"
+/// runs a real restore in this process, prints "AT &lt;checkpoint&gt;" when it gets there and then waits to be killed.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length != 6 || args[0] != "crash-restore")
+        {
+            Console.Error.WriteLine("usage: crash-restore <checkpoint> <setup> <artifacts> <server> <volume>");
+            return 2;
+        }
+        using var engine = DockerEngine.Connect();
+        var options = new RestoreOptions
+        {
+            Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5],
+            Checkpoint = async (step, ct) =>
+            {
+                if (step != args[1]) return;
+                Console.WriteLine($"AT {step}");
+                await Console.Out.FlushAsync(ct);
+                await Task.Delay(Timeout.Infinite, ct);
+            },
+        };
+        await new SetupRestorer(engine).RestoreAsync(options, line => Console.WriteLine(line));
+        Console.WriteLine("FINISHED");
+        return 0;
+    }
+}
