@@ -12,6 +12,7 @@ using AirbyteOps.Images;
 using AirbyteOps.Parameters;
 using AirbyteOps.Postgres;
 using AirbyteOps.Destinations;
+using AirbyteOps.Setups;
 using AirbyteOps.Testing;
 
 var Root = MakeAbsolute(Directory("..")).FullPath;
@@ -111,6 +112,39 @@ Task("CreateConnections")
     if (wanted.Count == 0) throw new ArgumentException($"No connection '{P.Get("connection")}' in build/connections.yaml; it has: {string.Join(", ", all.Select(c => c.Name))}.");
     using var api = new AirbyteApi(new Uri(P.Get("server-url")));
     await ConnectionCatalog.CreateAsync(api, wanted, Log);
+});
+
+string SetupName() => P.GetOrNull("setup") ?? throw new ArgumentException("Pass --setup NAME (a name under artifacts/setups, or a path to a setup folder or archive).");
+
+Task("ExportSetup")
+    .Description("Save the server's CONFIG_ROOT as a setup (files + manifest with SHA-256s; secrets to a 0600 sidecar file), from the server or its data volume")
+    .IsDependentOn("EnsureDocker")
+    .Does(async () =>
+{
+    await NeedImage(ImageRole.Busybox);
+    await new SetupExporter(Engine()).ExportAsync(new ExportOptions
+    {
+        Setup = SetupName(), ArtifactsDirectory = Artifacts, ServerContainer = P.Get("server-container"), DataVolume = P.Get("data-volume"),
+        ConfigRoot = P.Get("config-root"), HelperImage = ImageCatalog.Resolve(ImageRole.Busybox, Images),
+        SecretsMode = P.Get("secrets") == "inline" ? SecretsMode.Inline : P.Get("secrets") == "sidecar" ? SecretsMode.Sidecar : throw new ArgumentException("--secrets must be 'sidecar' or 'inline'."),
+        ExtraSecretKeys = P.Get("secret-keys").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        Archive = P.GetBool("archive"), Overwrite = P.GetBool("overwrite"), AirbyteVersion = P.GetOrNull("airbyte-version"),
+    }, Log);
+});
+
+Task("RestoreSetup")
+    .Description("Put a saved setup back: validate, snapshot the live configuration, stage in the volume, swap, verify; roll back on any failure")
+    .IsDependentOn("ComposeUp")
+    .Does(async () =>
+{
+    using var api = new AirbyteApi(new Uri(P.Get("server-url")), TimeSpan.FromSeconds(3));
+    await new SetupRestorer(Engine()).RestoreAsync(new RestoreOptions
+    {
+        Setup = SetupName(), ArtifactsDirectory = Artifacts, ServerContainer = P.Get("server-container"), DataVolume = P.Get("data-volume"),
+        ConfigRoot = P.Get("config-root"), HelperImage = ImageCatalog.Resolve(ImageRole.Busybox, Images),
+        SecretsFile = P.GetOrNull("secrets-file"), ForceVersion = P.GetBool("force-version"), AllowMissingSecrets = P.GetBool("allow-missing-secrets"),
+        HealthProbe = api.IsHealthyAsync, HealthTimeout = Timeout,
+    }, Log);
 });
 
 Task("LocalData")

@@ -2,7 +2,9 @@ namespace AirbyteOps.Docker;
 
 /// <summary>
 /// A read-only view of a stream the engine sends (archive bodies). Docker.DotNet's response streams only
-/// read asynchronously; this one also reads synchronously, so TarReader, SharpCompress and CopyTo work on it.
+/// read asynchronously, and their chunked reader throws EndOfStreamException when asked for zero bytes
+/// mid-chunk (System.Formats.Tar does that at the end of each entry). This one also reads synchronously and
+/// answers zero-byte reads itself, so TarReader, SharpCompress and CopyTo work on it.
 /// </summary>
 internal sealed class EngineStream : Stream
 {
@@ -17,13 +19,13 @@ internal sealed class EngineStream : Stream
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) =>
-        _inner.ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        count == 0 ? 0 : _inner.ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _inner.ReadAsync(buffer, cancellationToken);
+        buffer.Length == 0 ? ValueTask.FromResult(0) : _inner.ReadAsync(buffer, cancellationToken);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _inner.ReadAsync(buffer, offset, count, cancellationToken);
+        count == 0 ? Task.FromResult(0) : _inner.ReadAsync(buffer, offset, count, cancellationToken);
 
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

@@ -85,7 +85,7 @@ internal sealed class ArchiveTreeReader : ITreeReader
             if (type == 0xA000)
             {
                 string target;
-                await using (var content = await entry.OpenAsync(ct).ConfigureAwait(false))
+                await using (var content = entry.Open())
                 using (var text = new StreamReader(content))
                 {
                     target = await text.ReadToEndAsync(ct).ConfigureAwait(false);
@@ -98,7 +98,7 @@ internal sealed class ArchiveTreeReader : ITreeReader
                 await onEntry(new RawEntry(entry.FullName, EntryKind.Directory, permissions == 0 ? (UnixFileMode)0x1ED : permissions, null, null, 0, null), null).ConfigureAwait(false);
                 continue;
             }
-            await using var data = await entry.OpenAsync(ct).ConfigureAwait(false);
+            await using var data = entry.Open();
             await onEntry(new RawEntry(entry.FullName, EntryKind.File, permissions == 0 ? (UnixFileMode)0x1A4 : permissions, null, null, entry.Length, null), data).ConfigureAwait(false);
         }
     }

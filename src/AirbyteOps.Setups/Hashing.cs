@@ -25,6 +25,6 @@ internal static class Hashing
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+        return (Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), size);
     }
 }

@@ -23,7 +23,7 @@ public static class SecretVault
     public static string PlaceholderFor(string file, string pointer)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{file}#{pointer}"));
-        return PlaceholderPrefix + Convert.ToHexStringLower(hash)[..16];
+        return PlaceholderPrefix + Convert.ToHexString(hash).ToLowerInvariant()[..16];
     }
 
     /// <summary>True for config/SOURCE_CONNECTION/*.json and config/DESTINATION_CONNECTION/*.json.</summary>
@@ -82,7 +82,7 @@ public static class SecretVault
         return result;
     }
 
-    public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+    public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 
     /// <summary>Writes the secrets file with mode 0600 from the first byte (never readable by others, even briefly).</summary>
     public static void WriteFile(string path, IReadOnlyDictionary<string, SecretFileValues> files)

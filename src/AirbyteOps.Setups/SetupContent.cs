@@ -109,6 +109,8 @@ internal sealed class SetupContent
             var diff = TreeDiff.Compare(LiveTree.Canonical(manifest.TreeEntries()), LiveTree.Canonical(stored));
             if (!diff.IsEmpty)
                 throw new DockerOpsException($"The {where} does not match its manifest ({diff.Summary()}): checksum mismatch, the setup is damaged or was edited; nothing was written.");
+            // The manifest knows what a folder cannot show: owners, and which files are hard links.
+            stored = manifest.TreeEntries().ToList();
         }
 
         var replacements = new Dictionary<string, byte[]>(StringComparer.Ordinal);

@@ -52,7 +52,7 @@ public sealed class SetupExporter(DockerEngine engine)
 
             // Order: secrets, archive, folder. The folder is what marks a setup complete, so it is renamed in last;
             // a crash before that leaves at most a fresh secrets file or archive next to the old setup.
-            if (options.SecretsMode == SecretsMode.Sidecar) capture.PublishSecrets(location.SecretsFile);
+            capture.PublishSecrets(location.SecretsFile); // inline mode removes a stale one
             if (location.Archive is not null) await PublishArchiveAsync(capture, location.Archive, log, ct).ConfigureAwait(false);
             if (location.Folder is not null) capture.PublishFolder(location.Folder);
 

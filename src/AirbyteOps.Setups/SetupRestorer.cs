@@ -156,9 +156,24 @@ public sealed class SetupRestorer(DockerEngine engine)
     private static async Task WriteTreeAsync(TarWriter writer, SetupContent content, string prefix, CancellationToken ct)
     {
         var facts = content.Stored.ToDictionary(e => e.Path, StringComparer.Ordinal);
+        // Hard links go last: their target must exist when the engine extracts them, whatever order the setup lists them in.
+        var hardLinks = new List<TreeEntry>();
         await content.Reader.ReadAsync(async (raw, stream) =>
         {
             if (content.TreePath(raw.Name) is not { } path || !facts.TryGetValue(path, out var entry)) return;
+            if (entry.Kind == EntryKind.HardLink)
+            {
+                hardLinks.Add(entry);
+                return;
+            }
+            await WriteEntryAsync(writer, entry, prefix, content, stream, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        foreach (var link in hardLinks) await WriteEntryAsync(writer, link, prefix, content, null, ct).ConfigureAwait(false);
+    }
+
+    private static async Task WriteEntryAsync(TarWriter writer, TreeEntry entry, string prefix, SetupContent content, Stream? stream, CancellationToken ct)
+    {
+            var path = entry.Path;
             var name = $"{prefix}/{path}";
             var tar = entry.Kind switch
             {
@@ -177,6 +192,5 @@ public sealed class SetupRestorer(DockerEngine engine)
                     : new KnownLengthStream(stream ?? Stream.Null, entry.Size);
             }
             await writer.WriteEntryAsync(tar, ct).ConfigureAwait(false);
-        }, ct).ConfigureAwait(false);
     }
 }

@@ -94,7 +94,7 @@ public static class TreeValidator
                 if (++hops > MaxLinkHops) throw Refuse(where, link.Path, "is a symbolic link in a loop");
                 if (next.StartsWith('/')) throw Refuse(where, link.Path, $"is a symbolic link through an absolute link (to '{next}')");
                 stack.RemoveAt(stack.Count - 1);
-                foreach (var p in next.Split('/').Reverse()) pending.AddFirst(p);
+                foreach (var p in Enumerable.Reverse(next.Split('/'))) pending.AddFirst(p);
             }
         }
     }

@@ -109,7 +109,7 @@ internal sealed class VolumeWorkArea
     private async Task<SwapPlan> ReadPlanAsync(CancellationToken ct)
     {
         await using var tar = await _volume.CopyOutAsync($"{Directory}/{PlanFile}", ct).ConfigureAwait(false);
-        await using var reader = new TarReader(tar);
+        await using var reader = new TarReader(new BufferedStream(tar, 1 << 16));
         var entry = await reader.GetNextEntryAsync(true, ct).ConfigureAwait(false);
         if (entry?.DataStream is null) throw new DockerOpsException($"The restore plan in volume '{_volume.Volume}' is unreadable; the previous configuration is in {Old}/ of that volume.");
         return await JsonSerializer.DeserializeAsync<SwapPlan>(entry.DataStream, SetupJson.Options, ct).ConfigureAwait(false)

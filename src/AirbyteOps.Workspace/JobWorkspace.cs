@@ -33,25 +33,29 @@ public sealed class JobWorkspace
     public JobAttempt? NewestWithNormalization(long? job = null, long? attempt = null) =>
         Attempts.FirstOrDefault(a => a.HasNormalization && (job is null || a.Id.Job == job) && (attempt is null || a.Id.Attempt == attempt));
 
-    /// <summary>Reads the whole workspace volume (<paramref name="job"/> set: only that job's folder, which streams less).</summary>
-    public static async Task<JobWorkspace> ReadAsync(DockerEngine engine, string volume, string helperImage, long? job = null, CancellationToken ct = default)
+    /// <summary>
+    /// Reads the whole workspace volume (<paramref name="job"/> set: only that job's folder, which streams less).
+    /// <paramref name="lastLogLines"/>: also read each logs.log's last line (its tail is kept; finding jobs does not need it).
+    /// </summary>
+    public static async Task<JobWorkspace> ReadAsync(DockerEngine engine, string volume, string helperImage, long? job = null, bool lastLogLines = true, CancellationToken ct = default)
     {
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, volume, helperImage, ct).ConfigureAwait(false);
-        return await ReadAsync(mounted, job, ct).ConfigureAwait(false);
+        return await ReadAsync(mounted, job, lastLogLines, ct).ConfigureAwait(false);
     }
 
-    public static async Task<JobWorkspace> ReadAsync(MountedVolume mounted, long? job = null, CancellationToken ct = default)
+    public static async Task<JobWorkspace> ReadAsync(MountedVolume mounted, long? job = null, bool lastLogLines = true, CancellationToken ct = default)
     {
         var jobPath = job?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (jobPath is not null && await mounted.StatAsync(jobPath, ct).ConfigureAwait(false) is null)
             return new JobWorkspace(mounted.Volume, []);
-        await using var tar = await mounted.CopyOutAsync(jobPath ?? "", ct).ConfigureAwait(false);
+        // Buffered: the tar reader asks for 512-byte headers, and each small read of the chunked HTTP stream is costly.
+        await using var tar = new BufferedStream(new ZeroReadSafeStream(await mounted.CopyOutAsync(jobPath ?? "", ct).ConfigureAwait(false)), 1 << 20);
         // The archive of the volume root names entries "volume/<job>/..."; of a job folder "<job>/...".
-        return new JobWorkspace(mounted.Volume, await ReadTarAsync(tar, stripFirst: jobPath is null, ct).ConfigureAwait(false));
+        return new JobWorkspace(mounted.Volume, await ReadTarAsync(tar, stripFirst: jobPath is null, lastLogLines, ct).ConfigureAwait(false));
     }
 
     /// <summary>Groups tar entries into attempts. Public to the tests, which feed it tars they build.</summary>
-    internal static async Task<IReadOnlyList<JobAttempt>> ReadTarAsync(Stream tar, bool stripFirst, CancellationToken ct = default)
+    internal static async Task<IReadOnlyList<JobAttempt>> ReadTarAsync(Stream tar, bool stripFirst, bool lastLogLines = true, CancellationToken ct = default)
     {
         var files = new Dictionary<JobAttemptId, List<WorkspaceFile>>();
         var lastLines = new Dictionary<JobAttemptId, string?>();

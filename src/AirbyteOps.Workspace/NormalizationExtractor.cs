@@ -13,7 +13,7 @@ public static class NormalizationExtractor
         using var engine = DockerEngine.Connect(options.DockerHost);
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         log($"Reading workspace volume '{options.WorkspaceVolume}'{(options.Job is { } j ? $" (job {j})" : "")}...");
-        var workspace = await JobWorkspace.ReadAsync(mounted, options.Job, ct).ConfigureAwait(false);
+        var workspace = await JobWorkspace.ReadAsync(mounted, options.Job, lastLogLines: false, ct).ConfigureAwait(false);
         var chosen = Choose(workspace, options.Job, options.Attempt);
         log($"Newest normalization project{(options.Job is null ? "" : " of the chosen job")}: {chosen.Id} (/tmp/workspace/{chosen.Id.RelativePath}/normalize in the server).");
 
@@ -27,7 +27,7 @@ public static class NormalizationExtractor
         {
             log($"Copying {chosen.Id.RelativePath}/normalize to {destination}...");
             int files;
-            await using (var tar = await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false))
+            await using (var tar = new ZeroReadSafeStream(await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false)))
             {
                 files = await SafeTarExtractor.ExtractAsync(tar, partial, $"the normalization project of {chosen.Id}", ct).ConfigureAwait(false);
             }

@@ -178,9 +178,11 @@ public static class RunCommand
                 var drop = kind switch { "r" or "p" => "table", "v" => "view", "m" => "materialized view", _ => null };
                 if (drop is not null) await ExecuteAsync(connection, transaction, $"drop {drop} if exists {relation} cascade").ConfigureAwait(false);
             }
-            var rows = await ExecuteAsync(connection, transaction, statement).ConfigureAwait(false);
+            // The row count comes from the command tag ("SELECT 3"): Npgsql reports no affected rows for CREATE TABLE AS.
+            await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { new NpgsqlBatchCommand(statement) } };
+            await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
-            return Math.Max(rows, 0);
+            return (long)batch.BatchCommands[0].Rows;
         }
         catch (PostgresException ex)
         {

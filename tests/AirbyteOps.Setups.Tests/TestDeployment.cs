@@ -87,7 +87,7 @@ public sealed class TestDeployment : IAsyncDisposable
         await using var volume = await Engine.Volumes.OpenAsync(Volume, Busybox, readOnly: true);
         await using var tar = await volume.CopyOutAsync("");
         var entries = new List<TreeEntry>();
-        var reader = new System.Formats.Tar.TarReader(tar);
+        var reader = new System.Formats.Tar.TarReader(new BufferedStream(tar, 1 << 16));
         while (await reader.GetNextEntryAsync() is { } e)
         {
             var name = e.Name.TrimEnd('/');
@@ -117,6 +117,9 @@ public sealed class TestDeployment : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Engine.Containers.RemoveAsync(Server, force: true);
+        // A restore process a test killed leaves its volume-access container behind (it never reached its own cleanup).
+        foreach (var leftover in await Engine.Containers.ListAsync([Labels.Managed]))
+            if (leftover.Mounts.Any(m => m.Name == Volume)) await Engine.Containers.RemoveAsync(leftover.Id, force: true);
         await Engine.Volumes.RemoveAsync(Volume);
         if (Directory.Exists(Artifacts)) Directory.Delete(Artifacts, recursive: true);
     }

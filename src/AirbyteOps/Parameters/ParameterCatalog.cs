@@ -22,6 +22,18 @@ public static class ParameterCatalog
         Parameter.Of("env-file", "Env file passed to compose; empty means the .env beside the compose file"),
         Parameter.Of("server-url", "Base URL of the Airbyte server's API"),
         Parameter.Of("connection", "Connection to sync: its name or id"),
+        Parameter.Of("setup", "ExportSetup/RestoreSetup: a setup name (under <artifacts>/setups) or a path to a setup folder or archive"),
+        Parameter.Of("server-container", "The Airbyte server container that holds CONFIG_ROOT"),
+        Parameter.Of("data-volume", "The volume behind CONFIG_ROOT, read or written directly when the server is not running"),
+        Parameter.Of("config-root", "CONFIG_ROOT inside the server"),
+        Parameter.Of("secrets", "ExportSetup: 'sidecar' moves secret values to <setup>.secrets.json (0600, git-ignored); 'inline' keeps them in the files, as the tutorial does"),
+        Parameter.Of("secret-keys", "ExportSetup: extra configuration keys to treat as secrets (comma-separated)"),
+        Parameter.Of("archive", "ExportSetup: also write <setup>.tar.gz (modes and symlinks kept)"),
+        Parameter.Of("overwrite", "ExportSetup: replace a saved setup whose content differs (otherwise refused)"),
+        Parameter.Of("airbyte-version", "ExportSetup: the Airbyte version to record; empty reads AIRBYTE_VERSION off the server"),
+        Parameter.Of("secrets-file", "RestoreSetup: the secrets file; empty means <setup>.secrets.json beside the setup"),
+        Parameter.Of("force-version", "RestoreSetup: restore even when the setup's Airbyte major.minor differs from the deployment's"),
+        Parameter.Of("allow-missing-secrets", "RestoreSetup: restore even when secret values are missing (placeholders stay in the files)"),
         Parameter.Of("test-filter", "dotnet test --filter expression for the Test target; empty runs every test"),
     ];
 

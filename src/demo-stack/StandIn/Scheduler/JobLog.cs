@@ -5,7 +5,8 @@ namespace AirbyteOps.DemoStack.StandIn.Scheduler;
 /// <summary>
 /// An attempt's logs.log, written line by line (flushed each line, so it grows while the job runs), in the shape of
 /// Airbyte 0.7's job log: "2021-01-05 14:30:45 INFO (/tmp/workspace/5/0) Origin(method) - message".
-/// Never given a configuration, so no password reaches it.
+/// Never given a configuration, so no password reaches it. Created afresh: an attempt folder left by a deployment
+/// whose jobs database was wiped is overwritten, not appended to.
 /// </summary>
 public sealed class JobLog : IDisposable
 {
@@ -16,7 +17,7 @@ public sealed class JobLog : IDisposable
     public JobLog(string path, string workDirectory)
     {
         _workDirectory = workDirectory;
-        _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
+        _writer = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
     }
 
     public void Info(string origin, string message) => Write("INFO", origin, message);

@@ -24,9 +24,12 @@ public static class BasicNormalization
             await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (var drop = new NpgsqlCommand($"DROP TABLE IF EXISTS {Quote(settings.Schema)}.{Quote(name)} CASCADE", connection, transaction))
                 await drop.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            int rows;
             await using (var create = new NpgsqlCommand(CreateTableSql(settings.Schema, name, fields), connection, transaction))
-                rows = await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            // CREATE TABLE AS reports no row count through Npgsql; count like dbt's "SELECT n" line shows.
+            long rows;
+            await using (var count = new NpgsqlCommand($"SELECT count(*) FROM {Quote(settings.Schema)}.{Quote(name)}", connection, transaction))
+                rows = (long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
             await transaction.CommitAsync(ct).ConfigureAwait(false);
             log($"{index} of {streams.Count} OK created table model {settings.Schema}.{name} [SELECT {rows} in {clock.Elapsed.TotalSeconds:0.00}s]");
         }

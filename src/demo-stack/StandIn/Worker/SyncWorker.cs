@@ -34,18 +34,21 @@ public static class SyncWorker
                     throw new InvalidDataException($"The source offers no stream '{name}' (it offers: {string.Join(", ", discovered.Keys)}).");
                 var selected = fields.Select(f => f.Field).ToList();
                 var raw = new List<RawRecord>();
+                long streamBytes = 0;
                 foreach (var record in stream.ReadRecords())
                 {
                     var projected = new JsonObject();
                     foreach (var field in selected) projected[field] = record[field]?.DeepClone();
                     var data = projected.ToJsonString();
                     raw.Add(new RawRecord(Guid.NewGuid(), DateTimeOffset.UtcNow, data));
-                    bytes += Encoding.UTF8.GetByteCount(data);
+                    streamBytes += Encoding.UTF8.GetByteCount(data);
                     if (raw.Count % 100 == 0) log($"Records read: {raw.Count}");
                 }
                 log($"stream {name}: {raw.Count} records read; writing to {destination.Describe(name)}");
                 await destination.WriteStreamAsync(name, raw, ct).ConfigureAwait(false);
+                // Counted once written, so a failed write does not report bytes as synced.
                 records += raw.Count;
+                bytes += streamBytes;
                 log($"stream {name}: {raw.Count} records written");
             }
 
