@@ -2,6 +2,7 @@
 // operation of the libraries under src/ (where the tests reach the logic).
 #r "../.build/lib/AirbyteOps.Docker.dll"
 #r "../.build/lib/AirbyteOps.dll"
+#r "../.build/lib/AirbyteOps.Setups.dll"
 #r "../.build/lib/Npgsql.dll"
 
 using AirbyteOps.Api;

@@ -49,7 +49,7 @@ public sealed class JobWorkspace
         if (jobPath is not null && await mounted.StatAsync(jobPath, ct).ConfigureAwait(false) is null)
             return new JobWorkspace(mounted.Volume, []);
         // Buffered: the tar reader asks for 512-byte headers, and each small read of the chunked HTTP stream is costly.
-        await using var tar = new BufferedStream(new ZeroReadSafeStream(await mounted.CopyOutAsync(jobPath ?? "", ct).ConfigureAwait(false)), 1 << 20);
+        await using var tar = new BufferedStream(await mounted.CopyOutAsync(jobPath ?? "", ct).ConfigureAwait(false), 1 << 20);
         // The archive of the volume root names entries "volume/<job>/..."; of a job folder "<job>/...".
         return new JobWorkspace(mounted.Volume, await ReadTarAsync(tar, stripFirst: jobPath is null, lastLogLines, ct).ConfigureAwait(false));
     }

@@ -27,7 +27,7 @@ public static class NormalizationExtractor
         {
             log($"Copying {chosen.Id.RelativePath}/normalize to {destination}...");
             int files;
-            await using (var tar = new ZeroReadSafeStream(await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false)))
+            await using (var tar = await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false))
             {
                 files = await SafeTarExtractor.ExtractAsync(tar, partial, $"the normalization project of {chosen.Id}", ct).ConfigureAwait(false);
             }

@@ -23,7 +23,7 @@ public static class WorkspaceVolume
     public static async Task<byte[]?> ReadFileAsync(MountedVolume mounted, string relative, CancellationToken ct = default)
     {
         if (await mounted.StatAsync(relative, ct).ConfigureAwait(false) is null) return null;
-        await using var tar = new ZeroReadSafeStream(await mounted.CopyOutAsync(relative, ct).ConfigureAwait(false));
+        await using var tar = await mounted.CopyOutAsync(relative, ct).ConfigureAwait(false);
         await using var reader = new TarReader(tar, leaveOpen: false);
         var entry = await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false);
         if (entry is null || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) return null;
