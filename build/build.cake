@@ -3,6 +3,7 @@
 #r "../.build/lib/AirbyteOps.Docker.dll"
 #r "../.build/lib/AirbyteOps.dll"
 #r "../.build/lib/AirbyteOps.Setups.dll"
+#r "../.build/lib/AirbyteOps.Workspace.dll"
 #r "../.build/lib/Npgsql.dll"
 
 using AirbyteOps.Api;
@@ -15,6 +16,7 @@ using AirbyteOps.Postgres;
 using AirbyteOps.Destinations;
 using AirbyteOps.Setups;
 using AirbyteOps.Testing;
+using AirbyteOps.Workspace;
 
 var Root = MakeAbsolute(Directory("..")).FullPath;
 var P = new ParameterSet(
@@ -146,6 +148,52 @@ Task("RestoreSetup")
         SecretsFile = P.GetOrNull("secrets-file"), ForceVersion = P.GetBool("force-version"), AllowMissingSecrets = P.GetBool("allow-missing-secrets"),
         HealthProbe = api.IsHealthyAsync, HealthTimeout = Timeout,
     }, Log);
+});
+
+long? JobNumber(string name) => P.GetOrNull(name) is { } v ? long.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+Task("Logs")
+    .Description("List the jobs and attempts of the workspace volume, newest first; --job N [--attempt M] prints (or --copy copies) that attempt's log")
+    .IsDependentOn("EnsureDocker")
+    .Does(async () =>
+{
+    await NeedImage(ImageRole.Busybox);
+    await LogsOperation.RunAsync(new LogsOptions
+    {
+        WorkspaceVolume = P.Get("workspace-volume"), HelperImage = ImageCatalog.Resolve(ImageRole.Busybox, Images), ArtifactsDirectory = Artifacts,
+        Job = JobNumber("job"), Attempt = JobNumber("attempt"), Copy = P.GetBool("copy"), Follow = P.GetBool("follow"), DockerHost = P.GetOrNull("docker-host"),
+    }, Log);
+});
+
+Task("ExtractNormalization")
+    .Description("Copy the newest job's normalize/ dbt project (by job number, or --job/--attempt) out of the workspace volume into <artifacts>/normalization")
+    .IsDependentOn("EnsureDocker")
+    .Does(async () =>
+{
+    await NeedImage(ImageRole.Busybox);
+    await NormalizationExtractor.ExtractAsync(new ExtractNormalizationOptions
+    {
+        WorkspaceVolume = P.Get("workspace-volume"), HelperImage = ImageCatalog.Resolve(ImageRole.Busybox, Images), ArtifactsDirectory = Artifacts,
+        Job = JobNumber("job"), Attempt = JobNumber("attempt"), DockerHost = P.GetOrNull("docker-host"),
+    }, Log);
+});
+
+Task("DbtRun")
+    .Description("dbt debug, then dbt run on the normalization project against the destination, in the normalization image or with a local dbt")
+    .IsDependentOn("ExtractNormalization")
+    .IsDependentOn("StartPostgres")
+    .Does(async () =>
+{
+    var mode = P.Get("dbt-mode") switch { "container" => DbtMode.Container, "local" => DbtMode.Local, var m => throw new ArgumentException($"--dbt-mode must be 'container' or 'local', not '{m}'.") };
+    var image = P.GetOrNull("normalization-image") ?? ImageCatalog.Resolve(ImageRole.Normalization, Images);
+    if (mode == DbtMode.Container && P.GetOrNull("normalization-image") is null) await NeedImage(ImageRole.Normalization);
+    var result = await DbtRunner.RunAsync(new DbtRunOptions
+    {
+        Mode = mode, NormalizationImage = image, WorkspaceVolume = P.Get("workspace-volume"), HelperImage = ImageCatalog.Resolve(ImageRole.Busybox, Images),
+        ArtifactsDirectory = Artifacts, ProjectDirectory = P.GetOrNull("project-dir"), Job = JobNumber("job"), Attempt = JobNumber("attempt"),
+        DbtExecutable = P.Get("dbt"), DockerHost = P.GetOrNull("docker-host"),
+    }, Log);
+    result.ThrowIfFailed();
 });
 
 Task("LocalData")

@@ -9,13 +9,25 @@ public static class ImageCatalog
     public const string DebianBase = "airbyteops/debian:bookworm";
     public const string Busybox = "airbyteops/busybox:latest";
     public const string Postgres = "airbyteops/postgres:15";
+    public const string Normalization = "airbyteops/normalization-standin:0.18.1";
+
+    private static readonly AppPublish StandInApp = new("src/demo-stack/StandIn/AirbyteOps.DemoStack.StandIn.csproj", "app");
 
     public static IReadOnlyList<ImageRecipe> Local { get; } =
     [
         new DebianBaseRecipe(DebianBase),
         new BusyboxRecipe(Busybox),
         new DockerfileRecipe(Postgres, "src/images/postgres", [DebianBase]),
-        // Demo stack and normalization stand-in recipes are added below as they land.
+        // A stand-in for airbyte/normalization: a stand-in dbt that keeps the real one's contract (see its README).
+        new DockerfileRecipe(Normalization, "src/normalization-standin/image", [DebianBase],
+            [new AppPublish("src/normalization-standin/NormalizationStandin.csproj", "dbt")]),
+        // The demo stack: stand-ins for Airbyte 0.7.1-alpha's images (see src/demo-stack/README.md).
+        new DockerfileRecipe("airbyteops/airbyte-init:0.7.1-alpha", "src/demo-stack/images/airbyte-init", [Busybox]),
+        new DockerfileRecipe("airbyteops/airbyte-seed:0.7.1-alpha", "src/demo-stack/images/airbyte-seed", [Busybox]),
+        new DockerfileRecipe("airbyteops/airbyte-db:0.7.1-alpha", "src/demo-stack/images/airbyte-db", [Postgres]),
+        new DockerfileRecipe("airbyteops/airbyte-server:0.7.1-alpha", "src/demo-stack/images/airbyte-server", [DebianBase], [StandInApp]),
+        new DockerfileRecipe("airbyteops/airbyte-scheduler:0.7.1-alpha", "src/demo-stack/images/airbyte-scheduler", [DebianBase], [StandInApp]),
+        new DockerfileRecipe("airbyteops/airbyte-webapp:0.7.1-alpha", "src/demo-stack/images/airbyte-webapp", [DebianBase], [StandInApp]),
     ];
 
     /// <summary>The images of the demo stack (stand-ins for Airbyte 0.7's), with their bases.</summary>
@@ -44,6 +56,8 @@ public static class ImageCatalog
         (ImageRole.Busybox, ImageSource.Official) => "busybox:latest",
         (ImageRole.Postgres, ImageSource.Local) => Postgres,
         (ImageRole.Postgres, ImageSource.Official) => "postgres:15",
+        (ImageRole.Normalization, ImageSource.Local) => Normalization,
+        (ImageRole.Normalization, ImageSource.Official) => "airbyte/normalization",
         _ => throw new ArgumentOutOfRangeException(nameof(role), $"No image for {role} from {source}."),
     };
 
@@ -55,6 +69,6 @@ public static class ImageCatalog
     };
 }
 
-public enum ImageRole { Busybox, Postgres }
+public enum ImageRole { Busybox, Postgres, Normalization }
 
 public enum ImageSource { Local, Official }

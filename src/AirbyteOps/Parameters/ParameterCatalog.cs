@@ -34,6 +34,15 @@ public static class ParameterCatalog
         Parameter.Of("secrets-file", "RestoreSetup: the secrets file; empty means <setup>.secrets.json beside the setup"),
         Parameter.Of("force-version", "RestoreSetup: restore even when the setup's Airbyte major.minor differs from the deployment's"),
         Parameter.Of("allow-missing-secrets", "RestoreSetup: restore even when secret values are missing (placeholders stay in the files)"),
+        Parameter.Of("workspace-volume", "The job workspace volume (WORKSPACE_ROOT in the server)"),
+        Parameter.Of("job", "Logs/ExtractNormalization/DbtRun: a job number; empty means the newest (by number, not by text)"),
+        Parameter.Of("attempt", "With --job: an attempt number; empty means the job's newest attempt"),
+        Parameter.Of("copy", "Logs: copy the attempt's logs.log and catalog.json to <artifacts>/logs instead of printing"),
+        Parameter.Of("follow", "Logs: keep printing a growing logs.log"),
+        Parameter.Of("dbt-mode", "DbtRun: 'container' runs dbt in the normalization image on the workspace volume (as the tutorial); 'local' runs a dbt on PATH on the extracted copy"),
+        Parameter.Of("normalization-image", "DbtRun container mode: the image with /usr/local/bin/dbt; empty means the catalog's for --images (local: the stand-in)"),
+        Parameter.Of("dbt", "DbtRun local mode: the dbt executable"),
+        Parameter.Of("project-dir", "DbtRun local mode: the dbt project; empty means <artifacts>/normalization/normalize"),
         Parameter.Of("test-filter", "dotnet test --filter expression for the Test target; empty runs every test"),
     ];
 
