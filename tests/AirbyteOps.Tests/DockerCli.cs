@@ -12,6 +12,15 @@ public static class DockerCli
         return (exit, string.Join("\n", lines));
     }
 
+    /// <summary>The real compose CLI on a test project, as a user would run it by hand.</summary>
+    public static async Task<(int Exit, string Output)> ComposeAsync(AirbyteOps.Compose.ComposeOptions options, params string[] args)
+    {
+        var lines = new List<string>();
+        var program = ProcessRunner.Which("docker-compose") ?? throw new InvalidOperationException("docker-compose is not installed");
+        var exit = await ProcessRunner.RunAsync(program, ["-p", options.Project, "-f", options.ComposeFile, "--env-file", options.EnvFile!, .. args], lines.Add);
+        return (exit, string.Join("\n", lines));
+    }
+
     public static async Task<string> CheckAsync(params string[] args)
     {
         var (exit, output) = await RunAsync(args);

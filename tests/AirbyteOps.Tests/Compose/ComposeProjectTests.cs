@@ -1,0 +1,169 @@
+using AirbyteOps.Compose;
+using AirbyteOps.Docker;
+using AirbyteOps.Images;
+
+namespace AirbyteOps.Tests.Compose;
+
+/// <summary>
+/// ComposeUp and WipeVolumes against the real engine and the real compose CLI, on a small project of
+/// busybox services: an httpd that serves the Airbyte health document from a bind-mounted folder, a
+/// one-shot service, and a named volume.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class ComposeProjectTests : IAsyncLifetime
+{
+    private static readonly string ComposeYaml = $$"""
+        version: "3.7"
+        services:
+          web:
+            image: {{ImageCatalog.Busybox}}
+            command: ["httpd", "-f", "-p", "8001", "-h", "/www"]
+            ports:
+              - "127.0.0.1:${PORT}:8001"
+            volumes:
+              - data:/data
+              - ./www:/www:ro
+          oneshot:
+            image: {{ImageCatalog.Busybox}}
+            command: ["true"]
+          extra:
+            image: {{ImageCatalog.Busybox}}
+            command: ["sh", "-c", "${EXTRA_COMMAND:-exec sleep 600}"]
+        volumes:
+          data:
+        """;
+
+    private readonly EngineFixture _fixture;
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), TestNames.Unique("compose-project"));
+    private readonly List<(string Project, string EnvFile)> _projects = [];
+    private readonly List<string> _log = [];
+
+    public ComposeProjectTests(EngineFixture fixture) => _fixture = fixture;
+
+    private DockerEngine Engine => _fixture.Engine;
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "www", "api", "v1"));
+        File.WriteAllText(Path.Combine(_dir, "www", "api", "v1", "health"), "{\"db\": true}");
+        File.WriteAllText(Path.Combine(_dir, "www", "kept.txt"), "bind mounts are never removed");
+        File.WriteAllText(Path.Combine(_dir, "docker-compose.yaml"), ComposeYaml);
+        return Task.CompletedTask;
+    }
+
+    private ComposeOptions Project(string? extraCommand = null)
+    {
+        var project = TestNames.Unique("p").Replace("-", "", StringComparison.Ordinal);
+        var port = TestNames.FreePort();
+        var envFile = Path.Combine(_dir, project + ".env");
+        File.WriteAllText(envFile, $"PORT={port}\n" + (extraCommand is null ? "" : $"EXTRA_COMMAND={extraCommand}\n"));
+        _projects.Add((project, envFile));
+        return new ComposeOptions(Path.Combine(_dir, "docker-compose.yaml"), project, envFile, new Uri($"http://127.0.0.1:{port}/api/v1"), TimeSpan.FromSeconds(60));
+    }
+
+    private async Task<IReadOnlyList<ContainerInfo>> ContainersOf(string project) =>
+        await Engine.Containers.ListAsync([$"com.docker.compose.project={project}"]);
+
+    [Fact]
+    public async Task Up_from_nothing_then_again_changes_nothing()
+    {
+        var options = Project();
+
+        var first = await ComposeProject.UpAsync(Engine, options, _log.Add);
+        var idsAfterFirst = (await ContainersOf(options.Project)).Select(c => c.Id).Order().ToList();
+        var second = await ComposeProject.UpAsync(Engine, options, _log.Add);
+        var idsAfterSecond = (await ContainersOf(options.Project)).Select(c => c.Id).Order().ToList();
+
+        Assert.False(first.AlreadyUp);
+        Assert.True(second.AlreadyUp);
+        Assert.Equal(3, idsAfterFirst.Count);
+        Assert.Equal(idsAfterFirst, idsAfterSecond);
+        Assert.Contains(_log, l => l.Contains("already up", StringComparison.Ordinal));
+        using var api = new AirbyteOps.Api.AirbyteApi(options.ServerUrl);
+        Assert.True(await api.IsHealthyAsync());
+    }
+
+    [Fact]
+    public async Task A_service_that_crashes_at_start_is_named_with_its_last_log_lines()
+    {
+        var options = Project("echo boom-marker-42; exit 3");
+
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => ComposeProject.UpAsync(Engine, options, _log.Add));
+
+        Assert.Contains("'extra'", error.Message);
+        Assert.Contains("exited with code 3", error.Message);
+        Assert.Contains("boom-marker-42", error.Message);
+    }
+
+    [Fact]
+    public async Task Wipe_removes_exactly_this_projects_volumes_and_keeps_others_and_the_bind_mount()
+    {
+        var mine = Project();
+        var other = Project();
+        await ComposeProject.UpAsync(Engine, mine, _log.Add);
+        await ComposeProject.UpAsync(Engine, other, _log.Add);
+
+        var wiped = await ComposeProject.WipeAsync(Engine, mine, _log.Add);
+
+        Assert.Equal([$"{mine.Project}_data"], wiped.Volumes);
+        Assert.Null(await Engine.Volumes.FindAsync($"{mine.Project}_data"));
+        Assert.Empty(await ContainersOf(mine.Project));
+        Assert.Null(await Engine.Networks.FindAsync($"{mine.Project}_default"));
+        Assert.NotNull(await Engine.Volumes.FindAsync($"{other.Project}_data"));
+        Assert.Equal(3, (await ContainersOf(other.Project)).Count);
+        Assert.True(File.Exists(Path.Combine(_dir, "www", "kept.txt")));
+        Assert.Contains(_log, l => l.Contains("keeping bind mount", StringComparison.Ordinal) && l.Contains("www", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Wipe_with_nothing_up_says_so_and_succeeds()
+    {
+        var options = Project();
+
+        var wiped = await ComposeProject.WipeAsync(Engine, options, _log.Add);
+
+        Assert.Empty(wiped.Volumes);
+        Assert.Contains(_log, l => l.Contains("nothing to remove", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Plain_docker_compose_down_v_removes_everything_our_up_created()
+    {
+        var options = Project();
+        await ComposeProject.UpAsync(Engine, options, _log.Add);
+
+        var (exit, output) = await DockerCli.ComposeAsync(options, "down", "-v");
+
+        Assert.True(exit == 0, output);
+        Assert.Empty(await ContainersOf(options.Project));
+        Assert.Null(await Engine.Volumes.FindAsync($"{options.Project}_data"));
+        Assert.Null(await Engine.Networks.FindAsync($"{options.Project}_default"));
+    }
+
+    [Fact]
+    public async Task Our_wipe_removes_everything_a_plain_docker_compose_up_created()
+    {
+        var options = Project();
+        var (exit, output) = await DockerCli.ComposeAsync(options, "up", "-d");
+        Assert.True(exit == 0, output);
+        Assert.NotNull(await Engine.Volumes.FindAsync($"{options.Project}_data"));
+
+        await ComposeProject.WipeAsync(Engine, options, _log.Add);
+
+        Assert.Empty(await ContainersOf(options.Project));
+        Assert.Null(await Engine.Volumes.FindAsync($"{options.Project}_data"));
+        Assert.Null(await Engine.Networks.FindAsync($"{options.Project}_default"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (project, envFile) in _projects)
+        {
+            var file = ComposeFile.Load(Path.Combine(_dir, "docker-compose.yaml"), project, envFile);
+            foreach (var c in await ContainersOf(project)) await Engine.Containers.RemoveAsync(c.Id, force: true);
+            await Engine.Networks.RemoveAsync($"{project}_default");
+            foreach (var v in file.Volumes.Values) await Engine.Volumes.RemoveAsync(v);
+        }
+        Directory.Delete(_dir, recursive: true);
+    }
+}
