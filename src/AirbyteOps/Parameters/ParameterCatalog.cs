@@ -43,6 +43,7 @@ public static class ParameterCatalog
         Parameter.Of("normalization-image", "DbtRun container mode: the image with /usr/local/bin/dbt; empty means the catalog's for --images (local: the stand-in)"),
         Parameter.Of("dbt", "DbtRun local mode: the dbt executable"),
         Parameter.Of("project-dir", "DbtRun local mode: the dbt project; empty means <artifacts>/normalization/normalize"),
+        Parameter.Of("restart", "Tutorial: forget the finished steps and run the tutorial from the start"),
         Parameter.Of("test-filter", "dotnet test --filter expression for the Test target; empty runs every test"),
     ];
 

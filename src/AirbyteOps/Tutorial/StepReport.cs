@@ -1,0 +1,3 @@
+namespace AirbyteOps.Tutorial;
+
+public sealed record StepReport(string Step, string Outcome, TimeSpan Took);

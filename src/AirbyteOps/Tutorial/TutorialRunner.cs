@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace AirbyteOps.Tutorial;
+
+/// <summary>
+/// Runs the tutorial's steps in order and records each finished step in a state file, so a run after a
+/// failure resumes at the failed step and a run after success reports every step as already in place.
+/// Ends with a table: step, outcome, time.
+/// </summary>
+public static class TutorialRunner
+{
+    public static async Task<IReadOnlyList<StepReport>> RunAsync(string stateFile, IReadOnlyList<TutorialStep> steps, Action<string> log, CancellationToken ct = default)
+    {
+        var done = Load(stateFile);
+        var reports = new List<StepReport>();
+        try
+        {
+            for (var i = 0; i < steps.Count; i++)
+            {
+                var step = steps[i];
+                var label = $"{i + 1:00} {step.Name}";
+                if (done.Contains(label))
+                {
+                    reports.Add(new StepReport(label, "in place (done in an earlier run)", TimeSpan.Zero));
+                    continue;
+                }
+                log($"==> Step {label}");
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    await step.Run(ct).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    reports.Add(new StepReport(label, "FAILED: " + ex.Message.Split('\n')[0], clock.Elapsed));
+                    for (var j = i + 1; j < steps.Count; j++) reports.Add(new StepReport($"{j + 1:00} {steps[j].Name}", "not run", TimeSpan.Zero));
+                    throw new InvalidOperationException($"Tutorial step '{step.Name}' failed: {ex.Message.Split('\n')[0]} Fix it and run ./build.sh Tutorial again: finished steps are not redone.", ex);
+                }
+                done.Add(label);
+                Save(stateFile, done);
+                reports.Add(new StepReport(label, "done", clock.Elapsed));
+            }
+        }
+        finally
+        {
+            PrintTable(reports, log);
+        }
+        return reports;
+    }
+
+    public static void Reset(string stateFile)
+    {
+        if (File.Exists(stateFile)) File.Delete(stateFile);
+    }
+
+    private static void PrintTable(IReadOnlyList<StepReport> reports, Action<string> log)
+    {
+        if (reports.Count == 0) return;
+        var width = Math.Max(4, reports.Max(r => r.Step.Length));
+        log("");
+        log($"{"STEP".PadRight(width)}  {"TIME",7}  OUTCOME");
+        foreach (var r in reports)
+            log($"{r.Step.PadRight(width)}  {(r.Took == TimeSpan.Zero ? "-" : $"{r.Took.TotalSeconds:0.0} s"),7}  {r.Outcome}");
+    }
+
+    private static HashSet<string> Load(string stateFile)
+    {
+        if (!File.Exists(stateFile)) return [];
+        try
+        {
+            return JsonSerializer.Deserialize<HashSet<string>>(File.ReadAllText(stateFile)) ?? [];
+        }
+        catch (JsonException)
+        {
+            return []; // A damaged state file means the steps run again from the start.
+        }
+    }
+
+    // Written to a temporary file and renamed, so a kill mid-write never leaves a half state.
+    private static void Save(string stateFile, HashSet<string> done)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stateFile))!);
+        var temp = stateFile + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(done.Order(StringComparer.Ordinal)));
+        File.Move(temp, stateFile, overwrite: true);
+    }
+}
