@@ -57,16 +57,7 @@ public sealed class DockerfileRecipe : ImageRecipe
         try
         {
             foreach (var app in Publish)
-            {
-                var output = Path.Combine(scratch, app.Subfolder);
-                log($"Publishing {app.Project} (self-contained linux-x64) ...");
-                var lines = new List<string>();
-                var exit = await ProcessRunner.RunAsync("dotnet",
-                    ["publish", Path.Combine(context.RepositoryRoot, app.Project), "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:InvariantGlobalization=true", "-nologo", "-v:q", "-o", output],
-                    lines.Add, ct: ct).ConfigureAwait(false);
-                if (exit != 0)
-                    throw new DockerOpsException($"dotnet publish {app.Project} failed (exit {exit}): {lines.LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault()}");
-            }
+                CopyFolder(await PublishAsync(context, app, log, ct).ConfigureAwait(false), Path.Combine(scratch, app.Subfolder));
             var tarPath = scratch + ".tar";
             await using (var tar = File.Create(tarPath))
                 await TarFile.CreateFromDirectoryAsync(scratch, tar, includeBaseDirectory: false, ct).ConfigureAwait(false);
@@ -80,6 +71,33 @@ public sealed class DockerfileRecipe : ImageRecipe
         {
             Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Publishes the app once per content: the output folder is named after a hash of the app's sources,
+    /// so the images that carry the same app (the demo stack's server, scheduler, webapp) share one publish.
+    /// </summary>
+    private static async Task<string> PublishAsync(ImageBuildContext context, AppPublish app, Action<string> log, CancellationToken ct)
+    {
+        var project = Path.Combine(context.RepositoryRoot, app.Project);
+        var key = new Fingerprint().Add(app.Project).AddFolder(Path.GetDirectoryName(project)!);
+        foreach (var reference in ProjectReferences(project)) key.AddFolder(Path.GetDirectoryName(reference)!);
+        foreach (var shared in new[] { "Directory.Build.props", "Directory.Packages.props" })
+            if (File.Exists(Path.Combine(context.RepositoryRoot, shared))) key.AddFile(Path.Combine(context.RepositoryRoot, shared), shared);
+        var output = Path.Combine(context.ScratchDirectory, "publish", key.Value[..16]);
+        if (Directory.Exists(output)) return output;
+
+        log($"Publishing {app.Project} (self-contained linux-x64) ...");
+        var partial = output + ".partial";
+        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        var lines = new List<string>();
+        var exit = await ProcessRunner.RunAsync("dotnet",
+            ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:InvariantGlobalization=true", "-nologo", "-v:q", "-o", partial],
+            lines.Add, ct: ct).ConfigureAwait(false);
+        if (exit != 0)
+            throw new DockerOpsException($"dotnet publish {app.Project} failed (exit {exit}): {lines.LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault()}");
+        Directory.Move(partial, output);
+        return output;
     }
 
     private static IEnumerable<string> ProjectReferences(string project)
@@ -97,6 +115,6 @@ public sealed class DockerfileRecipe : ImageRecipe
         foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
             Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, dir)));
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-            File.Copy(file, Path.Combine(target, Path.GetRelativePath(source, file)));
+            File.Copy(file, Path.Combine(target, Path.GetRelativePath(source, file)), overwrite: true);
     }
 }
