@@ -178,7 +178,7 @@ public sealed class ContainerOperations
     {
         var response = await _engine.GuardAsync($"copying '{path}' out of container '{container}'", () =>
             Api.GetArchiveFromContainerAsync(container, new ContainerPathStatParameters { Path = path }, false, ct)).ConfigureAwait(false);
-        return response.Stream is { } stream ? new EngineStream(stream) : throw new DockerOpsException($"Copying '{path}' out of container '{container}': the engine sent no archive.");
+        return response.Stream is { } stream ? new EngineStream(stream, _engine, $"Copying '{path}' out of container '{container}'") : throw new DockerOpsException($"Copying '{path}' out of container '{container}': the engine sent no archive.");
     }
 
     /// <summary>Size, mode and link target of a path in the container, or null when it does not exist.</summary>

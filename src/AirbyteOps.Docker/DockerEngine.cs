@@ -90,6 +90,10 @@ public sealed class DockerEngine : IDisposable
         }
     }
 
+    /// <summary>The one-line error for an engine stream (an archive body) that broke mid-read: the engine stopped or went away.</summary>
+    internal DockerOpsException StreamBroken(string subject, Exception ex) =>
+        new($"{subject}: the Docker engine at {Endpoint} does not answer (the stream broke mid-copy: {Readiness.FirstLine(ex.Message).TrimEnd('.')}); run ./build.sh EnsureDocker to start it, then run the target again.", ex);
+
     private DockerOpsException? Translate(string subject, Exception ex) => ex switch
     {
         DockerOpsException => null,

@@ -104,26 +104,49 @@ public sealed class MountedVolume : IAsyncDisposable
         relative is "" or "." or "/" ? MountPath : $"{MountPath}/{relative.TrimStart('/')}";
 
     /// <summary>A tar stream of the path (relative to the volume's root); its entries are named after the last path component.</summary>
-    public Task<Stream> CopyOutAsync(string relative, CancellationToken ct = default) =>
-        WithVolumeName(() => _engine.Containers.CopyOutAsync(ContainerId, PathOf(relative), ct));
+    public async Task<Stream> CopyOutAsync(string relative, CancellationToken ct = default)
+    {
+        var stream = await WithVolumeName(() => _engine.Containers.CopyOutAsync(ContainerId, PathOf(relative), ct)).ConfigureAwait(false);
+        if (stream is EngineStream engineStream) engineStream.Subject = $"Copying '/{relative.TrimStart('/')}' out of volume '{Volume}'";
+        return stream;
+    }
 
     public Task CopyInAsync(string relativeDirectory, Stream tar, CancellationToken ct = default) =>
         WithVolumeName(() => _engine.Containers.CopyInAsync(ContainerId, PathOf(relativeDirectory), tar, ct));
 
     public Task<ContainerPathStatResponse?> StatAsync(string relative, CancellationToken ct = default) =>
-        _engine.Containers.StatAsync(ContainerId, PathOf(relative), ct);
+        WithVolumeName(() => _engine.Containers.StatAsync(ContainerId, PathOf(relative), ct));
+
+    /// <summary>A helper-container message in the user's terms: the volume's name for the container, paths from the volume's root.</summary>
+    private string InVolumeTerms(string message) => message
+        .Replace($"container '{ContainerId}'", $"volume '{Volume}'", StringComparison.Ordinal)
+        .Replace($"'{MountPath}'", "'/'", StringComparison.Ordinal)
+        .Replace($"'{MountPath}/", "'/", StringComparison.Ordinal);
 
     private async Task<T> WithVolumeName<T>(Func<Task<T>> call)
     {
         try { return await call().ConfigureAwait(false); }
-        catch (DockerOpsException ex) { throw new DockerOpsException(ex.Message.Replace($"container '{ContainerId}'", $"volume '{Volume}'", StringComparison.Ordinal).Replace(MountPath, "", StringComparison.Ordinal), ex); }
+        catch (DockerOpsException ex) { throw new DockerOpsException(InVolumeTerms(ex.Message), ex); }
     }
 
     private async Task WithVolumeName(Func<Task> call)
     {
         try { await call().ConfigureAwait(false); }
-        catch (DockerOpsException ex) { throw new DockerOpsException(ex.Message.Replace($"container '{ContainerId}'", $"volume '{Volume}'", StringComparison.Ordinal).Replace(MountPath, "", StringComparison.Ordinal), ex); }
+        catch (DockerOpsException ex) { throw new DockerOpsException(InVolumeTerms(ex.Message), ex); }
     }
 
-    public async ValueTask DisposeAsync() => await _engine.Containers.RemoveAsync(ContainerId, force: true).ConfigureAwait(false);
+    /// <summary>
+    /// Removes the access container, best effort: disposal runs while an operation's own error unwinds (an engine that
+    /// stopped mid-restore, say), and a failure here must not replace that error. The container was never started.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _engine.Containers.RemoveAsync(ContainerId, force: true).ConfigureAwait(false);
+        }
+        catch (DockerOpsException)
+        {
+        }
+    }
 }

@@ -1,0 +1,401 @@
+#!/usr/bin/env bash
+# bench/run.sh — times our build targets against the tutorial's own commands doing the same work, on the demo
+# stack, on this machine, and writes the table to bench/results.md. See bench/README.md.
+#
+#   bench/run.sh [--runs 3]
+#
+# Ours: ./build.sh <Target> exactly as a user runs it (warm: libraries built, Cake script cached).
+# Tutorial: the tutorial's commands, with the local images (never pulled) and ports on 127.0.0.1.
+# Every measurement is /usr/bin/time -f '%e %M' around one process tree: seconds (median of the runs) and
+# peak RSS in MB (the largest single process of the tree, max over the runs). Docker CLI-side numbers do not
+# include the Docker engine's own memory (dockerd/containerd do the copying and the container work).
+#
+# It uses (brings up, wipes) the default demo stack (compose project 'airbyte') and leaves it up, healthy and
+# with the tutorial re-run. It never touches the container 'local-airbyte-postgres-destination' beyond
+# checking that it is up (a no-op StartPostgres). Nothing is pulled.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+# ---- settings ----
+RUNS=3
+REPORT_ONLY=false
+case "${1:-}" in
+  --runs) RUNS="${2:?--runs needs a number}" ;;
+  --report) REPORT_ONLY=true ;;   # rebuild the table and bench/results.md from the last run's samples
+esac
+WORK="$here/.work"                      # scratch: setups, snapshots, tutorial copies, logs (git-ignored)
+BENCH_ARTIFACTS="$WORK/artifacts"       # --artifacts for our Export/Restore/Extract runs: the user's artifacts/ stay as they are
+TUT="$WORK/tutorial"                    # the tutorial's $TUTORIAL_DIR
+LOGS="$WORK/logs"
+SAMPLES="$WORK/samples.tsv"             # operation, side, seconds, peak RSS KB — one line per measured run
+RUNINFO="$WORK/run.info"                # the environment line and conditions of the last run
+COMPOSE_FILE="src/demo-stack/docker-compose.yaml"
+PROJECT=airbyte
+HEALTH_URL="http://127.0.0.1:8001/api/v1/health"
+BUSYBOX=airbyteops/busybox:latest
+PG_IMAGE=airbyteops/postgres:15
+NORMALIZATION_IMAGE=airbyteops/normalization-standin:0.18.1
+BENCH_PG=abops-bench-postgres           # the bench's own Postgres container (both sides), not the user's
+BENCH_PG_PORT=3099
+DATA_VOLUME=airbyte_data
+WORKSPACE_VOLUME=airbyte_workspace
+LOCAL_ROOT=/tmp/airbyte_local
+# The tutorial's password, from the environment when set (never printed; passed by name, not on a command line).
+export POSTGRES_PASSWORD="${POSTGRES_PASSWORD:-password}"
+export PGPASSWORD="$POSTGRES_PASSWORD"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# ---- the tutorial's commands (run as "bench/run.sh __step NAME ARGS" so /usr/bin/time sees one process tree) ----
+wait_psql() { # the tutorial does not wait at all; a person polls 'select 1' every second
+  local port="$1" i
+  for i in $(seq 1 120); do
+    psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -c 'select 1' >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "postgres on 127.0.0.1:$port did not answer in 120 s" >&2; return 1
+}
+wait_health() { # "wait a moment for the webserver to start": poll the health URL every second
+  local i
+  for i in $(seq 1 120); do
+    curl -fsS "$HEALTH_URL" 2>/dev/null | grep -q '"db":true' && return 0
+    sleep 1
+  done
+  echo "$HEALTH_URL did not say ready in 120 s" >&2; return 1
+}
+newest_workspace() { # the tutorial's pipeline, verbatim apart from the image name (find in busybox, the rest on the host)
+  docker run --rm -i -v "$WORKSPACE_VOLUME":/data "$BUSYBOX" find /data -path "*normalize/models*" </dev/null \
+    | sed -E "s;/data/([0-9]+/[0-9]+/)normalize/.*;\1;g" | sort | uniq | tail -n 1
+}
+tutorial_step() {
+  local step="$1"; shift
+  case "$step" in
+    start-postgres)
+      docker run --rm --name "$BENCH_PG" -e POSTGRES_PASSWORD -p "127.0.0.1:$BENCH_PG_PORT:5432" -d "$PG_IMAGE"
+      wait_psql "$BENCH_PG_PORT" ;;
+    compose-up)
+      docker-compose -p "$PROJECT" -f "$COMPOSE_FILE" up -d
+      wait_health ;;
+    compose-down)
+      docker-compose -p "$PROJECT" -f "$COMPOSE_FILE" down -v ;;
+    export)   # docker cp airbyte-server:/data $TUTORIAL_DIR/<setup>   (the folder exists: mkdir -p earlier)
+      docker cp airbyte-server:/data "$1" ;;
+    restore)  # docker cp $TUTORIAL_DIR/<setup>/data/config airbyte-server:data
+      docker cp "$1/data/config" airbyte-server:data ;;
+    extract)
+      local w; w="$(newest_workspace)"
+      echo "NORMALIZE_WORKSPACE=$w"
+      rm -rf "$1"; mkdir -p "$1"
+      docker cp "airbyte-server:/tmp/workspace/${w}normalize/" "$1" ;;
+    local-data)
+      docker run --rm -v "$LOCAL_ROOT":/local "$BUSYBOX" find /local
+      find "$LOCAL_ROOT" ;;
+    dbt) # find the workspace, then dbt debug and dbt run, as the tutorial's script does
+      local w; w="$(newest_workspace)"
+      for cmd in debug run; do
+        docker run --rm -i -v "$WORKSPACE_VOLUME":/data -w "/data/${w}normalize" --network host \
+          --entrypoint /usr/local/bin/dbt "$NORMALIZATION_IMAGE" "$cmd" --profiles-dir=. --project-dir=. </dev/null
+      done ;;
+    dbt-only) # the two docker runs alone (workspace given)
+      for cmd in debug run; do
+        docker run --rm -i -v "$WORKSPACE_VOLUME":/data -w "/data/$1normalize" --network host \
+          --entrypoint /usr/local/bin/dbt "$NORMALIZATION_IMAGE" "$cmd" --profiles-dir=. --project-dir=. </dev/null
+      done ;;
+    *) echo "unknown step $step" >&2; return 2 ;;
+  esac
+}
+if [ "${1:-}" = "__step" ]; then shift; tutorial_step "$@"; exit $?; fi
+
+# ---- measuring ----
+declare -A TIMES RSS          # key "operation|side" -> space-separated samples
+ORDER=()                      # operations in table order
+FAILURES=()
+note_op() { local op="$1" o; for o in ${ORDER[@]+"${ORDER[@]}"}; do [ "$o" = "$op" ] && return; done; ORDER+=("$op"); }
+
+# measure OPERATION SIDE(ours|tutorial) COMMAND...   runs it once under /usr/bin/time, output to a log file
+measure() {
+  local op="$1" side="$2"; shift 2
+  note_op "$op"
+  local slug; slug="$(printf '%s' "$op" | tr -c 'A-Za-z0-9' '_')"
+  local log tf="$WORK/time.out" rc attempt before
+  for attempt in 1 2 3; do
+    log="$LOGS/$slug.$side.$(date +%s%N).log"; rc=0
+    before="$(stamp_time)"
+    /usr/bin/time -f '%e %M' -o "$tf" "$@" >"$log" 2>&1 </dev/null || rc=$?
+    watch_load
+    # ./build.sh rebuilds the libraries when src/ changed since the last build: not a warm run, so not a sample
+    if [ "$(stamp_time)" != "$before" ]; then
+      REBUILDS=$((REBUILDS + 1))
+      printf '  %-44s %-8s (./build.sh rebuilt the libraries: src/ changed during the bench; sample discarded, run again)\n' "$op" "$side"
+      continue
+    fi
+    break
+  done
+  local e m; read -r e m < <(tail -n 1 "$tf")
+  if [ "$rc" -ne 0 ]; then
+    FAILURES+=("$op ($side) exit $rc: $log")
+    printf '  %-44s %-8s FAILED (exit %s) after %s s; log %s\n' "$op" "$side" "$rc" "$e" "${log#"$root"/}"
+    tail -n 5 "$log" | sed 's/^/      /'
+    return 0
+  fi
+  TIMES["$op|$side"]+="$e "
+  RSS["$op|$side"]+="$m "
+  printf '%s\t%s\t%s\t%s\n' "$op" "$side" "$e" "$m" >> "$SAMPLES"
+  printf '  %-44s %-8s %7.2f s %7.1f MB\n' "$op" "$side" "$e" "$(awk -v k="$m" 'BEGIN{print k/1024}')"
+}
+REBUILDS=0; MAXLOAD=0; FOREIGN=""
+stamp_time() { stat -c %Y.%y .build/lib/.stamp 2>/dev/null || echo none; }
+# other work on this machine skews timings on 2 cores: keep the highest 1-min load and any test containers seen
+watch_load() {
+  local l; l=$(cut -d' ' -f1 /proc/loadavg)
+  MAXLOAD=$(awk -v a="$MAXLOAD" -v b="$l" 'BEGIN{print (b > a) ? b : a}')
+  local f; f=$(docker ps --format '{{.Names}}' | grep -E '^abops-test-' | head -n 3 | tr '\n' ' ' || true)
+  [ -n "$f" ] && FOREIGN="$f"
+  return 0
+}
+ours() { measure "$1" ours ./build.sh "${@:2}"; }
+tut()  { measure "$1" tutorial "$here/run.sh" __step "${@:2}"; }
+# record OPERATION SIDE SECONDS  (a number measured inside another program, no RSS)
+record() { note_op "$1"; TIMES["$1|$2"]+="$3 "; printf '%s\t%s\t%s\t\n' "$1" "$2" "$3" >> "$SAMPLES"; }
+
+nonempty() { grep -v '^$' || true; }
+median() { tr ' ' '\n' | nonempty | sort -g | awk '{a[NR]=$1} END{ if (NR==0) print ""; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
+maxof()  { tr ' ' '\n' | nonempty | sort -g | tail -n 1; }
+count()  { tr ' ' '\n' | nonempty | wc -l; }
+
+# ---- helpers for the state around measurements (never timed) ----
+quiet() { "$@" >>"$LOGS/setup.log" 2>&1; }
+in_volume() { docker run --rm --network none -v "$1":/data "$BUSYBOX" sh -c "$2" >>"$LOGS/setup.log" 2>&1; }
+mark_live_config() { in_volume "$DATA_VOLUME" 'mkdir -p /data/config/BENCH_MARKER && echo "{\"marker\": \"$(date +%s%N)\"}" > /data/config/BENCH_MARKER/marker.json'; }
+drop_synthetic() { in_volume "$DATA_VOLUME" 'rm -rf /data/config/SYNTH_* /data/config/BENCH_MARKER'; }
+# put_synthetic FILES: FILES JSON-ish files of ~20 KB over 5 CONFIG_TYPE-like folders, written into the data volume
+# from a tar made on the host (bash builtins write the files; one tar stream goes in)
+put_synthetic() {
+  local n="$1" dir="$WORK/synthetic-$1"
+  if [ ! -f "$dir/.done" ]; then
+    rm -rf "$dir"; mkdir -p "$dir"
+    local types=(SYNTH_SOURCE_CONNECTION SYNTH_DESTINATION_CONNECTION SYNTH_STANDARD_SYNC SYNTH_STANDARD_SYNC_SCHEDULE SYNTH_STANDARD_SOURCE_DEFINITION)
+    local t; for t in "${types[@]}"; do mkdir -p "$dir/$t"; done
+    local pad; pad="$(head -c 15000 /dev/urandom | base64 -w 0 | head -c 19800)"
+    local i id t
+    for ((i = 1; i <= n; i++)); do
+      t="${types[$((i % 5))]}"
+      printf -v id '%08x-%04x-4%03x-8%03x-%012x' "$i" $((i % 65536)) $((i % 4096)) $((i % 4096)) "$i"
+      printf '{"id": "%s", "workspaceId": "5ae6b09b-fdec-41af-aaf7-7d94cfc33ef6", "name": "synthetic %d", "configuration": {"host": "db-%d.example", "port": 5432, "notes": "%s"}}\n' \
+        "$id" "$i" "$i" "$pad" > "$dir/$t/$id.json"
+    done
+    touch "$dir/.done"
+  fi
+  drop_synthetic
+  tar -C "$dir" --exclude=.done -cf - . | docker run --rm -i --network none -v "$DATA_VOLUME":/data "$BUSYBOX" tar -xf - -C /data/config
+}
+reset_bench_pg() { docker rm -f -v "$BENCH_PG" >/dev/null 2>&1 || true; }
+need_up() { quiet ./build.sh ComposeUp; }
+
+# ---- the table, from the samples file ----
+report() {
+  local -A T M
+  local order=() op side e m o
+  while IFS=$'\t' read -r op side e m; do
+    local seen=false k; for ((k = 0; k < ${#order[@]}; k++)); do [ "${order[$k]}" = "$op" ] && seen=true; done
+    $seen || order+=("$op")
+    T["$op|$side"]+="$e "; [ -n "$m" ] && M["$op|$side"]+="$m "
+  done < "$SAMPLES"
+  # shellcheck disable=SC1090
+  source "$RUNINFO"
+  local rows=() r a b c d f g h t om tm n ratio
+  for op in "${order[@]}"; do
+    o=$(printf '%s' "${T["$op|ours"]:-}" | median); t=$(printf '%s' "${T["$op|tutorial"]:-}" | median)
+    om=$(printf '%s' "${M["$op|ours"]:-}" | maxof); tm=$(printf '%s' "${M["$op|tutorial"]:-}" | maxof)
+    n=$(printf '%s' "${T["$op|ours"]:-${T["$op|tutorial"]:-}}" | count)
+    ratio='—'; if [ -n "$o" ] && [ -n "$t" ]; then ratio=$(awk -v a="$o" -v b="$t" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "—" }'); fi
+    rows+=("$op|$(fmt_s "$o")|$(fmt_s "$t")|$ratio|$(fmt_mb "$om")|$(fmt_mb "$tm")|$n")
+  done
+  {
+    echo "# Bench: our targets vs the tutorial's commands"
+    echo
+    echo "Command: \`bench/run.sh --runs $RUN_RUNS\` — $ENV_LINE — whole bench ${ELAPSED} s."
+    echo
+    echo "Conditions: $CONDITIONS."
+    echo
+    echo "| operation | ours (s) | tutorial (s) | ratio ours/tutorial | ours peak RSS (MB) | tutorial peak RSS (MB) | runs |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for r in "${rows[@]}"; do IFS='|' read -r a b c d f g h <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h |"; done
+    echo
+    echo "Seconds: median of the runs. Peak RSS: /usr/bin/time's %M, the largest single process of the measured tree"
+    echo "(ours: the dotnet process running Cake; tutorial: bash, the docker CLI, docker-compose, psql, curl), max over the runs."
+    echo "It does **not** include the Docker engine's own memory (dockerd/containerd/the containers do the copying and the work)."
+    echo
+    echo "- Ours is \`./build.sh <Target> ...\` as a user runs it, warm; it includes the .NET/Cake start-up (see the start-up rows),"
+    echo "  the target's dependencies (EnsureDocker everywhere; RestoreSetup runs ComposeUp, a no-op here; DbtRun runs"
+    echo "  ExtractNormalization and StartPostgres) and the local-image recipe checks of the targets that need an image."
+    echo "- StartPostgres: the tutorial's \`docker run ... -d\` does not wait at all; its column adds what a person does: poll"
+    echo "  \`psql -c 'select 1'\` every 1 s. Bench container \`$BENCH_PG\` on 127.0.0.1:$BENCH_PG_PORT on both sides, removed before each run."
+    echo "- ComposeUp: from images present and volumes wiped to healthy; the tutorial side is \`docker-compose up -d\` then curl on"
+    echo "  $HEALTH_URL every 1 s until \`\"db\":true\`."
+    echo "- ExportSetup/RestoreSetup: ours writes a setup with a manifest (SHA-256 per file) and a secrets sidecar; RestoreSetup"
+    echo "  validates, takes a safety snapshot, stages, swaps, verifies, waits for health. The tutorial's \`docker cp\` does none of it."
+    echo "  Before each restore the live tree is made to differ from the setup (synthetic folders removed, a marker file added), on both sides."
+    echo "- The 10,000-job row comes from bench/workspace (library call + busybox pipeline inside one dotnet process, no build.sh, no RSS)."
+    echo "- Sync has no tutorial command (the UI's Sync Now)."
+    if [ -n "${FAILED_LIST:-}" ]; then echo; echo "Failures:"; printf '%s\n' "$FAILED_LIST" | sed 's/^/- /'; fi
+  } > "$here/results.md"
+  echo "== results (also in bench/results.md) =="
+  printf '%-62s %9s %12s %7s %9s %9s %4s\n' operation "ours(s)" "tutorial(s)" ratio "ours MB" "tut MB" runs
+  for r in "${rows[@]}"; do IFS='|' read -r a b c d f g h <<<"$r"; printf '%-62s %9s %12s %7s %9s %9s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h"; done
+  echo
+  echo "environment: $ENV_LINE"
+  echo "whole bench: ${ELAPSED} s; conditions: $CONDITIONS"
+}
+fmt_s()  { if [ -n "$1" ]; then printf '%.2f' "$1"; else printf '—'; fi; }
+fmt_mb() { if [ -n "$1" ]; then awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}'; else printf '—'; fi; }
+if $REPORT_ONLY; then report; exit 0; fi
+
+# ---- 0. environment ----
+mkdir -p "$WORK" "$LOGS" "$TUT" "$BENCH_ARTIFACTS"
+: > "$SAMPLES"
+[ -x /usr/bin/time ] || { echo "Installing GNU time (/usr/bin/time) ..."; apt-get install -y time >/dev/null; }
+started=$(date +%s)
+ENV_LINE="$(date -u '+%Y-%m-%d %H:%M UTC') | kernel $(uname -r) | $(nproc) CPUs | dotnet $(dotnet --version) | docker engine $(docker version --format '{{.Server.Version}}') (client $(docker version --format '{{.Client.Version}}')) | $(docker-compose version --short 2>/dev/null | sed 's/^/docker-compose /')"
+echo "AirbyteOps bench — $ENV_LINE"
+echo "runs per pair: $RUNS (median seconds; peak RSS = largest single process of the tree, max over the runs)"
+echo
+
+echo "Warming up (libraries built, Cake script cached, demo stack up, destination Postgres up) ..."
+/usr/bin/time -f '%e' -o "$WORK/first.out" ./build.sh Help >/dev/null 2>&1
+first=$(tail -n 1 "$WORK/first.out")
+echo "  first ./build.sh Help of this run: ${first} s (includes any library rebuild / script compile)"
+quiet ./build.sh Help
+need_up
+quiet ./build.sh StartPostgres
+if ! docker inspect -f '{{.State.Running}}' airbyte-server 2>/dev/null | grep -q true; then echo "airbyte-server is not running after ComposeUp" >&2; exit 1; fi
+# The real-config operations need the tutorial's state (connections, synced jobs); run it if it is not done.
+quiet ./build.sh Tutorial
+echo
+
+# ---- 1. start-up of ./build.sh, warm, median of 5 ----
+echo "== start-up (warm), 5 runs each =="
+for i in 1 2 3 4 5; do ours "startup: ./build.sh Help" Help; done
+for i in 1 2 3 4 5; do ours "startup: StartPostgres (already up, no-op)" StartPostgres; done
+for i in 1 2 3; do ours "startup: ComposeUp (already up, no-op)" ComposeUp; done
+echo
+
+# ---- 2. StartPostgres: container absent -> answers a query ----
+echo "== StartPostgres (bench container $BENCH_PG on 127.0.0.1:$BENCH_PG_PORT, both sides) =="
+for i in $(seq 1 "$RUNS"); do
+  reset_bench_pg; ours "StartPostgres" StartPostgres --postgres-container "$BENCH_PG" --postgres-port "$BENCH_PG_PORT"
+  reset_bench_pg; tut  "StartPostgres" start-postgres
+done
+reset_bench_pg
+echo
+
+# ---- 3. operations on the tutorial's real state ----
+echo "== Sync (no tutorial command: the UI's Sync Now) =="
+# the tutorial's last state: the restore of my-setup dropped 'exchange-rate', so the deployment has 'covid'
+for i in $(seq 1 "$RUNS"); do ours "Sync covid" Sync --connection covid; done
+echo
+echo "== LocalData =="
+for i in $(seq 1 "$RUNS"); do
+  ours "LocalData" LocalData
+  tut  "LocalData" local-data
+done
+echo
+echo "== ExtractNormalization (real workspace) =="
+for i in $(seq 1 "$RUNS"); do
+  ours "ExtractNormalization" ExtractNormalization --artifacts "$BENCH_ARTIFACTS"
+  tut  "ExtractNormalization" extract "$TUT/normalization-files"
+done
+echo
+echo "== DbtRun (container mode) =="
+W="$(newest_workspace)"
+for i in $(seq 1 "$RUNS"); do
+  ours "DbtRun (with its dependencies)" DbtRun --artifacts "$BENCH_ARTIFACTS"
+  tut  "DbtRun (with its dependencies)" dbt
+  ours "DbtRun --exclusive (dbt debug + run only)" DbtRun --exclusive --artifacts "$BENCH_ARTIFACTS"
+  tut  "DbtRun --exclusive (dbt debug + run only)" dbt-only "$W"
+done
+echo
+
+# export_restore LABEL: ExportSetup and RestoreSetup of the live configuration, $RUNS times each side
+export_restore() {
+  local label="$1" setup="bench-setup" ours_dir="$BENCH_ARTIFACTS/setups" tdir="$TUT/bench-setup"
+  for i in $(seq 1 "$RUNS"); do
+    rm -rf "$ours_dir/$setup" "$ours_dir/$setup.secrets.json"
+    ours "ExportSetup ($label)" ExportSetup --setup "$setup" --artifacts "$BENCH_ARTIFACTS"
+    rm -rf "$tdir"; mkdir -p "$tdir"
+    tut "ExportSetup ($label)" export "$tdir"
+  done
+  for i in $(seq 1 "$RUNS"); do
+    # the live tree differs from the setup (else RestoreSetup rightly does nothing): synthetic folders gone, a marker added
+    drop_synthetic; mark_live_config; rm -rf "$BENCH_ARTIFACTS/snapshots"
+    ours "RestoreSetup ($label)" RestoreSetup --setup "$setup" --artifacts "$BENCH_ARTIFACTS"
+    drop_synthetic; mark_live_config
+    tut "RestoreSetup ($label)" restore "$tdir"
+  done
+  drop_synthetic; rm -rf "$BENCH_ARTIFACTS/snapshots" "$tdir" "$ours_dir/$setup" "$ours_dir/$setup.secrets.json"
+}
+echo "== ExportSetup / RestoreSetup: the demo stack's real configuration =="
+drop_synthetic
+export_restore "real config"
+echo
+
+# ---- 4. ExtractNormalization at 10,000 jobs: bench/workspace (another engineer's bench, called as is) ----
+echo "== finding the newest normalization workspace among 10,000 jobs (bench/workspace) =="
+ws_log="$LOGS/workspace-bench.log"
+if dotnet run -c Release --project bench/workspace -- --jobs 10000 --runs "$RUNS" >"$ws_log" 2>&1; then
+  sed 's/^/  /' "$ws_log" | grep -E 'seeded|run [0-9]'
+  while read -r lib tutp; do
+    record "find newest normalize/ (10,000 jobs; library call, no build.sh)" ours "$lib"
+    record "find newest normalize/ (10,000 jobs; library call, no build.sh)" tutorial "$tutp"
+  done < <(sed -nE 's/^run [0-9]+: library ([0-9.]+) s .*tutorial pipeline ([0-9.]+) s.*/\1 \2/p' "$ws_log")
+else
+  FAILURES+=("bench/workspace failed: $ws_log"); tail -n 5 "$ws_log"
+fi
+echo
+
+# ---- 5. ExportSetup / RestoreSetup on big synthetic trees ----
+for n in 1000 10000; do
+  echo "== ExportSetup / RestoreSetup: + $n synthetic files of ~20 KB under config/SYNTH_* =="
+  put_synthetic "$n"
+  size=$(docker run --rm --network none -v "$DATA_VOLUME":/data "$BUSYBOX" du -sm /data | cut -f1)
+  files=$(docker run --rm --network none -v "$DATA_VOLUME":/data "$BUSYBOX" sh -c 'find /data -type f | wc -l')
+  echo "  live tree: $files files, $size MB"
+  # the restore runs need the synthetic tree in the setups: export first (it does), then restore brings it back
+  export_restore "$n files, $size MB"
+  echo
+done
+drop_synthetic
+
+# ---- 6. ComposeUp / WipeVolumes: images present, volumes wiped -> healthy; healthy -> wiped ----
+echo "== ComposeUp / WipeVolumes (project '$PROJECT', demo stack) =="
+quiet ./build.sh WipeVolumes
+for i in $(seq 1 "$RUNS"); do
+  tut  "ComposeUp (wiped -> healthy)" compose-up
+  tut  "WipeVolumes (down -v)" compose-down
+  ours "ComposeUp (wiped -> healthy)" ComposeUp
+  ours "WipeVolumes (down -v)" WipeVolumes
+done
+echo
+
+# ---- 7. leave the demo stack up, healthy, with the tutorial re-run ----
+echo "Re-running the tutorial (./build.sh Tutorial --restart true) to leave the demo stack as it was ..."
+if ./build.sh Tutorial --restart true >"$LOGS/tutorial-restore.log" 2>&1 && ./build.sh ComposeUp >>"$LOGS/tutorial-restore.log" 2>&1; then
+  echo "  done: demo stack up and healthy, tutorial re-run."
+else
+  FAILURES+=("re-running the tutorial failed: $LOGS/tutorial-restore.log"); tail -n 10 "$LOGS/tutorial-restore.log"
+fi
+echo
+
+# ---- table ----
+elapsed=$(( $(date +%s) - started ))
+CONDITIONS="highest 1-min load average seen after a measurement: $MAXLOAD on $(nproc) CPUs; samples discarded because ./build.sh rebuilt the libraries (src/ changed by someone else during the bench): $REBUILDS"
+[ -n "$FOREIGN" ] && CONDITIONS="$CONDITIONS; other containers seen running during the bench: $FOREIGN(someone else's tests: timings are noisier)"
+FAILED_LIST=""; [ ${#FAILURES[@]} -gt 0 ] && FAILED_LIST="$(printf '%s\n' "${FAILURES[@]}")"
+{
+  printf 'ENV_LINE=%q\n' "$ENV_LINE"; printf 'CONDITIONS=%q\n' "$CONDITIONS"; printf 'ELAPSED=%q\n' "$elapsed"
+  printf 'RUN_RUNS=%q\n' "$RUNS"; printf 'FAILED_LIST=%q\n' "$FAILED_LIST"
+} > "$RUNINFO"
+report
+if [ ${#FAILURES[@]} -gt 0 ]; then printf 'FAILED: %s\n' "${FAILURES[@]}"; exit 1; fi

@@ -1,0 +1,95 @@
+using AirbyteOps.Faults.Tests.Support;
+using AirbyteOps.Setups;
+
+namespace AirbyteOps.Faults.Tests;
+
+/// <summary>
+/// Case 3: the build process itself is killed mid-operation (a child process running the real operation, killed with
+/// SIGKILL: no finally block, no cleanup). The Setups tests kill a restore at "staged" and "swapped"; here the export,
+/// and the restore at the one durable step they leave out, "swap-begun".
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class ProcessKilledTests(EngineFixture fixture)
+{
+    private readonly List<string> _log = [];
+
+    [Fact]
+    public async Task Build_killed_during_ExportSetup_leaves_the_old_setup_intact_nothing_that_looks_complete_and_the_next_run_completes()
+    {
+        await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: true, "old");
+        await new SetupExporter(d.Engine).ExportAsync(d.Export(), _log.Add);
+        var oldSetup = await SnapshotFolderAsync(d.Setups);
+        await d.SeedAsync("new");
+        var live = await d.ListAsync();
+
+        // The child reads the server's /data through the proxy, which holds the archive mid-response: the export is
+        // under way (its partial folder exists) when the process is killed.
+        await using (var proxy = EngineStopStandIn.Start())
+        {
+            var reading = proxy.HoldWhileResponding(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("/archive", StringComparison.Ordinal), afterBytes: 1500);
+            using var child = ChildProcess.Start("export", proxy.DockerHost, "my-setup", d.Artifacts, d.Server, d.Volume);
+            await reading.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.False(child.HasExited, "the export ended before it was killed: " + await child.StandardError.ReadToEndAsync());
+            Assert.Contains(Names.Listing(d.Setups), p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal));
+            await ChildProcess.KillAsync(child);
+        }
+
+        // The old setup is byte for byte what it was; besides it only a hidden ".partial-" folder, which nothing reads as a setup.
+        var after = await SnapshotFolderAsync(d.Setups);
+        Assert.Equal(oldSetup, after.Where(kv => !kv.Key.StartsWith(".my-setup.partial-", StringComparison.Ordinal)).ToDictionary());
+        Assert.Equal(SetupLocation.ForRestore("my-setup", d.Artifacts).Folder, Path.Combine(d.Setups, "my-setup"));
+        Assert.Equal(live, await d.ListAsync());
+
+        var next = await new SetupExporter(d.Engine).ExportAsync(d.Export() with { Overwrite = true }, _log.Add);
+        Assert.False(next.UpToDate);
+        Assert.True(File.Exists(Path.Combine(d.Setups, "my-setup", "data/config/STANDARD_SYNC/new.json")));
+        // And it restores: the setup the next run wrote is complete.
+        await d.SeedAsync("other");
+        await new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), _log.Add);
+        Assert.Equal(live, await d.ListAsync());
+    }
+
+    [Fact]
+    public async Task Build_killed_right_after_RestoreSetup_marked_swap_begun_is_rolled_back_by_the_next_run_which_completes()
+    {
+        await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: false, "setup");
+        await new SetupExporter(d.Engine).ExportAsync(d.Export(), _log.Add);
+        var setupTree = await d.ListAsync();
+        await d.SeedAsync("live");
+        var live = await d.ListAsync(includeWorkArea: false);
+
+        using (var child = ChildProcess.Start("restore", "swap-begun", "my-setup", d.Artifacts, d.Server, d.Volume))
+        {
+            Assert.True(await ChildProcess.WaitForLineAsync(child, "AT swap-begun", TimeSpan.FromMinutes(2)), "the restore never reached swap-begun: " + await child.StandardError.ReadToEndAsync());
+            await ChildProcess.KillAsync(child);
+        }
+        var afterKill = await d.ListAsync();
+        Assert.Contains(afterKill, e => e.StartsWith(".airbyteops-restore/swap-begun ", StringComparison.Ordinal));
+        Assert.Equal(live, await d.ListAsync(includeWorkArea: false));
+
+        // An export now must not save the half-restored volume as if it were a configuration.
+        var refused = await Assert.ThrowsAsync<AirbyteOps.Docker.DockerOpsException>(() => new SetupExporter(d.Engine).ExportAsync(d.Export("while-interrupted"), _log.Add));
+        OneLine.Assert(refused, "interrupted RestoreSetup", d.Volume, "RestoreSetup again");
+        Assert.DoesNotContain(Names.Listing(d.Setups), p => p.StartsWith("while-interrupted", StringComparison.Ordinal) || p.StartsWith(".while-interrupted", StringComparison.Ordinal));
+
+        var next = await new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), _log.Add);
+        Assert.Contains("interrupted during the swap", next.Recovered);
+        Assert.Contains("(0 rename(s))", next.Recovered);
+        Assert.Equal(setupTree, await d.ListAsync());
+    }
+
+    /// <summary>Every file under the folder with its bytes (hex), every folder and link by name: to compare byte for byte.</summary>
+    private static async Task<Dictionary<string, string>> SnapshotFolderAsync(string folder)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in Names.Listing(folder))
+        {
+            var full = Path.Combine(folder, path);
+            var info = new FileInfo(full);
+            result[path] = info.LinkTarget is { } target ? "link " + target
+                : Directory.Exists(full) ? "dir"
+                : Convert.ToHexString(await File.ReadAllBytesAsync(full)) + " " + File.GetUnixFileMode(full);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,51 @@
+using AirbyteOps.Docker;
+using AirbyteOps.Setups;
+
+namespace AirbyteOps.Faults.Tests;
+
+/// <summary>
+/// Entry point used only by the process-kill tests (<see cref="ProcessKilledTests"/>), which start this assembly as a
+/// child "build process" and kill it mid-operation:
+/// <list type="bullet">
+/// <item>"export &lt;docker-host&gt; &lt;setup&gt; &lt;artifacts&gt; &lt;server&gt; &lt;volume&gt;": a real ExportSetup (with --overwrite)
+/// through the given engine endpoint (the test's <see cref="Support.EngineStopStandIn"/>, which holds the read so the kill
+/// lands mid-export).</item>
+/// <item>"restore &lt;checkpoint&gt; &lt;setup&gt; &lt;artifacts&gt; &lt;server&gt; &lt;volume&gt;": a real RestoreSetup that prints
+/// "AT &lt;checkpoint&gt;" when it gets there and then waits to be killed.</item>
+/// </list>
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length != 6 || args[0] is not ("export" or "restore"))
+        {
+            await Console.Error.WriteLineAsync("usage: export <docker-host> <setup> <artifacts> <server> <volume> | restore <checkpoint> <setup> <artifacts> <server> <volume>");
+            return 2;
+        }
+        if (args[0] == "export")
+        {
+            using var proxied = DockerEngine.Connect(args[1]);
+            await new SetupExporter(proxied).ExportAsync(new ExportOptions
+            {
+                Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5], Overwrite = true,
+            }, Console.WriteLine);
+            Console.WriteLine("FINISHED");
+            return 0;
+        }
+        using var engine = DockerEngine.Connect(DockerEngine.DefaultSocket);
+        await new SetupRestorer(engine).RestoreAsync(new RestoreOptions
+        {
+            Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5],
+            Checkpoint = async (step, ct) =>
+            {
+                if (step != args[1]) return;
+                Console.WriteLine($"AT {step}");
+                await Console.Out.FlushAsync(ct);
+                await Task.Delay(Timeout.Infinite, ct);
+            },
+        }, Console.WriteLine);
+        Console.WriteLine("FINISHED");
+        return 0;
+    }
+}
