@@ -68,7 +68,14 @@ internal sealed class SetupContent
             }
             string? sha = null;
             var entry = raw with { Name = name };
-            if (raw.Kind == EntryKind.HardLink) entry = entry with { LinkTarget = TreeValidator.NormalizeName(raw.LinkTarget ?? "", where) };
+            if (raw.Kind == EntryKind.HardLink)
+            {
+                // Checked here, not by NormalizeName: its message would name the link's target as if it were the entry.
+                var linkTarget = raw.LinkTarget ?? "";
+                if (linkTarget.StartsWith('/') || linkTarget.Split('/').Contains(".."))
+                    throw TreeValidator.Refuse(where, name, $"is a hard link out of the tree (to '{linkTarget}')");
+                entry = entry with { LinkTarget = TreeValidator.NormalizeName(linkTarget, where) };
+            }
             if (content is not null)
             {
                 // Connection files are small; keep them to put secrets back without a second read.

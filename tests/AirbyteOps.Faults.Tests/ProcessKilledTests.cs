@@ -28,9 +28,11 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         {
             var reading = proxy.HoldWhileResponding(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("/archive", StringComparison.Ordinal), afterBytes: 1500);
             using var child = ChildProcess.Start("export", proxy.DockerHost, "my-setup", d.Artifacts, d.Server, d.Volume);
-            await reading.WaitAsync(TimeSpan.FromMinutes(2));
-            Assert.False(child.HasExited, "the export ended before it was killed: " + await child.StandardError.ReadToEndAsync());
-            Assert.Contains(Names.Listing(d.Setups), p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal));
+            await Task.WhenAny(reading, child.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(2));
+            if (child.HasExited) Assert.Fail("the export ended before it was killed: " + await child.StandardError.ReadToEndAsync());
+            // The child handles the bytes it got on its own schedule: probe for its partial folder rather than assume it.
+            await AirbyteOps.Docker.Readiness.WaitUntilAsync("the export's partial folder", _ => Task.FromResult(
+                Names.Listing(d.Setups).Any(p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal))), TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(50));
             await ChildProcess.KillAsync(child);
         }
 
@@ -60,8 +62,9 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
 
         using (var child = ChildProcess.Start("restore", "swap-begun", "my-setup", d.Artifacts, d.Server, d.Volume))
         {
-            Assert.True(await ChildProcess.WaitForLineAsync(child, "AT swap-begun", TimeSpan.FromMinutes(2)), "the restore never reached swap-begun: " + await child.StandardError.ReadToEndAsync());
+            var reached = await ChildProcess.WaitForLineAsync(child, "AT swap-begun", TimeSpan.FromMinutes(2));
             await ChildProcess.KillAsync(child);
+            if (!reached) Assert.Fail("the restore never reached swap-begun: " + await child.StandardError.ReadToEndAsync());
         }
         var afterKill = await d.ListAsync();
         Assert.Contains(afterKill, e => e.StartsWith(".airbyteops-restore/swap-begun ", StringComparison.Ordinal));

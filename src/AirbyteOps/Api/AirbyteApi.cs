@@ -48,6 +48,11 @@ public sealed class AirbyteApi : IDisposable
         {
             throw new AirbyteApiException($"The Airbyte server at {BaseUrl} does not answer ({ex.Message}); run ./build.sh ComposeUp first.", ex);
         }
+        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            // HttpClient's own timeout: the server accepted the connection but sent nothing back (hung or still starting).
+            throw new AirbyteApiException($"The Airbyte server at {BaseUrl} does not answer (no response to {route} within {_http.Timeout.TotalSeconds:0.#} s); run ./build.sh ComposeUp first, or check --server-url.", ex);
+        }
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);

@@ -25,6 +25,28 @@ public sealed class ComposeCli
         throw new ComposeException("Neither `docker compose` nor `docker-compose` is installed: run sudo apt-get install -y docker-compose (./build.sh EnsureDocker installs it with Docker).");
     }
 
+    /// <summary>
+    /// The line of compose's output that says what failed. compose v1 ends a failed `up` with the generic
+    /// "Encountered errors while bringing up the project." and names the container and the cause on the
+    /// "ERROR: for &lt;container&gt;  ..." lines before it (v2: "Error response from daemon: ..."); that first specific
+    /// line is the one to show. Otherwise the last non-empty line.
+    /// </summary>
+    public static string FailureLine(IReadOnlyList<string> output)
+    {
+        static bool Generic(string line) => line.Contains("Encountered errors while", StringComparison.Ordinal);
+        var lines = output.Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        var specific = lines.FirstOrDefault(l => !Generic(l) && (l.StartsWith("ERROR:", StringComparison.Ordinal) || l.StartsWith("Error ", StringComparison.Ordinal)));
+        var line = specific ?? lines.LastOrDefault() ?? "no output";
+        if (line.StartsWith("ERROR: for ", StringComparison.Ordinal))
+        {
+            // "ERROR: for NAME  Cannot create container ..." → "NAME: Cannot create container ..."
+            var rest = line["ERROR: for ".Length..];
+            var gap = rest.IndexOf("  ", StringComparison.Ordinal);
+            if (gap > 0) line = $"{rest[..gap]}: {rest[gap..].Trim()}";
+        }
+        return line;
+    }
+
     /// <summary>Runs compose on a project: <c>-p project -f file [--env-file f] args...</c>, streaming its output.</summary>
     public async Task<int> RunAsync(ComposeFile file, string? envFile, IEnumerable<string> args, Action<string> onLine, CancellationToken ct = default)
     {

@@ -31,7 +31,7 @@ public static class ComposeProject
         var output = new List<string>();
         var exit = await cli.RunAsync(file, options.EnvFile, ["up", "-d"], line => { output.Add(line); log("  " + line); }, ct).ConfigureAwait(false);
         if (exit != 0)
-            throw new ComposeException($"{cli.Describe} up failed (exit {exit}): {output.LastOrDefault(l => l.Trim().Length > 0)}");
+            throw new ComposeException($"{cli.Describe} up failed (exit {exit}): {ComposeCli.FailureLine(output)}");
 
         log($"Waiting for every long-running service to be up and {api.BaseUrl}health to say ready (timeout {options.Timeout.TotalSeconds:0} s) ...");
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -86,7 +86,7 @@ public static class ComposeProject
         var cli = await ComposeCli.FindAsync(ct).ConfigureAwait(false);
         var output = new List<string>();
         var exit = await cli.RunAsync(file, options.EnvFile, ["down", "-v", "--remove-orphans"], line => { output.Add(line); log("  " + line); }, ct).ConfigureAwait(false);
-        if (exit != 0) throw new ComposeException($"{cli.Describe} down -v failed (exit {exit}): {output.LastOrDefault(l => l.Trim().Length > 0)}");
+        if (exit != 0) throw new ComposeException($"{cli.Describe} down -v failed (exit {exit}): {ComposeCli.FailureLine(output)}");
         foreach (var v in volumes)
             if (await engine.Volumes.FindAsync(v, ct).ConfigureAwait(false) is not null)
                 throw new DockerOpsException($"Volume '{v}' is still there after down -v: another container uses it (docker ps -a --filter volume={v}).");
