@@ -33,6 +33,24 @@ internal sealed record SetupCapture(
     }
 
     /// <summary>A sibling name for work in progress: hidden, and plainly not a setup, so a crash leaves nothing that looks complete.</summary>
+    /// <summary>
+    /// Removes what an interrupted export left beside <paramref name="finalPath"/> (hidden ".name.partial-*" entries).
+    /// They never look like a setup, but they would pile up; an export of the same name is the one that owns them.
+    /// </summary>
+    public static void RemoveLeftovers(string finalPath, Action<string> log)
+    {
+        var directory = Path.GetDirectoryName(finalPath)!;
+        if (!System.IO.Directory.Exists(directory)) return;
+        var removed = 0;
+        foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(directory, $".{Path.GetFileName(finalPath)}.partial-*"))
+        {
+            if (System.IO.Directory.Exists(entry)) System.IO.Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+            removed++;
+        }
+        if (removed > 0) log($"Removed {removed} leftover partial export(s) of '{Path.GetFileName(finalPath)}' from an interrupted run.");
+    }
+
     public static string PartialPath(string finalPath) =>
         Path.Combine(Path.GetDirectoryName(finalPath)!, $".{Path.GetFileName(finalPath)}.partial-{Guid.NewGuid():N}"[..^24]);
 

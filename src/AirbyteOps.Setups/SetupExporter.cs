@@ -20,6 +20,8 @@ public sealed class SetupExporter(DockerEngine engine)
         if (options.SecretsMode == SecretsMode.Inline)
             log("Secrets mode 'inline': passwords, tokens and keys stay in the setup's files in plain text, as with the tutorial's docker cp. Do not commit or share this setup.");
 
+        foreach (var final in new[] { location.Folder, location.Archive, location.SecretsFile }.OfType<string>())
+            SetupCapture.RemoveLeftovers(final, log);
         var capture = await CaptureAsync(options, deployment, version, SetupCapture.PartialPath(anchor), log, ct).ConfigureAwait(false);
         try
         {

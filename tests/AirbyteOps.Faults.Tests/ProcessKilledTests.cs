@@ -45,6 +45,9 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         var next = await new SetupExporter(d.Engine).ExportAsync(d.Export() with { Overwrite = true }, _log.Add);
         Assert.False(next.UpToDate);
         Assert.True(File.Exists(Path.Combine(d.Setups, "my-setup", "data/config/STANDARD_SYNC/new.json")));
+        // The next export of that name clears what the killed one left behind.
+        Assert.DoesNotContain(Names.Listing(d.Setups), p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal));
+        Assert.Contains(_log, l => l.Contains("leftover partial export", StringComparison.Ordinal));
         // And it restores: the setup the next run wrote is complete.
         await d.SeedAsync("other");
         await new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), _log.Add);

@@ -83,6 +83,15 @@ public static class ComposeProject
         foreach (var v in volumes) log($"  volume    {v}");
         foreach (var b in file.BindMounts) log($"  keeping bind mount {b} (host folder; down -v never removes it)");
 
+        // A never-started volume-access container left by an interrupted ExportSetup/RestoreSetup (engine stopped,
+        // process killed) would hold a volume "in use" and make down -v fail: it is ours, so it goes first.
+        foreach (var leftover in await engine.Containers.ListAsync([$"{Labels.Role}=volume-access"], all: true, ct).ConfigureAwait(false))
+            if (!leftover.IsRunning && leftover.Mounts.Any(m => m.Name is { } n && volumes.Contains(n)))
+            {
+                log($"  removing leftover helper container {leftover.Name} (from an interrupted run)");
+                await engine.Containers.RemoveAsync(leftover.Id, force: true, ct: ct).ConfigureAwait(false);
+            }
+
         var cli = await ComposeCli.FindAsync(ct).ConfigureAwait(false);
         var output = new List<string>();
         var exit = await cli.RunAsync(file, options.EnvFile, ["down", "-v", "--remove-orphans"], line => { output.Add(line); log("  " + line); }, ct).ConfigureAwait(false);

@@ -116,6 +116,22 @@ public sealed class ComposeProjectTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Wipe_removes_a_volume_access_container_left_by_an_interrupted_run()
+    {
+        var options = Project();
+        await ComposeProject.UpAsync(Engine, options, _log.Add);
+        // Opened and never disposed: what a killed ExportSetup/RestoreSetup leaves behind.
+        var leftover = await Engine.Volumes.OpenAsync($"{options.Project}_data", ImageCatalog.Busybox);
+
+        var wiped = await ComposeProject.WipeAsync(Engine, options, _log.Add);
+
+        Assert.Equal([$"{options.Project}_data"], wiped.Volumes);
+        Assert.Null(await Engine.Containers.FindAsync(leftover.ContainerId));
+        Assert.Null(await Engine.Volumes.FindAsync($"{options.Project}_data"));
+        Assert.Contains(_log, l => l.Contains("leftover helper container", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Wipe_with_nothing_up_says_so_and_succeeds()
     {
         var options = Project();
