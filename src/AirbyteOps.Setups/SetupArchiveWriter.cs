@@ -24,28 +24,13 @@ internal static class SetupArchiveWriter
         await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, SetupManifest.TreeFolder + "/") { Mode = (UnixFileMode)0x1ED, ModificationTime = time }, ct).ConfigureAwait(false);
         foreach (var entry in manifest.TreeEntries())
         {
-            var name = $"{SetupManifest.TreeFolder}/{entry.Path}";
-            var tar = entry.Kind switch
-            {
-                EntryKind.Directory => new PaxTarEntry(TarEntryType.Directory, name + "/"),
-                EntryKind.SymbolicLink => new PaxTarEntry(TarEntryType.SymbolicLink, name) { LinkName = entry.LinkTarget! },
-                EntryKind.HardLink => new PaxTarEntry(TarEntryType.HardLink, name) { LinkName = $"{SetupManifest.TreeFolder}/{entry.LinkTarget}" },
-                _ => new PaxTarEntry(TarEntryType.RegularFile, name),
-            };
-            tar.Mode = entry.Mode;
-            tar.Uid = entry.Uid ?? 0;
-            tar.Gid = entry.Gid ?? 0;
+            var tar = TreeEntryTar.Header(entry, SetupManifest.TreeFolder);
             tar.ModificationTime = time;
-            if (entry.Kind == EntryKind.File)
-            {
-                await using var content = new FileStream(Path.Combine(setupFolder, SetupManifest.TreeFolder, entry.Path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-                tar.DataStream = content;
-                await writer.WriteEntryAsync(tar, ct).ConfigureAwait(false);
-            }
-            else
-            {
-                await writer.WriteEntryAsync(tar, ct).ConfigureAwait(false);
-            }
+            await using var content = entry.Kind == EntryKind.File
+                ? new FileStream(Path.Combine(setupFolder, SetupManifest.TreeFolder, entry.Path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true)
+                : null;
+            if (content is not null) tar.DataStream = content;
+            await writer.WriteEntryAsync(tar, ct).ConfigureAwait(false);
         }
     }
 }

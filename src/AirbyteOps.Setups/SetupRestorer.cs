@@ -173,24 +173,14 @@ public sealed class SetupRestorer(DockerEngine engine)
 
     private static async Task WriteEntryAsync(TarWriter writer, TreeEntry entry, string prefix, SetupContent content, Stream? stream, CancellationToken ct)
     {
-            var path = entry.Path;
-            var name = $"{prefix}/{path}";
-            var tar = entry.Kind switch
-            {
-                EntryKind.Directory => new PaxTarEntry(TarEntryType.Directory, name + "/"),
-                EntryKind.SymbolicLink => new PaxTarEntry(TarEntryType.SymbolicLink, name) { LinkName = entry.LinkTarget! },
-                EntryKind.HardLink => new PaxTarEntry(TarEntryType.HardLink, name) { LinkName = $"{prefix}/{entry.LinkTarget}" },
-                _ => new PaxTarEntry(TarEntryType.RegularFile, name),
-            };
-            tar.Mode = entry.Mode;
-            tar.Uid = entry.Uid ?? 0;
-            tar.Gid = entry.Gid ?? 0;
-            if (entry.Kind == EntryKind.File)
-            {
-                tar.DataStream = content.Replacements.TryGetValue(path, out var bytes)
-                    ? new MemoryStream(bytes)
-                    : new KnownLengthStream(stream ?? Stream.Null, entry.Size);
-            }
-            await writer.WriteEntryAsync(tar, ct).ConfigureAwait(false);
+        var path = entry.Path;
+        var tar = TreeEntryTar.Header(entry, prefix);
+        if (entry.Kind == EntryKind.File)
+        {
+            tar.DataStream = content.Replacements.TryGetValue(path, out var bytes)
+                ? new MemoryStream(bytes)
+                : new KnownLengthStream(stream ?? Stream.Null, entry.Size);
+        }
+        await writer.WriteEntryAsync(tar, ct).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using AirbyteOps.Processes;
 using AirbyteOps.Docker;
 
 namespace AirbyteOps.Workspace;
@@ -60,7 +61,7 @@ public static class DbtRunner
         var project = Path.GetFullPath(options.LocalProjectDirectory);
         if (!File.Exists(Path.Combine(project, "dbt_project.yml")))
             throw new DockerOpsException($"No normalization project at {project} (no dbt_project.yml): run ./build.sh ExtractNormalization first, or pass --project-dir.");
-        var dbt = LocalProcess.Find(options.DbtExecutable, options.SearchPath)
+        var dbt = ProcessRunner.Find(options.DbtExecutable, options.SearchPath)
             ?? throw new DockerOpsException($"No '{options.DbtExecutable}' on PATH: install dbt for Postgres (pip install dbt-postgres; this project was generated for dbt 0.18/0.19), or run it in the normalization image with --dbt-mode container.");
         var profilesPath = Path.Combine(project, "profiles.yml");
         var masker = MaskerFor(File.Exists(profilesPath) ? await File.ReadAllTextAsync(profilesPath, ct).ConfigureAwait(false) : null, project, log);
@@ -72,12 +73,31 @@ public static class DbtRunner
         {
             log($"==> {dbt} {string.Join(' ', arguments)}");
             var watcher = new DbtOutputWatcher(masker, log);
-            var exitCode = await LocalProcess.RunAsync(dbt, arguments, project, options.SearchPath, watcher.OnLine, options.Timeout, ct).ConfigureAwait(false);
+            var exitCode = await RunWithTimeoutAsync(dbt, arguments, project, options, watcher.OnLine, ct).ConfigureAwait(false);
             result = watcher.Result(arguments[0], exitCode);
             if (!result.Succeeded) break;
         }
         log(result!.Verdict);
         return result;
+    }
+
+    private static async Task<int> RunWithTimeoutAsync(string dbt, string[] arguments, string project, DbtRunOptions options, Action<string> onLine, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(options.Timeout);
+        var environment = options.SearchPath is null ? null : new Dictionary<string, string> { ["PATH"] = options.SearchPath };
+        try
+        {
+            return await ProcessRunner.RunAsync(dbt, arguments, onLine, environment, project, cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new DockerOpsException($"'{Path.GetFileName(dbt)} {arguments[0]}' did not finish within {options.Timeout.TotalMinutes:0.#} min; it was stopped.");
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new DockerOpsException(ex.Message, ex);
+        }
     }
 
     private static SecretMasker MaskerFor(string? profilesYaml, string where, Action<string> log)

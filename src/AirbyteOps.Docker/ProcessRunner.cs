@@ -4,6 +4,7 @@ namespace AirbyteOps.Processes;
 
 /// <summary>
 /// Runs a program with an argument list (never a pasted shell string), streaming its output line by line.
+/// Every library that starts a local program (compose, apt-get, debootstrap, dotnet test, a local dbt) uses this one.
 /// </summary>
 public static class ProcessRunner
 {
@@ -54,18 +55,28 @@ public static class ProcessRunner
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             throw;
         }
+        // The parameterless wait drains the output events still queued, so the last lines are never lost.
+        process.WaitForExit();
         return process.ExitCode;
     }
 
     /// <summary>The full path of a program found on PATH (or in the extra folders), or null.</summary>
-    public static string? Which(string program, params string[] extraFolders)
+    public static string? Which(string program, params string[] extraFolders) =>
+        Find(program, string.Join(Path.PathSeparator, new[] { Environment.GetEnvironmentVariable("PATH") ?? "" }.Concat(extraFolders)));
+
+    /// <summary>The full path of <paramref name="name"/> on <paramref name="searchPath"/> (PATH when null), or the name itself when it holds a folder; null when absent.</summary>
+    public static string? Find(string name, string? searchPath)
     {
-        var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Concat(extraFolders);
-        foreach (var folder in folders)
+        if (name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
+            return File.Exists(name) ? Path.GetFullPath(name) : null;
+        foreach (var folder in (searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
-            var candidate = Path.Combine(folder, program);
-            if (File.Exists(candidate) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(candidate) & UnixFileMode.UserExecute) != 0))
-                return candidate;
+            foreach (var candidate in OperatingSystem.IsWindows() ? new[] { name + ".exe", name + ".cmd", name } : [name])
+            {
+                var full = Path.Combine(folder, candidate);
+                if (File.Exists(full) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(full) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0))
+                    return full;
+            }
         }
         return null;
     }
