@@ -27,7 +27,7 @@ public static class PostgresProbe
     }
 }
 
-public sealed class PasswordRejectedException : Exception
+public sealed class PasswordRejectedException : AirbyteOpsException
 {
     public PasswordRejectedException(string message, Exception inner) : base(message, inner) { }
 }
