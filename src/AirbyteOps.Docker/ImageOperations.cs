@@ -69,6 +69,20 @@ public sealed class ImageOperations
         if (error is not null) throw new DockerOpsException($"Importing image '{reference}' failed: {Readiness.FirstLine(error)}");
     }
 
+    /// <summary>Pulls an image from its registry (only for --images official: the local images are never pulled).</summary>
+    public async Task PullAsync(string reference, CancellationToken ct = default)
+    {
+        var (repo, tag) = SplitReference(reference);
+        string? error = null;
+        var progress = new Progress<JSONMessage>(m =>
+        {
+            if (m.Error is not null) error = m.Error.Message ?? "unknown error";
+        });
+        await _engine.GuardAsync($"pulling image '{reference}'", () => _engine.Client.Images.CreateImageAsync(
+            new ImagesCreateParameters { FromImage = repo, Tag = tag }, null, progress, ct)).ConfigureAwait(false);
+        if (error is not null) throw new DockerOpsException($"Pulling image '{reference}' failed: {Readiness.FirstLine(error)}");
+    }
+
     public Task RemoveAsync(string reference, CancellationToken ct = default) =>
         _engine.GuardAsync($"removing image '{reference}'", () => _engine.Client.Images.DeleteImageAsync(reference, new ImageDeleteParameters { Force = true }, ct));
 

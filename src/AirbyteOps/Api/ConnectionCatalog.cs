@@ -25,7 +25,8 @@ public static partial class ConnectionCatalog
             Endpoint(node, "destination", variables))).ToList();
     }
 
-    public static async Task CreateAsync(AirbyteApi api, IEnumerable<ConnectionDescription> descriptions, Action<string> log, CancellationToken ct = default)
+    /// <summary>Creates what is missing of <paramref name="descriptions"/>: sources, destinations, connections, matched by name.</summary>
+    internal static async Task CreateAsync(AirbyteApi api, IEnumerable<ConnectionDescription> descriptions, Action<string> log, CancellationToken ct = default)
     {
         var workspaceId = await api.DefaultWorkspaceIdAsync(ct).ConfigureAwait(false);
         foreach (var d in descriptions)

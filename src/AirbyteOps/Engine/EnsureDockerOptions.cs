@@ -1,4 +1,4 @@
 namespace AirbyteOps.Engine;
 
-/// <summary>What EnsureDocker needs: where the engine is, where to log dockerd, how long to wait.</summary>
-public sealed record EnsureDockerOptions(string? DockerHost, string ArtifactsDirectory, TimeSpan Timeout);
+/// <summary>What EnsureDocker needs: where to log dockerd and apt-get, how long to wait for the engine.</summary>
+public sealed record EnsureDockerOptions(string ArtifactsDirectory, TimeSpan Timeout);

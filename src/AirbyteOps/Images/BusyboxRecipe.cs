@@ -18,16 +18,16 @@ public sealed class BusyboxRecipe : ImageRecipe
 
     public override async Task<string> FingerprintAsync(ImageBuildContext context, CancellationToken ct)
     {
-        await EnsureStaticBusyboxAsync(_ => { }, ct).ConfigureAwait(false);
+        await EnsureStaticBusyboxAsync(Path.Combine(context.ScratchDirectory, "apt-busybox.log"), _ => { }, ct).ConfigureAwait(false);
         return new Fingerprint().Add("busybox-static").AddFile(Binary, "busybox").Add("v1").Value;
     }
 
     public override async Task BuildAsync(ImageBuildContext context, string fingerprint, Action<string> log, CancellationToken ct)
     {
-        await EnsureStaticBusyboxAsync(log, ct).ConfigureAwait(false);
+        await EnsureStaticBusyboxAsync(Path.Combine(context.ScratchDirectory, "apt-busybox.log"), log, ct).ConfigureAwait(false);
         var applets = new List<string>();
         var exit = await ProcessRunner.RunAsync(Binary, ["--list"], applets.Add, ct: ct).ConfigureAwait(false);
-        if (exit != 0 || applets.Count == 0) throw new DockerOpsException($"{Binary} --list failed (exit {exit}).");
+        if (exit != 0 || applets.Count == 0) throw new ProcessException($"{Binary} --list failed (exit {exit}).");
 
         using var tar = new MemoryStream();
         await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
@@ -59,12 +59,12 @@ public sealed class BusyboxRecipe : ImageRecipe
         await writer.WriteEntryAsync(entry, ct).ConfigureAwait(false);
     }
 
-    private static async Task EnsureStaticBusyboxAsync(Action<string> log, CancellationToken ct)
+    private static async Task EnsureStaticBusyboxAsync(string aptLog, Action<string> log, CancellationToken ct)
     {
         // Debian's dynamic busybox also lives at /bin/busybox; only the static one runs in an empty image.
         var installed = await ProcessRunner.RunAsync("dpkg-query", ["-W", "-f=${Status}", "busybox-static"], ct: ct).ConfigureAwait(false) == 0;
         if (installed && File.Exists(Binary)) return;
-        log("Installing busybox-static with apt-get ...");
-        await AptGet.InstallAsync(["busybox-static"], log, ct).ConfigureAwait(false);
+        log($"Installing busybox-static with apt-get (log: {aptLog}) ...");
+        await AptGet.InstallAsync(["busybox-static"], aptLog, ct).ConfigureAwait(false);
     }
 }

@@ -22,13 +22,14 @@ public sealed class DebianBaseRecipe : ImageRecipe
     public override async Task BuildAsync(ImageBuildContext context, string fingerprint, Action<string> log, CancellationToken ct)
     {
         if (!Environment.IsPrivilegedProcess)
-            throw new DockerOpsException($"Building the base image '{Tag}' runs debootstrap, which needs root: run the build as root, or use --images official where a registry is reachable.");
+            throw new ProcessException($"Building the base image '{Tag}' runs debootstrap, which needs root: run the build as root, or use --images official where a registry is reachable.");
         var debootstrap = ProcessRunner.Which("debootstrap", "/usr/sbin", "/usr/bin");
         if (debootstrap is null)
         {
-            log("Installing debootstrap with apt-get ...");
-            await AptGet.InstallAsync(["debootstrap"], log, ct).ConfigureAwait(false);
-            debootstrap = ProcessRunner.Which("debootstrap", "/usr/sbin", "/usr/bin") ?? throw new DockerOpsException("debootstrap is still missing after apt-get install debootstrap.");
+            var aptLog = Path.Combine(context.ScratchDirectory, "apt-debootstrap.log");
+            log($"Installing debootstrap with apt-get (log: {aptLog}) ...");
+            await AptGet.InstallAsync(["debootstrap"], aptLog, ct).ConfigureAwait(false);
+            debootstrap = ProcessRunner.Which("debootstrap", "/usr/sbin", "/usr/bin") ?? throw new ProcessException("debootstrap is still missing after apt-get install debootstrap.");
         }
 
         var rootfs = Path.Combine(context.ScratchDirectory, "debian-rootfs");
@@ -51,7 +52,7 @@ public sealed class DebianBaseRecipe : ImageRecipe
                     if (++count % 100 == 0) log($"  debootstrap: {line}");
                 }, ct: ct).ConfigureAwait(false);
         }
-        if (exit != 0) throw new DockerOpsException($"debootstrap failed (exit {exit}): {last}; see {logFile}.");
+        if (exit != 0) throw new ProcessException($"debootstrap failed (exit {exit}): {last}; see {logFile}.");
 
         log($"Importing the root filesystem as {Tag} ...");
         // GNU tar keeps owners, modes, device nodes and links of the root filesystem exactly.
@@ -62,7 +63,7 @@ public sealed class DebianBaseRecipe : ImageRecipe
             await context.Engine.Images.ImportAsync(process.StandardOutput.BaseStream, Tag,
                 ["CMD [\"bash\"]", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "ENV LANG=C.UTF-8", $"LABEL {Labels.Recipe}={fingerprint}", $"LABEL {Labels.Managed}=true"], ct).ConfigureAwait(false);
             await process.WaitForExitAsync(ct).ConfigureAwait(false);
-            if (process.ExitCode != 0) throw new DockerOpsException($"tar of {rootfs} failed (exit {process.ExitCode}).");
+            if (process.ExitCode != 0) throw new ProcessException($"tar of {rootfs} failed (exit {process.ExitCode}).");
         }
         await RemoveTreeAsync(rootfs, ct).ConfigureAwait(false);
     }

@@ -95,7 +95,7 @@ public sealed class DockerfileRecipe : ImageRecipe
             ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:InvariantGlobalization=true", "-nologo", "-v:q", "-o", partial],
             lines.Add, ct: ct).ConfigureAwait(false);
         if (exit != 0)
-            throw new DockerOpsException($"dotnet publish {app.Project} failed (exit {exit}): {lines.LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault()}");
+            throw new ProcessException($"dotnet publish {app.Project} failed (exit {exit}): {lines.LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault()}");
         Directory.Move(partial, output);
         return output;
     }

@@ -30,9 +30,11 @@ public static class ImageCatalog
         new DockerfileRecipe("airbyteops/airbyte-webapp:0.7.1-alpha", "src/demo-stack/images/airbyte-webapp", [DebianBase], [StandInApp]),
     ];
 
-    /// <summary>The images of the demo stack (stand-ins for Airbyte 0.7's), with their bases.</summary>
-    public static IReadOnlyList<ImageRecipe> DemoStack => Local.Where(r => r.Tag.StartsWith("airbyteops/airbyte-", StringComparison.Ordinal))
-        .SelectMany(r => Closure(r.Tag)).Distinct().ToList();
+    /// <summary>The images of the demo stack (stand-ins for Airbyte 0.7's).</summary>
+    public static IReadOnlyList<string> DemoStack => Local.Select(r => r.Tag).Where(t => t.StartsWith("airbyteops/airbyte-", StringComparison.Ordinal)).ToList();
+
+    /// <summary>Every local image.</summary>
+    public static IReadOnlyList<string> All => Local.Select(r => r.Tag).ToList();
 
     /// <summary>The recipe of an image and the recipes of the local images it is built FROM, bases first.</summary>
     public static IReadOnlyList<ImageRecipe> Closure(string tag)
@@ -57,15 +59,8 @@ public static class ImageCatalog
         (ImageRole.Postgres, ImageSource.Local) => Postgres,
         (ImageRole.Postgres, ImageSource.Official) => "postgres:15",
         (ImageRole.Normalization, ImageSource.Local) => Normalization,
-        (ImageRole.Normalization, ImageSource.Official) => "airbyte/normalization",
+        (ImageRole.Normalization, ImageSource.Official) => "airbyte/normalization:0.1.2",
         _ => throw new ArgumentOutOfRangeException(nameof(role), $"No image for {role} from {source}."),
-    };
-
-    public static ImageSource ParseSource(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "" or "local" => ImageSource.Local,
-        "official" => ImageSource.Official,
-        _ => throw new ArgumentException($"--images must be 'local' or 'official', not '{value}'."),
     };
 }
 

@@ -27,7 +27,8 @@ public static class PostgresProbe
     }
 }
 
-public sealed class PasswordRejectedException : AirbyteOpsException
+/// <summary>The server answered and refused the password: no point in waiting longer. Caught inside this library.</summary>
+internal sealed class PasswordRejectedException : Exception
 {
     public PasswordRejectedException(string message, Exception inner) : base(message, inner) { }
 }

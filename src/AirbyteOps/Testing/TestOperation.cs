@@ -3,10 +3,11 @@ using AirbyteOps.Processes;
 namespace AirbyteOps.Testing;
 
 /// <summary>Runs every test project under tests/ with dotnet test, one after the other, and sums their TRX results.</summary>
-public static class TestRun
+public sealed class TestOperation
 {
-    public static async Task<TestSummary> RunAsync(string repositoryRoot, string resultsDirectory, string? filter, Action<string> log, CancellationToken ct = default)
+    public async Task<TestSummary> RunAsync(TestOptions options, Action<string> log, CancellationToken ct = default)
     {
+        var (repositoryRoot, resultsDirectory, filter) = (options.RepositoryRoot, options.ResultsDirectory, options.Filter);
         if (Directory.Exists(resultsDirectory)) Directory.Delete(resultsDirectory, recursive: true);
         Directory.CreateDirectory(resultsDirectory);
         var projects = Directory.GetFiles(Path.Combine(repositoryRoot, "tests"), "*.csproj", SearchOption.AllDirectories)

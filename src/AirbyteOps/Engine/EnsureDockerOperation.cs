@@ -8,29 +8,21 @@ namespace AirbyteOps.Engine;
 /// the background; on Debian/Ubuntu as root, docker.io and docker-compose are installed first. Otherwise
 /// the error says which command to run.
 /// </summary>
-public static class DockerProvisioner
+public sealed class EnsureDockerOperation(DockerEngine engine)
 {
     private static readonly string[] SystemFolders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin", "/usr/local/sbin"];
 
-    public static async Task<DockerEngine> EnsureAsync(EnsureDockerOptions options, Action<string> log, CancellationToken ct = default)
+    /// <summary>Returns the engine's version once it answers.</summary>
+    public async Task<string> RunAsync(EnsureDockerOptions options, Action<string> log, CancellationToken ct = default)
     {
-        var engine = DockerEngine.Connect(options.DockerHost);
-        try
-        {
-            if (!await engine.PingAsync(ct: ct).ConfigureAwait(false))
-                await StartEngineAsync(engine, options, log, ct).ConfigureAwait(false);
-            var version = await engine.VersionAsync(ct).ConfigureAwait(false);
-            log($"Docker engine {version.Version} (API {version.APIVersion}) answers at {engine.Endpoint}.");
-            return engine;
-        }
-        catch
-        {
-            engine.Dispose();
-            throw;
-        }
+        if (!await engine.PingAsync(ct: ct).ConfigureAwait(false))
+            await StartEngineAsync(options, log, ct).ConfigureAwait(false);
+        var version = await engine.VersionAsync(ct).ConfigureAwait(false);
+        log($"Docker engine {version.Version} (API {version.APIVersion}) answers at {engine.Endpoint}.");
+        return version.Version;
     }
 
-    private static async Task StartEngineAsync(DockerEngine engine, EnsureDockerOptions options, Action<string> log, CancellationToken ct)
+    private async Task StartEngineAsync(EnsureDockerOptions options, Action<string> log, CancellationToken ct)
     {
         if (engine.Endpoint.Scheme != "unix" || engine.Endpoint.AbsolutePath != "/var/run/docker.sock")
             throw new DockerOpsException($"The Docker engine at {engine.Endpoint} does not answer; start it, or unset DOCKER_HOST to use the local engine.");
@@ -39,11 +31,11 @@ public static class DockerProvisioner
         var dockerd = ProcessRunner.Which("dockerd", SystemFolders);
         if (dockerd is null)
         {
-            if (!isRoot || !File.Exists("/etc/debian_version") || ProcessRunner.Which("apt-get", SystemFolders) is null)
+            if (!isRoot || !AptGet.IsAvailable)
                 throw new DockerOpsException("No Docker engine answers and dockerd is not installed: install Docker (on Debian/Ubuntu: sudo apt-get install -y docker.io docker-compose, then sudo systemctl start docker) and run again.");
             await InstallAsync(options, log, ct).ConfigureAwait(false);
             dockerd = ProcessRunner.Which("dockerd", SystemFolders)
-                ?? throw new DockerOpsException("apt-get installed docker.io but dockerd is not on PATH; check the log in " + LogFolder(options));
+                ?? throw new ProcessException("apt-get installed docker.io but dockerd is not on PATH; check the log in " + LogFolder(options) + ".");
         }
         if (!isRoot)
             throw new DockerOpsException($"dockerd is installed ({dockerd}) but not running, and starting it needs root: run sudo systemctl start docker (or sudo dockerd &) and run again.");
@@ -72,17 +64,8 @@ public static class DockerProvisioner
     private static async Task InstallAsync(EnsureDockerOptions options, Action<string> log, CancellationToken ct)
     {
         var logFile = Path.Combine(LogFolder(options), "apt-docker.log");
-        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         log($"Docker is not installed: installing docker.io and docker-compose with apt-get (about 30 s; log: {logFile}) ...");
-        await using var writer = new StreamWriter(logFile, append: true);
-        var env = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
-        foreach (var args in new[] { new[] { "update", "-q" }, ["install", "-y", "-q", "docker.io", "docker-compose"] })
-        {
-            string? last = null;
-            var exit = await ProcessRunner.RunAsync("apt-get", args, line => { writer.WriteLine(line); last = line; }, env, ct: ct).ConfigureAwait(false);
-            if (exit != 0)
-                throw new DockerOpsException($"apt-get {args[0]} failed (exit {exit}): {last}; see {logFile}.");
-        }
+        await AptGet.InstallAsync(["docker.io", "docker-compose"], logFile, ct).ConfigureAwait(false);
         log("Installed docker.io and docker-compose.");
     }
 

@@ -3,15 +3,26 @@ using AirbyteOps.Docker;
 
 namespace AirbyteOps.Images;
 
-/// <summary>Makes sure every local image exists and matches its recipe: reuses what is current, builds what is missing or stale, in dependency order.</summary>
-public static class LocalImages
+/// <summary>
+/// Makes the images a target needs present. Local images (the default) are built here from their recipes: what is
+/// current is reused, what is missing or stale is built, bases first. Official images are used as they are and
+/// pulled only when missing, because the user asked for registry images.
+/// </summary>
+public sealed class ImagesOperation(DockerEngine engine)
 {
-    public static async Task EnsureAsync(ImageBuildContext context, IReadOnlyList<ImageRecipe> recipes, Action<string> log, CancellationToken ct = default)
+    public async Task RunAsync(ImagesOptions options, Action<string> log, CancellationToken ct = default)
     {
+        if (options.Source == ImageSource.Official)
+        {
+            foreach (var image in options.Images) await RequireOfficialAsync(image, log, ct).ConfigureAwait(false);
+            return;
+        }
+        var context = new ImageBuildContext(engine, options.RepositoryRoot, options.ScratchDirectory, options.DebianMirror ?? DetectDebianMirror());
+        var recipes = options.Images.SelectMany(ImageCatalog.Closure).Distinct().ToList();
         foreach (var recipe in Order(recipes))
         {
             var fingerprint = await recipe.FingerprintAsync(context, ct).ConfigureAwait(false);
-            var existing = await context.Engine.Images.FindAsync(recipe.Tag, ct).ConfigureAwait(false);
+            var existing = await engine.Images.FindAsync(recipe.Tag, ct).ConfigureAwait(false);
             if (existing?.Config?.Labels is { } labels && labels.TryGetValue(Labels.Recipe, out var current) && current == fingerprint)
             {
                 log($"{recipe.Tag}: up to date (built from the same recipe, reused).");
@@ -24,15 +35,11 @@ public static class LocalImages
         }
     }
 
-    /// <summary>Checks that an image is present; in official mode pulls it (the user asked for registry images), in local mode says how to build it.</summary>
-    public static async Task RequireAsync(DockerEngine engine, string image, ImageSource source, Action<string> log, CancellationToken ct = default)
+    private async Task RequireOfficialAsync(string image, Action<string> log, CancellationToken ct)
     {
         if (await engine.Images.FindAsync(image, ct).ConfigureAwait(false) is not null) return;
-        if (source == ImageSource.Local)
-            throw new DockerOpsException($"Image '{image}' is not present: build the local images with ./build.sh Images.");
         log($"Pulling {image} (--images official) ...");
-        var (repo, tag) = ImageOperations.SplitReference(image);
-        await engine.Client.Images.CreateImageAsync(new global::Docker.DotNet.Models.ImagesCreateParameters { FromImage = repo, Tag = tag }, null, new Progress<global::Docker.DotNet.Models.JSONMessage>(), ct).ConfigureAwait(false);
+        await engine.Images.PullAsync(image, ct).ConfigureAwait(false);
     }
 
     private static IEnumerable<ImageRecipe> Order(IReadOnlyList<ImageRecipe> recipes)

@@ -7,11 +7,10 @@ namespace AirbyteOps.Api;
 /// Sync: connections/sync, then jobs/get until the job ends, printing the attempt's new log lines as they
 /// appear. Speaks the real Airbyte API shape, so it works against a real deployment as well as the demo stack.
 /// </summary>
-public static class ConnectionSync
+public sealed class SyncOperation(AirbyteApi api)
 {
-    public static async Task<SyncResult> RunAsync(SyncOptions options, Action<string> log, CancellationToken ct = default)
+    public async Task<SyncResult> RunAsync(SyncOptions options, Action<string> log, CancellationToken ct = default)
     {
-        using var api = new AirbyteApi(options.ServerUrl);
         var connection = await FindConnectionAsync(api, options.Connection, ct).ConfigureAwait(false);
         var connectionId = connection["connectionId"]!.GetValue<string>();
         var name = connection["name"]?.GetValue<string>() ?? connectionId;

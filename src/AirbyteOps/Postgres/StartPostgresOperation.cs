@@ -6,11 +6,11 @@ namespace AirbyteOps.Postgres;
 /// StartPostgres, the tutorial's first script done right: idempotent, published on 127.0.0.1 only, ready
 /// only when a real query answers, conflicts named instead of trampled, the password never shown.
 /// </summary>
-public static class PostgresDestination
+public sealed class StartPostgresOperation(DockerEngine engine)
 {
     public const string RoleLabel = "postgres-destination";
 
-    public static async Task<StartPostgresResult> StartAsync(DockerEngine engine, PostgresOptions options, Action<string> log, CancellationToken ct = default)
+    public async Task<StartPostgresResult> RunAsync(PostgresOptions options, Action<string> log, CancellationToken ct = default)
     {
         var existing = await engine.Containers.FindAsync(options.ContainerName, ct).ConfigureAwait(false);
         var image = await engine.Images.FindAsync(options.Image, ct).ConfigureAwait(false)
@@ -31,14 +31,14 @@ public static class PostgresDestination
                 if (await ProbeAsync(options, ct).ConfigureAwait(false))
                 {
                     log($"Postgres '{options.ContainerName}' is already up and answering; nothing changed.");
-                    return await FinishAsync(engine, options, id, StartPostgresOutcome.AlreadyRunning, log, ct).ConfigureAwait(false);
+                    return await FinishAsync(options, id, StartPostgresOutcome.AlreadyRunning, log, ct).ConfigureAwait(false);
                 }
                 log($"Postgres '{options.ContainerName}' is running but not answering yet; waiting for it ...");
                 outcome = StartPostgresOutcome.AlreadyRunning;
             }
             else
             {
-                RequirePortFree(engine, options, await engine.Containers.ListAsync(all: false, ct: ct).ConfigureAwait(false));
+                RequirePortFree(options, await engine.Containers.ListAsync(all: false, ct: ct).ConfigureAwait(false));
                 log($"Postgres '{options.ContainerName}' exists but is {existing.State}; starting it.");
                 await engine.Containers.StartAsync(id, ct).ConfigureAwait(false);
                 outcome = StartPostgresOutcome.Started;
@@ -46,7 +46,7 @@ public static class PostgresDestination
         }
         else
         {
-            RequirePortFree(engine, options, await engine.Containers.ListAsync(all: false, ct: ct).ConfigureAwait(false));
+            RequirePortFree(options, await engine.Containers.ListAsync(all: false, ct: ct).ConfigureAwait(false));
             log($"Starting a Postgres container named {options.ContainerName} ({options.Image}) on {options.HostAddress}:{options.HostPort}.");
             id = await engine.Containers.CreateAsync(new ContainerSpec(options.ContainerName, options.Image)
             {
@@ -72,12 +72,12 @@ public static class PostgresDestination
             outcome = StartPostgresOutcome.Created;
         }
 
-        await WaitReadyAsync(engine, options, id, log, ct).ConfigureAwait(false);
-        return await FinishAsync(engine, options, id, outcome, log, ct).ConfigureAwait(false);
+        await WaitReadyAsync(options, id, log, ct).ConfigureAwait(false);
+        return await FinishAsync(options, id, outcome, log, ct).ConfigureAwait(false);
     }
 
     /// <summary>Waits until a real query answers; fails at once if the password is rejected or the container exits.</summary>
-    public static async Task<TimeSpan> WaitReadyAsync(DockerEngine engine, PostgresOptions options, string id, Action<string> log, CancellationToken ct = default)
+    private async Task<TimeSpan> WaitReadyAsync(PostgresOptions options, string id, Action<string> log, CancellationToken ct = default)
     {
         var took = await Readiness.WaitUntilAsync($"Postgres '{options.ContainerName}' to answer a query on {options.HostAddress}:{options.HostPort}", async c =>
         {
@@ -102,21 +102,20 @@ public static class PostgresDestination
         }
         catch (PasswordRejectedException)
         {
-            throw new DockerOpsException($"Postgres '{options.ContainerName}' rejected the password for user '{options.User}': set POSTGRES_PASSWORD to the password the container was created with, or remove the container (docker rm -f {options.ContainerName}) to start over (its data goes with it).");
+            throw new DestinationException($"Postgres '{options.ContainerName}' rejected the password for user '{options.User}': set POSTGRES_PASSWORD to the password the container was created with, or remove the container (docker rm -f {options.ContainerName}) to start over (its data goes with it).");
         }
     }
 
-    private static void RequirePortFree(DockerEngine engine, PostgresOptions options, IReadOnlyList<ContainerInfo> running)
+    private static void RequirePortFree(PostgresOptions options, IReadOnlyList<ContainerInfo> running)
     {
         var holder = running.FirstOrDefault(c => c.Name != options.ContainerName && c.Ports.Any(p => p.HostPort == options.HostPort && (p.HostIp == options.HostAddress || p.HostIp is "0.0.0.0" or "::")));
         if (holder is not null)
             throw new DockerOpsException($"Port {options.HostPort} is already published by container '{holder.Name}' ({holder.Image}); it was left alone. Stop it or pass --postgres-port with a free port.");
         if (!PortCheck.IsFree(options.HostAddress, options.HostPort))
-            throw new DockerOpsException($"Port {options.HostAddress}:{options.HostPort} is held by another program (not a container); stop it or pass --postgres-port with a free port.");
-        _ = engine;
+            throw new DestinationException($"Port {options.HostAddress}:{options.HostPort} is held by another program (not a container); stop it or pass --postgres-port with a free port.");
     }
 
-    private static async Task<StartPostgresResult> FinishAsync(DockerEngine engine, PostgresOptions options, string id, StartPostgresOutcome outcome, Action<string> log, CancellationToken ct)
+    private async Task<StartPostgresResult> FinishAsync(PostgresOptions options, string id, StartPostgresOutcome outcome, Action<string> log, CancellationToken ct)
     {
         log($"Connect with: {options.Describe}.");
         var running = await engine.Containers.ListAsync(all: false, ct: ct).ConfigureAwait(false);

@@ -8,10 +8,12 @@ namespace AirbyteOps.Tutorial;
 /// failure resumes at the failed step and a run after success reports every step as already in place.
 /// Ends with a table: step, outcome, time.
 /// </summary>
-public static class TutorialRunner
+public sealed class TutorialOperation
 {
-    public static async Task<IReadOnlyList<StepReport>> RunAsync(string stateFile, IReadOnlyList<TutorialStep> steps, Action<string> log, CancellationToken ct = default)
+    public async Task<IReadOnlyList<StepReport>> RunAsync(TutorialOptions options, Action<string> log, CancellationToken ct = default)
     {
+        var (stateFile, steps) = (options.StateFile, options.Steps);
+        if (options.Restart && File.Exists(stateFile)) File.Delete(stateFile);
         var done = Load(stateFile);
         var reports = new List<StepReport>();
         try
@@ -31,11 +33,11 @@ public static class TutorialRunner
                 {
                     await step.Run(ct).ConfigureAwait(false);
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     reports.Add(new StepReport(label, "FAILED: " + ex.Message.Split('\n')[0], clock.Elapsed));
                     for (var j = i + 1; j < steps.Count; j++) reports.Add(new StepReport($"{j + 1:00} {steps[j].Name}", "not run", TimeSpan.Zero));
-                    throw new InvalidOperationException($"Tutorial step '{step.Name}' failed: {ex.Message.Split('\n')[0]} Fix it and run ./build.sh Tutorial again: finished steps are not redone.", ex);
+                    throw new TutorialStepFailedException($"Tutorial step '{step.Name}' failed: {ex.Message.Split('\n')[0]} Fix it and run ./build.sh Tutorial again: finished steps are not redone.", ex);
                 }
                 done.Add(label);
                 Save(stateFile, done);
@@ -47,11 +49,6 @@ public static class TutorialRunner
             PrintTable(reports, log);
         }
         return reports;
-    }
-
-    public static void Reset(string stateFile)
-    {
-        if (File.Exists(stateFile)) File.Delete(stateFile);
     }
 
     private static void PrintTable(IReadOnlyList<StepReport> reports, Action<string> log)

@@ -1,0 +1,116 @@
+using System.Runtime.InteropServices;
+using AirbyteOps.Build.Parameters;
+using AirbyteOps.Docker;
+using AirbyteOps.Images;
+using AirbyteOps.IO;
+
+namespace AirbyteOps.Build;
+
+/// <summary>
+/// What every target shares in one build run: the repository, the typed parameters, the one Docker engine
+/// (connected once, handed to every operation), the log, and the cancellation that Ctrl-C and SIGTERM trigger.
+/// The Cake script creates it in Setup and disposes it in Teardown; the targets are its methods
+/// (BuildContext.Targets.cs), so a target's code is one hop from its task.
+/// </summary>
+public sealed partial class BuildContext : IDisposable
+{
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly List<IDisposable> _signals = [];
+    private DockerEngine? _engine;
+
+    private BuildContext(string root, BuildParameters parameters, Action<string> log)
+    {
+        Root = root;
+        Parameters = parameters;
+        Log = log;
+    }
+
+    /// <summary>As <see cref="Create(string, IEnumerable{KeyValuePair{string, string}}, Action{string})"/>, from Cake's arguments (a name may repeat: --target A --target B).</summary>
+    public static BuildContext Create(string root, IDictionary<string, ICollection<string>> arguments, Action<string> log) =>
+        Create(root, arguments.SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string>(kv.Key, v))), log);
+
+    /// <summary>Reads and checks the parameters (a bad one fails here, before any target runs) and refreshes the parameters schema.</summary>
+    /// <param name="root">The repository root.</param>
+    /// <param name="commandLine">The command line's options (name, value) as Cake parsed them.</param>
+    /// <param name="log">Where the targets' lines go.</param>
+    public static BuildContext Create(string root, IEnumerable<KeyValuePair<string, string>> commandLine, Action<string> log)
+    {
+        var parameters = ParameterReader.Read(commandLine, Environment.GetEnvironmentVariable, Path.Combine(root, ".nuke", "parameters.json"));
+        BuildSchema.WriteIfStale(Path.Combine(root, ".nuke", "build.schema.json"));
+        var context = new BuildContext(root, parameters, log);
+        context.ListenForInterrupts();
+        return context;
+    }
+
+    public string Root { get; }
+    public BuildParameters Parameters { get; }
+    public Action<string> Log { get; }
+    public CancellationToken Cancellation => _cancel.Token;
+
+    /// <summary>The one engine of this run. Connecting sends nothing; EnsureDocker is what makes it answer.</summary>
+    public DockerEngine Engine => _engine ??= DockerEngine.Connect(Parameters.DockerHost);
+
+    public string Artifacts => Path.GetFullPath(Path.Combine(Root, Parameters.Artifacts));
+    public string ComposeFile => Path.GetFullPath(Path.Combine(Root, Parameters.ComposeFile));
+    public string DescriptionsFile => Path.Combine(Root, "build", "connections.yaml");
+    public TimeSpan Timeout => TimeSpan.FromSeconds(Parameters.Timeout);
+    public bool IsDemoStack => ComposeFile == Path.Combine(Root, "src", "demo-stack", "docker-compose.yaml");
+
+    /// <summary>The image of a role for --images.</summary>
+    public string Image(ImageRole role) => ImageCatalog.Resolve(role, Parameters.Images);
+
+    /// <summary>
+    /// Runs a target's work: Ctrl-C cancels it; a failure the libraries describe passes through as its one line;
+    /// anything else is a bug, reported in one line with its details written to artifacts/logs/last-error.txt.
+    /// </summary>
+    public async Task RunAsync(string target, Func<CancellationToken, Task> work)
+    {
+        try
+        {
+            await work(Cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (Cancellation.IsCancellationRequested)
+        {
+            throw new BuildFailure($"{target} was interrupted; what it had started was undone or left as its own messages above say. Run it again to finish.", ex);
+        }
+        catch (Exception ex) when (ex is not AirbyteOpsException)
+        {
+            var details = Path.Combine(Artifacts, "logs", "last-error.txt");
+            AtomicFile.WriteAllText(details, $"{DateTimeOffset.UtcNow:O} {target}{Environment.NewLine}{ex}{Environment.NewLine}");
+            throw new BuildFailure($"{target} failed unexpectedly ({ex.GetType().Name}: {ex.Message.Split('\n')[0].Trim()}); this is a bug: details in {details}.", ex);
+        }
+    }
+
+    private void ListenForInterrupts()
+    {
+        // The first Ctrl-C cancels the running operation, which cleans up and says what state it left; a second one kills.
+        Console.CancelKeyPress += OnCancelKeyPress;
+        if (!OperatingSystem.IsWindows())
+            _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+            {
+                c.Cancel = true;
+                Interrupt("SIGTERM");
+            }));
+    }
+
+    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+    {
+        if (_cancel.IsCancellationRequested) return;
+        e.Cancel = true;
+        Interrupt("Ctrl-C");
+    }
+
+    private void Interrupt(string what)
+    {
+        Log($"{what}: stopping the running target (cleaning up first; press Ctrl-C again to kill at once) ...");
+        _cancel.Cancel();
+    }
+
+    public void Dispose()
+    {
+        Console.CancelKeyPress -= OnCancelKeyPress;
+        foreach (var signal in _signals) signal.Dispose();
+        _engine?.Dispose();
+        _cancel.Dispose();
+    }
+}

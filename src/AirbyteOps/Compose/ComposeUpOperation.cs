@@ -1,0 +1,62 @@
+using AirbyteOps.Api;
+using AirbyteOps.Docker;
+
+namespace AirbyteOps.Compose;
+
+/// <summary>
+/// ComposeUp over the real compose CLI, with the waiting the tutorial leaves to the user: every long-running
+/// service up (healthy where it has a healthcheck), every one-shot service exited 0, the server's health ready;
+/// a service that fails is named with its last log lines.
+/// </summary>
+public sealed class ComposeUpOperation(DockerEngine engine)
+{
+    public async Task<ComposeUpResult> RunAsync(ComposeOptions options, Action<string> log, CancellationToken ct = default)
+    {
+        var file = ComposeFile.Load(options.ComposeFile, options.Project, options.EnvFile);
+        using var api = new AirbyteApi(options.ServerUrl, TimeSpan.FromSeconds(3));
+        var before = await ComposeProject.StatusAsync(engine, file, ct).ConfigureAwait(false);
+        if (before.All(s => s.Container is { } c && (c.IsRunning ? c.Health is null or "healthy" : c.ExitCode == 0))
+            && before.Any(s => s.Container?.IsRunning == true)
+            && await api.IsHealthyAsync(ct).ConfigureAwait(false))
+        {
+            log($"Compose project '{file.Project}' is already up and the server is healthy; nothing changed.");
+            ComposeProject.Print(before, log);
+            return new ComposeUpResult(AlreadyUp: true, TimeSpan.Zero);
+        }
+
+        var cli = await ComposeCli.FindAsync(ct).ConfigureAwait(false);
+        log($"Bringing up '{file.Project}' from {file.Path} with {cli.Describe} ...");
+        var output = new List<string>();
+        var exit = await cli.RunAsync(file, options.EnvFile, ["up", "-d"], line => { output.Add(line); log("  " + line); }, ct).ConfigureAwait(false);
+        if (exit != 0)
+            throw new ComposeException($"{cli.Describe} up failed (exit {exit}): {ComposeCli.FailureLine(output)}");
+
+        log($"Waiting for every long-running service to be up and {api.BaseUrl}health to say ready (timeout {options.Timeout.TotalSeconds:0} s) ...");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<ServiceStatus> now = before;
+        await Readiness.WaitUntilAsync($"compose project '{file.Project}' to be ready", async c =>
+        {
+            now = await ComposeProject.StatusAsync(engine, file, c).ConfigureAwait(false);
+            foreach (var s in now)
+            {
+                if (s.Container is { IsRunning: false, ExitCode: not 0 and not null } dead)
+                {
+                    var tail = await engine.Containers.LogsAsync(dead.Id, 5, c).ConfigureAwait(false);
+                    throw new DockerOpsException($"Service '{s.Service}' ({dead.Name}) exited with code {dead.ExitCode}; its last log lines: {string.Join(" | ", tail)}");
+                }
+                if (s.Container?.Health == "unhealthy")
+                {
+                    var tail = await engine.Containers.LogsAsync(s.Container.Id, 5, c).ConfigureAwait(false);
+                    throw new DockerOpsException($"Service '{s.Service}' ({s.Container.Name}) is unhealthy; its last log lines: {string.Join(" | ", tail)}");
+                }
+            }
+            var servicesUp = now.All(s => s.Container is { } ct2 && (ct2.IsRunning ? ct2.Health is null or "healthy" : ct2.ExitCode == 0));
+            return servicesUp && await api.IsHealthyAsync(c).ConfigureAwait(false);
+        }, options.Timeout, TimeSpan.FromMilliseconds(250), ct).ConfigureAwait(false);
+        log($"'{file.Project}' is ready after {clock.Elapsed.TotalSeconds:0.0} s; the server's health says ready.");
+        ComposeProject.Print(now, log);
+        return new ComposeUpResult(AlreadyUp: false, clock.Elapsed);
+    }
+}
+
+public sealed record ComposeUpResult(bool AlreadyUp, TimeSpan Took);
