@@ -69,9 +69,9 @@ public sealed class ComposeProjectTests : IAsyncLifetime
     {
         var options = Project();
 
-        var first = await ComposeProject.UpAsync(Engine, options, _log.Add);
+        var first = await new ComposeUpOperation(Engine).RunAsync(options, _log.Add);
         var idsAfterFirst = (await ContainersOf(options.Project)).Select(c => c.Id).Order().ToList();
-        var second = await ComposeProject.UpAsync(Engine, options, _log.Add);
+        var second = await new ComposeUpOperation(Engine).RunAsync(options, _log.Add);
         var idsAfterSecond = (await ContainersOf(options.Project)).Select(c => c.Id).Order().ToList();
 
         Assert.False(first.AlreadyUp);
@@ -88,7 +88,7 @@ public sealed class ComposeProjectTests : IAsyncLifetime
     {
         var options = Project("echo boom-marker-42; exit 3");
 
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => ComposeProject.UpAsync(Engine, options, _log.Add));
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ComposeUpOperation(Engine).RunAsync(options, _log.Add));
 
         Assert.Contains("'extra'", error.Message);
         Assert.Contains("exited with code 3", error.Message);
@@ -100,10 +100,10 @@ public sealed class ComposeProjectTests : IAsyncLifetime
     {
         var mine = Project();
         var other = Project();
-        await ComposeProject.UpAsync(Engine, mine, _log.Add);
-        await ComposeProject.UpAsync(Engine, other, _log.Add);
+        await new ComposeUpOperation(Engine).RunAsync(mine, _log.Add);
+        await new ComposeUpOperation(Engine).RunAsync(other, _log.Add);
 
-        var wiped = await ComposeProject.WipeAsync(Engine, mine, _log.Add);
+        var wiped = await new WipeVolumesOperation(Engine).RunAsync(mine, _log.Add);
 
         Assert.Equal([$"{mine.Project}_data"], wiped.Volumes);
         Assert.Null(await Engine.Volumes.FindAsync($"{mine.Project}_data"));
@@ -119,11 +119,11 @@ public sealed class ComposeProjectTests : IAsyncLifetime
     public async Task Wipe_removes_a_volume_access_container_left_by_an_interrupted_run()
     {
         var options = Project();
-        await ComposeProject.UpAsync(Engine, options, _log.Add);
+        await new ComposeUpOperation(Engine).RunAsync(options, _log.Add);
         // Opened and never disposed: what a killed ExportSetup/RestoreSetup leaves behind.
         var leftover = await Engine.Volumes.OpenAsync($"{options.Project}_data", ImageCatalog.Busybox);
 
-        var wiped = await ComposeProject.WipeAsync(Engine, options, _log.Add);
+        var wiped = await new WipeVolumesOperation(Engine).RunAsync(options, _log.Add);
 
         Assert.Equal([$"{options.Project}_data"], wiped.Volumes);
         Assert.Null(await Engine.Containers.FindAsync(leftover.ContainerId));
@@ -136,7 +136,7 @@ public sealed class ComposeProjectTests : IAsyncLifetime
     {
         var options = Project();
 
-        var wiped = await ComposeProject.WipeAsync(Engine, options, _log.Add);
+        var wiped = await new WipeVolumesOperation(Engine).RunAsync(options, _log.Add);
 
         Assert.Empty(wiped.Volumes);
         Assert.Contains(_log, l => l.Contains("nothing to remove", StringComparison.Ordinal));
@@ -146,7 +146,7 @@ public sealed class ComposeProjectTests : IAsyncLifetime
     public async Task Plain_docker_compose_down_v_removes_everything_our_up_created()
     {
         var options = Project();
-        await ComposeProject.UpAsync(Engine, options, _log.Add);
+        await new ComposeUpOperation(Engine).RunAsync(options, _log.Add);
 
         var (exit, output) = await DockerCli.ComposeAsync(options, "down", "-v");
 
@@ -164,7 +164,7 @@ public sealed class ComposeProjectTests : IAsyncLifetime
         Assert.True(exit == 0, output);
         Assert.NotNull(await Engine.Volumes.FindAsync($"{options.Project}_data"));
 
-        await ComposeProject.WipeAsync(Engine, options, _log.Add);
+        await new WipeVolumesOperation(Engine).RunAsync(options, _log.Add);
 
         Assert.Empty(await ContainersOf(options.Project));
         Assert.Null(await Engine.Volumes.FindAsync($"{options.Project}_data"));

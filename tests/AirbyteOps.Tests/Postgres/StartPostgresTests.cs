@@ -32,8 +32,8 @@ public sealed class StartPostgresTests : IAsyncLifetime
     {
         var options = Options();
 
-        var first = await PostgresDestination.StartAsync(Engine, options, Log);
-        var second = await PostgresDestination.StartAsync(Engine, options, Log);
+        var first = await new StartPostgresOperation(Engine).RunAsync(options, Log);
+        var second = await new StartPostgresOperation(Engine).RunAsync(options, Log);
 
         Assert.Equal(StartPostgresOutcome.Created, first.Outcome);
         Assert.Equal(StartPostgresOutcome.AlreadyRunning, second.Outcome);
@@ -47,7 +47,7 @@ public sealed class StartPostgresTests : IAsyncLifetime
     {
         var options = Options();
 
-        await PostgresDestination.StartAsync(Engine, options, Log);
+        await new StartPostgresOperation(Engine).RunAsync(options, Log);
 
         var info = await Engine.Containers.FindAsync(options.ContainerName);
         var port = Assert.Single(info!.Ports);
@@ -61,11 +61,11 @@ public sealed class StartPostgresTests : IAsyncLifetime
     public async Task A_stopped_container_is_started_again()
     {
         var options = Options();
-        var created = await PostgresDestination.StartAsync(Engine, options, Log);
+        var created = await new StartPostgresOperation(Engine).RunAsync(options, Log);
         await Engine.Containers.StopAsync(options.ContainerName);
         Assert.False((await Engine.Containers.FindAsync(options.ContainerName))!.IsRunning);
 
-        var again = await PostgresDestination.StartAsync(Engine, options, Log);
+        var again = await new StartPostgresOperation(Engine).RunAsync(options, Log);
 
         Assert.Equal(StartPostgresOutcome.Started, again.Outcome);
         Assert.Equal(created.ContainerId, again.ContainerId);
@@ -79,7 +79,7 @@ public sealed class StartPostgresTests : IAsyncLifetime
         var squatter = await Engine.Containers.CreateAsync(new ContainerSpec(options.ContainerName, ImageCatalog.Busybox) { Command = ["sleep", "300"] });
         await Engine.Containers.StartAsync(squatter);
 
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => PostgresDestination.StartAsync(Engine, options, Log));
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new StartPostgresOperation(Engine).RunAsync(options, Log));
 
         Assert.Contains(options.ContainerName, error.Message);
         Assert.Contains(ImageCatalog.Busybox, error.Message);
@@ -96,7 +96,7 @@ public sealed class StartPostgresTests : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, options.HostPort);
         listener.Start();
 
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => PostgresDestination.StartAsync(Engine, options, Log));
+        var error = await Assert.ThrowsAsync<DestinationException>(() => new StartPostgresOperation(Engine).RunAsync(options, Log));
 
         Assert.Contains($"127.0.0.1:{options.HostPort}", error.Message);
         Assert.Contains("--postgres-port", error.Message);
@@ -107,10 +107,10 @@ public sealed class StartPostgresTests : IAsyncLifetime
     public async Task A_port_published_by_another_container_names_that_container()
     {
         var first = Options();
-        await PostgresDestination.StartAsync(Engine, first, Log);
+        await new StartPostgresOperation(Engine).RunAsync(first, Log);
         var second = Options() with { HostPort = first.HostPort };
 
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => PostgresDestination.StartAsync(Engine, second, Log));
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new StartPostgresOperation(Engine).RunAsync(second, Log));
 
         Assert.Contains(first.ContainerName, error.Message);
         Assert.Contains(first.HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
@@ -123,8 +123,8 @@ public sealed class StartPostgresTests : IAsyncLifetime
         var password = "Sekr3t-" + Guid.NewGuid().ToString("N");
         var options = Options(password);
 
-        await PostgresDestination.StartAsync(Engine, options, Log);
-        await PostgresDestination.StartAsync(Engine, options, Log);
+        await new StartPostgresOperation(Engine).RunAsync(options, Log);
+        await new StartPostgresOperation(Engine).RunAsync(options, Log);
 
         Assert.NotEmpty(_output);
         Assert.DoesNotContain(_output, l => l.Contains(password, StringComparison.Ordinal));
@@ -136,10 +136,10 @@ public sealed class StartPostgresTests : IAsyncLifetime
     public async Task A_wrong_password_for_an_existing_container_fails_without_showing_either_password()
     {
         var options = Options();
-        await PostgresDestination.StartAsync(Engine, options, Log);
+        await new StartPostgresOperation(Engine).RunAsync(options, Log);
         var wrong = options with { Password = "wrong-" + Guid.NewGuid().ToString("N") };
 
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => PostgresDestination.StartAsync(Engine, wrong, Log));
+        var error = await Assert.ThrowsAsync<DestinationException>(() => new StartPostgresOperation(Engine).RunAsync(wrong, Log));
 
         Assert.Contains("rejected the password", error.Message);
         Assert.DoesNotContain(wrong.Password, error.Message, StringComparison.Ordinal);
