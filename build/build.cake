@@ -37,7 +37,7 @@ DockerEngine engine = null;
 DockerEngine Engine() => engine ??= DockerEngine.Connect(P.GetOrNull("docker-host"));
 string Image(ImageRole role) => ImageCatalog.Resolve(role, Images);
 string ComposeFilePath() => System.IO.Path.GetFullPath(System.IO.Path.Combine(Root, P.Get("compose-file")));
-bool IsDemoStack() => ComposeFilePath() == System.IO.Path.Combine(Root, "src", "demo-stack", "docker-compose.yaml");
+bool IsDemoStack() => ComposeFilePath() == System.IO.Path.Combine(Root, "src", "StandIns", "DemoStack", "docker-compose.yaml");
 ComposeOptions Compose() => new ComposeOptions(ComposeFilePath(), P.Get("project"), P.GetOrNull("env-file"), ServerUrl, Timeout);
 long? Number(string name) => P.GetOrNull(name) is { } v ? long.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : null;
 string Required(string name, string why) => P.GetOrNull(name) ?? throw new ArgumentException($"{why}: pass --{name} (or set {ParameterCatalog.Find(name).EnvironmentVariable}).");
