@@ -17,7 +17,7 @@ public static class ImageCatalog
     [
         new DebianBaseRecipe(DebianBase),
         new BusyboxRecipe(Busybox),
-        new DockerfileRecipe(Postgres, "src/StandIns/Postgres", [DebianBase]),
+        new DockerfileRecipe(Postgres, "src/StandIns/Postgres/image", [DebianBase]),
         // A stand-in for airbyte/normalization: a stand-in dbt that keeps the real one's contract (see its README).
         new DockerfileRecipe(Normalization, "src/StandIns/Dbt/image", [DebianBase],
             [new AppPublish("src/StandIns/Dbt/AirbyteOps.StandIns.Dbt.csproj", "dbt")]),
