@@ -54,7 +54,7 @@ public sealed partial class BuildContext : IDisposable
     public string ComposeFile => Path.GetFullPath(Path.Combine(Root, Parameters.ComposeFile));
     public string DescriptionsFile => Path.Combine(Root, "build", "connections.yaml");
     public TimeSpan Timeout => TimeSpan.FromSeconds(Parameters.Timeout);
-    public bool IsDemoStack => ComposeFile == Path.Combine(Root, "src", "demo-stack", "docker-compose.yaml");
+    public bool IsDemoStack => ComposeFile == Path.Combine(Root, "src", "StandIns", "DemoStack", "docker-compose.yaml");
 
     /// <summary>The image of a role for --images.</summary>
     public string Image(ImageRole role) => ImageCatalog.Resolve(role, Parameters.Images);

@@ -1,4 +1,4 @@
-using NormalizationStandin;
+using AirbyteOps.StandIns.Dbt;
 
 namespace AirbyteOps.Workspace.Tests;
 

@@ -6,7 +6,7 @@ namespace AirbyteOps.Workspace.Tests;
 
 /// <summary>
 /// What DbtRun's tests need: the stand-in dbt published self-contained for linux-x64 (a folder holding an executable
-/// named dbt, for local mode), a test image built from src/normalization-standin/image with it, a destination Postgres
+/// named dbt, for local mode), a test image built from src/StandIns/Dbt/image with it, a destination Postgres
 /// (airbyteops/postgres:15 on 127.0.0.1, a free port) with a raw table, and a workspace volume whose job 1 has a good
 /// normalization project and job 2 a broken model. All named abops-test-..., all removed afterwards.
 /// </summary>
@@ -39,10 +39,10 @@ public sealed class StandinFixture : IAsyncLifetime
         var root = RepositoryRoot();
         var context = Path.Combine(_work.Path, "context");
         // The same recipe as the image builder: publish into <context>/dbt, then build without pull.
-        var (exit, output) = await TestEngine.RunAsync("dotnet", "publish", Path.Combine(root, "src", "normalization-standin", "NormalizationStandin.csproj"),
+        var (exit, output) = await TestEngine.RunAsync("dotnet", "publish", Path.Combine(root, "src", "StandIns", "Dbt", "AirbyteOps.StandIns.Dbt.csproj"),
             "-c", "Release", "-r", "linux-x64", "--self-contained", "-o", DbtFolder, "-nologo", "-v", "quiet");
         if (exit != 0) throw new InvalidOperationException($"publishing the stand-in dbt failed:\n{output}");
-        File.Copy(Path.Combine(root, "src", "normalization-standin", "image", "Dockerfile"), Path.Combine(context, "Dockerfile"));
+        File.Copy(Path.Combine(root, "src", "StandIns", "Dbt", "image", "Dockerfile"), Path.Combine(context, "Dockerfile"));
         using (var tar = new MemoryStream())
         {
             await TarFile.CreateFromDirectoryAsync(context, tar, includeBaseDirectory: false);

@@ -63,7 +63,7 @@ public sealed class BuildParameters
     // ---- The Airbyte deployment ----
     [Parameter("The Airbyte compose file (relative to the repository or absolute); the default is the demo stack")]
     [Required]
-    public string ComposeFile { get; init; } = "src/demo-stack/docker-compose.yaml";
+    public string ComposeFile { get; init; } = "src/StandIns/DemoStack/docker-compose.yaml";
 
     [Parameter("Compose project name")]
     [Required]

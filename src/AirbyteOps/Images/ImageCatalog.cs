@@ -11,23 +11,23 @@ public static class ImageCatalog
     public const string Postgres = "airbyteops/postgres:15";
     public const string Normalization = "airbyteops/normalization-standin:0.18.1";
 
-    private static readonly AppPublish StandInApp = new("src/demo-stack/StandIn/AirbyteOps.DemoStack.StandIn.csproj", "app");
+    private static readonly AppPublish StandInApp = new("src/StandIns/DemoStack/App/AirbyteOps.StandIns.DemoStack.csproj", "app");
 
     public static IReadOnlyList<ImageRecipe> Local { get; } =
     [
         new DebianBaseRecipe(DebianBase),
         new BusyboxRecipe(Busybox),
-        new DockerfileRecipe(Postgres, "src/images/postgres", [DebianBase]),
+        new DockerfileRecipe(Postgres, "src/StandIns/Postgres/image", [DebianBase]),
         // A stand-in for airbyte/normalization: a stand-in dbt that keeps the real one's contract (see its README).
-        new DockerfileRecipe(Normalization, "src/normalization-standin/image", [DebianBase],
-            [new AppPublish("src/normalization-standin/NormalizationStandin.csproj", "dbt")]),
-        // The demo stack: stand-ins for Airbyte 0.7.1-alpha's images (see src/demo-stack/README.md).
-        new DockerfileRecipe("airbyteops/airbyte-init:0.7.1-alpha", "src/demo-stack/images/airbyte-init", [Busybox]),
-        new DockerfileRecipe("airbyteops/airbyte-seed:0.7.1-alpha", "src/demo-stack/images/airbyte-seed", [Busybox]),
-        new DockerfileRecipe("airbyteops/airbyte-db:0.7.1-alpha", "src/demo-stack/images/airbyte-db", [Postgres]),
-        new DockerfileRecipe("airbyteops/airbyte-server:0.7.1-alpha", "src/demo-stack/images/airbyte-server", [DebianBase], [StandInApp]),
-        new DockerfileRecipe("airbyteops/airbyte-scheduler:0.7.1-alpha", "src/demo-stack/images/airbyte-scheduler", [DebianBase], [StandInApp]),
-        new DockerfileRecipe("airbyteops/airbyte-webapp:0.7.1-alpha", "src/demo-stack/images/airbyte-webapp", [DebianBase], [StandInApp]),
+        new DockerfileRecipe(Normalization, "src/StandIns/Dbt/image", [DebianBase],
+            [new AppPublish("src/StandIns/Dbt/AirbyteOps.StandIns.Dbt.csproj", "dbt")]),
+        // The demo stack: stand-ins for Airbyte 0.7.1-alpha's images (see src/StandIns/DemoStack/README.md).
+        new DockerfileRecipe("airbyteops/airbyte-init:0.7.1-alpha", "src/StandIns/DemoStack/images/airbyte-init", [Busybox]),
+        new DockerfileRecipe("airbyteops/airbyte-seed:0.7.1-alpha", "src/StandIns/DemoStack/images/airbyte-seed", [Busybox]),
+        new DockerfileRecipe("airbyteops/airbyte-db:0.7.1-alpha", "src/StandIns/DemoStack/images/airbyte-db", [Postgres]),
+        new DockerfileRecipe("airbyteops/airbyte-server:0.7.1-alpha", "src/StandIns/DemoStack/images/airbyte-server", [DebianBase], [StandInApp]),
+        new DockerfileRecipe("airbyteops/airbyte-scheduler:0.7.1-alpha", "src/StandIns/DemoStack/images/airbyte-scheduler", [DebianBase], [StandInApp]),
+        new DockerfileRecipe("airbyteops/airbyte-webapp:0.7.1-alpha", "src/StandIns/DemoStack/images/airbyte-webapp", [DebianBase], [StandInApp]),
     ];
 
     /// <summary>The images of the demo stack (stand-ins for Airbyte 0.7's).</summary>

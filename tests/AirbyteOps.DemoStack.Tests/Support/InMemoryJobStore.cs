@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using AirbyteOps.DemoStack.StandIn.Jobs;
+using AirbyteOps.StandIns.DemoStack.Jobs;
 
 namespace AirbyteOps.DemoStack.Tests.Support;
 

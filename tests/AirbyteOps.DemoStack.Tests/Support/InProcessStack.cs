@@ -1,6 +1,6 @@
-using AirbyteOps.DemoStack.StandIn.Hosting;
-using AirbyteOps.DemoStack.StandIn.Scheduler;
-using AirbyteOps.DemoStack.StandIn.Worker;
+using AirbyteOps.StandIns.DemoStack.Hosting;
+using AirbyteOps.StandIns.DemoStack.Scheduler;
+using AirbyteOps.StandIns.DemoStack.Worker;
 using Microsoft.AspNetCore.Builder;
 
 namespace AirbyteOps.DemoStack.Tests.Support;

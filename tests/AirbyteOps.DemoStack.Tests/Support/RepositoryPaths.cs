@@ -5,7 +5,7 @@ public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string DemoStack => Path.Combine(Root, "src", "demo-stack");
+    public static string DemoStack => Path.Combine(Root, "src", "StandIns", "DemoStack");
 
     public static string SeedConfig => Path.Combine(DemoStack, "images", "airbyte-seed", "config");
 

@@ -1,4 +1,4 @@
-using AirbyteOps.DemoStack.StandIn.Hosting;
+using AirbyteOps.StandIns.DemoStack.Hosting;
 using Npgsql;
 
 namespace AirbyteOps.DemoStack.Tests.Unit;

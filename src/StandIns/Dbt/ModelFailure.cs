@@ -1,0 +1,4 @@
+namespace AirbyteOps.StandIns.Dbt;
+
+/// <summary>The database refused a model's statement; the message is what dbt prints under "Database Error".</summary>
+public sealed class ModelFailure(string message) : Exception(message);

@@ -1,0 +1,10 @@
+namespace AirbyteOps.StandIns.DemoStack.Worker;
+
+/// <summary>A stand-in destination connector: writes one stream's raw records (full refresh: replaces what was there).</summary>
+public interface IStandInDestination
+{
+    /// <summary>Where the stream goes, for the log (never includes a password).</summary>
+    string Describe(string streamName);
+
+    Task WriteStreamAsync(string streamName, IReadOnlyList<RawRecord> records, CancellationToken ct = default);
+}

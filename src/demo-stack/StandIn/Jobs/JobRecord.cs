@@ -1,6 +1,0 @@
-using System.Text.Json.Nodes;
-
-namespace AirbyteOps.DemoStack.StandIn.Jobs;
-
-/// <summary>One row of the jobs table. Scope is the connection id for sync jobs.</summary>
-public sealed record JobRecord(long Id, string ConfigType, string Scope, JsonObject Config, string Status, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset UpdatedAt);

@@ -1,4 +1,0 @@
-namespace NormalizationStandin;
-
-/// <summary>The database refused a model's statement; the message is what dbt prints under "Database Error".</summary>
-public sealed class ModelFailure(string message) : Exception(message);

@@ -1,4 +1,0 @@
-namespace NormalizationStandin;
-
-/// <summary>dbt_project.yml or profiles.yml cannot be used (dbt: "Encountered an error", exit code 2).</summary>
-public sealed class ProjectException(string message) : Exception(message);
