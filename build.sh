@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ./build.sh [Target ...] [--parameter value ...]
-# Restores the pinned Cake.Tool, builds the libraries under src/ when they changed, runs build/build.cake.
-# Words before the first option are targets (default: Help); --help lists targets and parameters;
-# Cake's --tree, --dryrun, --exclusive and --verbosity pass through.
+# Restores the pinned Cake.Tool, builds the build context library (src/AirbyteOps.Build and what it references)
+# when a source changed, runs build/build.cake. Words before the first option are targets (default: Help);
+# --help lists targets and parameters; Cake's --tree, --dryrun, --exclusive and --verbosity pass through.
+# build.cmd is the same for Windows.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
@@ -23,17 +24,33 @@ done
 [ ${#targets[@]} -gt 0 ] || targets=("Help")
 
 mkdir -p .build
-if [ ! -f .build/tools.stamp ] || [ .config/dotnet-tools.json -nt .build/tools.stamp ]; then
+# The pinned Cake, run with dotnet directly: `dotnet tool run` costs about 0.3 s of tool resolution on every call.
+cake_path_file=.build/cake.path
+if [ ! -f "$cake_path_file" ] || [ .config/dotnet-tools.json -nt "$cake_path_file" ] || [ ! -f "$(cat "$cake_path_file")" ]; then
   echo "Restoring the pinned Cake.Tool ..."
   dotnet tool restore >/dev/null
-  touch .build/tools.stamp
+  version="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' .config/dotnet-tools.json | head -1)"
+  packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+  # The build of Cake for the newest runtime this machine has (the package also carries builds for newer ones).
+  runtime="$(dotnet --list-runtimes | sed -n 's/^Microsoft.NETCore.App \([0-9]*\)\..*/\1/p' | sort -n | tail -1)"
+  cake_dll=""
+  for dll in $(ls -d "$packages/cake.tool/$version"/tools/net*/any/Cake.dll 2>/dev/null | sort -V); do
+    tfm="${dll%/any/Cake.dll}"; tfm="${tfm##*/net}"
+    [ "${tfm%%.*}" -le "${runtime:-0}" ] && cake_dll="$dll"
+  done
+  if [ -z "$cake_dll" ]; then
+    echo "Cake.Tool $version was restored but its Cake.dll is not under $packages/cake.tool/$version; run: dotnet tool restore" >&2
+    exit 1
+  fi
+  echo "$cake_dll" > "$cake_path_file"
 fi
+cake_dll="$(cat "$cake_path_file")"
 
 stamp=.build/lib/.stamp
 if [ ! -f "$stamp" ] || [ -n "$(find src build/build.cake Directory.Build.props Directory.Packages.props -newer "$stamp" \
       -not -path '*/bin/*' -not -path '*/obj/*' -print -quit 2>/dev/null)" ]; then
-  echo "Building the libraries under src/ ..."
-  dotnet build src/AirbyteOps/AirbyteOps.csproj -c Release -o .build/lib -nologo -v:q -clp:ErrorsOnly
+  echo "Building the build context library (src/AirbyteOps.Build) ..."
+  dotnet build src/AirbyteOps.Build/AirbyteOps.Build.csproj -c Release -o .build/lib -nologo -v:q -clp:ErrorsOnly
   # The script cache holds a compiled script bound to the old libraries: drop it with them.
   rm -rf build/tools/cache tools/cache
   touch "$stamp"
@@ -45,7 +62,7 @@ for t in "${targets[@]}"; do cake_args+=("--target=$t"); done
 summary=artifacts/test-results/summary.txt
 rm -f "$summary"
 status=0
-dotnet tool run dotnet-cake build/build.cake "${cake_args[@]}" ${rest[@]+"${rest[@]}"} || status=$?
+dotnet "$cake_dll" build/build.cake "${cake_args[@]}" ${rest[@]+"${rest[@]}"} || status=$?
 # The Test target leaves its closing line here; CI reads it as the last line of the output.
 if [ -f "$summary" ]; then
   echo

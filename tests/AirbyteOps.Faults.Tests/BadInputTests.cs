@@ -43,9 +43,9 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
         {
             "ExportSetup" => () => new SetupExporter(engine).ExportAsync(new ExportOptions { Setup = "s", ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
             "RestoreSetup" => () => new SetupRestorer(engine).RestoreAsync(new RestoreOptions { Setup = archive, ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
-            "StartPostgres" => () => PostgresDestination.StartAsync(engine, new PostgresOptions(absent, "airbyteops/postgres:15", Names.FreePort(), "postgres", "pw", "postgres", TimeSpan.FromSeconds(10)), _log.Add),
-            "ComposeUp" => () => ComposeProject.UpAsync(engine, new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
-            "WipeVolumes" => () => ComposeProject.WipeAsync(engine, new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
+            "StartPostgres" => () => new StartPostgresOperation(engine).RunAsync(new PostgresOptions(absent, "airbyteops/postgres:15", Names.FreePort(), "postgres", "pw", "postgres", TimeSpan.FromSeconds(10)), _log.Add),
+            "ComposeUp" => () => new ComposeUpOperation(engine).RunAsync(new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
+            "WipeVolumes" => () => new WipeVolumesOperation(engine).RunAsync(new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
             "Logs" => () => LogsOperation.RunAsync(new LogsOptions { DockerHost = proxy.DockerHost, WorkspaceVolume = absent, ArtifactsDirectory = _artifacts }, _log.Add),
             "ExtractNormalization" => () => NormalizationExtractor.ExtractAsync(new ExtractNormalizationOptions { DockerHost = proxy.DockerHost, WorkspaceVolume = absent, ArtifactsDirectory = _artifacts }, _log.Add),
             "DbtRun" => () => DbtRunner.RunAsync(new DbtRunOptions { DockerHost = proxy.DockerHost, WorkspaceVolume = absent, NormalizationImage = "airbyteops/normalization-standin:0.18.1", ArtifactsDirectory = _artifacts }, _log.Add),
@@ -97,7 +97,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
     {
         using var server = new TinyAirbyteServer(("9e1d0000-0000-4000-8000-000000000001", "exchange-rate"), ("9e1d0000-0000-4000-8000-000000000002", "covid"));
 
-        var error = await Assert.ThrowsAsync<AirbyteApiException>(() => ConnectionSync.RunAsync(new SyncOptions("covid-19", server.BaseUrl, TimeSpan.FromSeconds(30)), _log.Add));
+        var error = await Assert.ThrowsAsync<AirbyteApiException>(() => SyncAsync(server.BaseUrl, "covid-19"));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, "No connection 'covid-19'", "exchange-rate, covid");
@@ -109,7 +109,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
     {
         using var server = new TinyAirbyteServer();
 
-        var error = await Assert.ThrowsAsync<AirbyteApiException>(() => ConnectionSync.RunAsync(new SyncOptions("covid", server.BaseUrl, TimeSpan.FromSeconds(30)), _log.Add));
+        var error = await Assert.ThrowsAsync<AirbyteApiException>(() => SyncAsync(server.BaseUrl, "covid"));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, "No connection 'covid'", "./build.sh CreateConnections");
@@ -121,7 +121,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
     {
         var url = new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1");
 
-        var error = await Assert.ThrowsAsync<AirbyteApiException>(() => ConnectionSync.RunAsync(new SyncOptions("covid", url, TimeSpan.FromSeconds(30)), _log.Add));
+        var error = await Assert.ThrowsAsync<AirbyteApiException>(() => SyncAsync(url, "covid"));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, $"The Airbyte server at {url}/ does not answer", "./build.sh ComposeUp");
@@ -137,7 +137,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
         var url = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)hung.LocalEndpoint).Port}/api/v1");
         using var api = new AirbyteApi(url, TimeSpan.FromSeconds(1));
 
-        var error = await Assert.ThrowsAsync<AirbyteApiException>(() => ConnectionSync.FindConnectionAsync(api, "covid"));
+        var error = await Assert.ThrowsAsync<AirbyteApiException>(() => SyncOperation.FindConnectionAsync(api, "covid"));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, $"The Airbyte server at {url}/ does not answer", "workspaces/list", "./build.sh ComposeUp");
@@ -146,5 +146,11 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
     public void Dispose()
     {
         if (Directory.Exists(_artifacts)) Directory.Delete(_artifacts, recursive: true);
+    }
+
+    private async Task SyncAsync(Uri server, string connection)
+    {
+        using var api = new AirbyteApi(server);
+        await new SyncOperation(api).RunAsync(new SyncOptions(connection, TimeSpan.FromSeconds(30)), _log.Add);
     }
 }

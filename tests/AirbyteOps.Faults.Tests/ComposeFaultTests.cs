@@ -68,7 +68,7 @@ public sealed class ComposeFaultTests(EngineFixture fixture, ITestOutputHelper o
         await Engine.Containers.StartAsync(squatterId);
         var options = Write("version: \"3.7\"\nservices:\n" + Service("server", squatter) + Service("webapp", Names.Unique("webapp")));
 
-        var error = await Assert.ThrowsAsync<ComposeException>(() => ComposeProject.UpAsync(Engine, options, _log.Add));
+        var error = await Assert.ThrowsAsync<ComposeException>(() => new ComposeUpOperation(Engine).RunAsync(options, _log.Add));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, squatter, "already in use", "remove (or rename)");
@@ -86,7 +86,7 @@ public sealed class ComposeFaultTests(EngineFixture fixture, ITestOutputHelper o
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var options = Write("version: \"3.7\"\nservices:\n" + Service("webapp", Names.Unique("webapp"), $"127.0.0.1:{port}:80"));
 
-        var error = await Assert.ThrowsAsync<ComposeException>(() => ComposeProject.UpAsync(Engine, options, _log.Add));
+        var error = await Assert.ThrowsAsync<ComposeException>(() => new ComposeUpOperation(Engine).RunAsync(options, _log.Add));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, $"127.0.0.1:{port}", "address already in use", _containers[^1]);
@@ -101,7 +101,7 @@ public sealed class ComposeFaultTests(EngineFixture fixture, ITestOutputHelper o
     {
         var options = Write("version: \"3.7\"\nservices:\n  server:\n    image: " + Names.Busybox + "\n   command: [\"sleep\"\n  webapp: {\n");
 
-        var error = await Assert.ThrowsAsync<ComposeException>(() => ComposeProject.UpAsync(Engine, options, _log.Add));
+        var error = await Assert.ThrowsAsync<ComposeException>(() => new ComposeUpOperation(Engine).RunAsync(options, _log.Add));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, options.ComposeFile, "does not parse");
