@@ -60,9 +60,9 @@ public static class DbtRunner
     {
         var project = Path.GetFullPath(options.LocalProjectDirectory);
         if (!File.Exists(Path.Combine(project, "dbt_project.yml")))
-            throw new DockerOpsException($"No normalization project at {project} (no dbt_project.yml): run ./build.sh ExtractNormalization first, or pass --project-dir.");
+            throw new WorkspaceException($"No normalization project at {project} (no dbt_project.yml): run ./build.sh ExtractNormalization first, or pass --project-dir.");
         var dbt = ProcessRunner.Find(options.DbtExecutable, options.SearchPath)
-            ?? throw new DockerOpsException($"No '{options.DbtExecutable}' on PATH: install dbt for Postgres (pip install dbt-postgres; this project was generated for dbt 0.18/0.19), or run it in the normalization image with --dbt-mode container.");
+            ?? throw new ProcessException($"No '{options.DbtExecutable}' on PATH: install dbt for Postgres (pip install dbt-postgres; this project was generated for dbt 0.18/0.19), or run it in the normalization image with --dbt-mode container.");
         var profilesPath = Path.Combine(project, "profiles.yml");
         var masker = MaskerFor(File.Exists(profilesPath) ? await File.ReadAllTextAsync(profilesPath, ct).ConfigureAwait(false) : null, project, log);
 
@@ -92,11 +92,7 @@ public static class DbtRunner
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new DockerOpsException($"'{Path.GetFileName(dbt)} {arguments[0]}' did not finish within {options.Timeout.TotalMinutes:0.#} min; it was stopped.");
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new DockerOpsException(ex.Message, ex);
+            throw new ProcessException($"'{Path.GetFileName(dbt)} {arguments[0]}' did not finish within {options.Timeout.TotalMinutes:0.#} min; it was stopped.");
         }
     }
 

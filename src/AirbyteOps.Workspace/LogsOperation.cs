@@ -14,7 +14,7 @@ public static class LogsOperation
     {
         if (options.Job is null)
         {
-            if (options.Attempt is not null) throw new DockerOpsException("--attempt needs --job: say which job's attempt to show.");
+            if (options.Attempt is not null) throw new WorkspaceException("--attempt needs --job: say which job's attempt to show.");
             return await ListAsync(options, log, ct).ConfigureAwait(false);
         }
         return [await ShowAsync(options, log, ct).ConfigureAwait(false)];
@@ -66,9 +66,9 @@ public static class LogsOperation
         var workspace = await JobWorkspace.ReadAsync(mounted, job, ct: ct).ConfigureAwait(false);
         var attempts = workspace.Attempts;
         if (attempts.Count == 0)
-            throw new DockerOpsException($"Job {job} is not in workspace volume '{options.WorkspaceVolume}': run ./build.sh Logs to see the jobs there.");
+            throw new WorkspaceException($"Job {job} is not in workspace volume '{options.WorkspaceVolume}': run ./build.sh Logs to see the jobs there.");
         var attempt = options.Attempt is { } wanted
-            ? attempts.FirstOrDefault(a => a.Id.Attempt == wanted) ?? throw new DockerOpsException($"Job {job} has no attempt {wanted} (attempts: {string.Join(", ", attempts.Select(a => a.Id.Attempt).Order())}).")
+            ? attempts.FirstOrDefault(a => a.Id.Attempt == wanted) ?? throw new WorkspaceException($"Job {job} has no attempt {wanted} (attempts: {string.Join(", ", attempts.Select(a => a.Id.Attempt).Order())}).")
             : attempts[0];
         var logPath = $"{attempt.Id.RelativePath}/{JobAttempt.LogFileName}";
         if (options.Copy)
@@ -95,7 +95,7 @@ public static class LogsOperation
 
         var text = await WorkspaceVolume.ReadFileAsync(mounted, logPath, ct).ConfigureAwait(false);
         if (text is null && !options.Follow)
-            throw new DockerOpsException($"{attempt.Id} has no {JobAttempt.LogFileName} yet (files: {string.Join(", ", attempt.Files.Where(f => !f.IsDirectory).Select(f => f.Path).DefaultIfEmpty("none"))}).");
+            throw new WorkspaceException($"{attempt.Id} has no {JobAttempt.LogFileName} yet (files: {string.Join(", ", attempt.Files.Where(f => !f.IsDirectory).Select(f => f.Path).DefaultIfEmpty("none"))}).");
         log($"==> {options.WorkspaceVolume}:/{logPath} ({FormatSize(text?.Length ?? 0)}) <==");
         var printed = Emit(text ?? [], 0, log, final: !options.Follow);
         if (!options.Follow) return attempt;

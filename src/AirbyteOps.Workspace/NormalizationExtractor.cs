@@ -60,7 +60,7 @@ public static class NormalizationExtractor
     internal static JobAttempt Choose(JobWorkspace workspace, long? job, long? attempt)
     {
         if (attempt is not null && job is null)
-            throw new DockerOpsException("--attempt needs --job: say which job's attempt to take.");
+            throw new WorkspaceException("--attempt needs --job: say which job's attempt to take.");
         var chosen = workspace.NewestWithNormalization(job, attempt);
         if (chosen is not null) return chosen;
         if (job is null)
@@ -68,14 +68,14 @@ public static class NormalizationExtractor
             var what = workspace.Attempts.Count == 0
                 ? "it holds no jobs yet"
                 : $"none of its {workspace.Jobs.Count} jobs ({Range(workspace)}) has normalize/models";
-            throw new DockerOpsException($"No job with normalization in workspace volume '{workspace.Volume}': {what}. Run a sync to a Postgres destination with Basic Normalization on (./build.sh Sync), then run ExtractNormalization again.");
+            throw new WorkspaceException($"No job with normalization in workspace volume '{workspace.Volume}': {what}. Run a sync to a Postgres destination with Basic Normalization on (./build.sh Sync), then run ExtractNormalization again.");
         }
         var attempts = workspace.Attempts.Where(a => a.Id.Job == job).ToList();
         if (attempts.Count == 0)
-            throw new DockerOpsException($"Job {job} is not in workspace volume '{workspace.Volume}': run ./build.sh Logs to see the jobs there.");
+            throw new WorkspaceException($"Job {job} is not in workspace volume '{workspace.Volume}': run ./build.sh Logs to see the jobs there.");
         if (attempt is not null && attempts.All(a => a.Id.Attempt != attempt))
-            throw new DockerOpsException($"Job {job} has no attempt {attempt} (attempts: {string.Join(", ", attempts.Select(a => a.Id.Attempt).Order())}).");
-        throw new DockerOpsException($"Job {job}{(attempt is null ? "" : $" attempt {attempt}")} has no normalize/models: its sync ran without Basic Normalization or failed before it. Run ./build.sh Logs --job {job} to see why, or leave out --job to take the newest job with normalization.");
+            throw new WorkspaceException($"Job {job} has no attempt {attempt} (attempts: {string.Join(", ", attempts.Select(a => a.Id.Attempt).Order())}).");
+        throw new WorkspaceException($"Job {job}{(attempt is null ? "" : $" attempt {attempt}")} has no normalize/models: its sync ran without Basic Normalization or failed before it. Run ./build.sh Logs --job {job} to see why, or leave out --job to take the newest job with normalization.");
     }
 
     private static string Range(JobWorkspace workspace) =>

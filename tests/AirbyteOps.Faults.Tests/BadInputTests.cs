@@ -65,7 +65,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
     public async Task A_setup_that_does_not_exist_is_one_line_saying_how_to_make_it_and_nothing_is_written()
     {
         Directory.CreateDirectory(_artifacts);
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(fixture.Engine).RestoreAsync(
+        var error = await Assert.ThrowsAsync<AirbyteOps.Setups.SetupException>(() => new SetupRestorer(fixture.Engine).RestoreAsync(
             new RestoreOptions { Setup = "no-such-setup", ArtifactsDirectory = _artifacts, ServerContainer = Names.Unique("server"), DataVolume = Names.Unique("data") }, _log.Add));
 
         output.WriteLine(error.Message);

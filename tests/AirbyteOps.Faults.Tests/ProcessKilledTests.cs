@@ -74,7 +74,7 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         Assert.Equal(live, await d.ListAsync(includeWorkArea: false));
 
         // An export now must not save the half-restored volume as if it were a configuration.
-        var refused = await Assert.ThrowsAsync<AirbyteOps.Docker.DockerOpsException>(() => new SetupExporter(d.Engine).ExportAsync(d.Export("while-interrupted"), _log.Add));
+        var refused = await Assert.ThrowsAsync<AirbyteOps.Setups.SetupException>(() => new SetupExporter(d.Engine).ExportAsync(d.Export("while-interrupted"), _log.Add));
         OneLine.Assert(refused, "interrupted RestoreSetup", d.Volume, "RestoreSetup again");
         Assert.DoesNotContain(Names.Listing(d.Setups), p => p.StartsWith("while-interrupted", StringComparison.Ordinal) || p.StartsWith(".while-interrupted", StringComparison.Ordinal));
 

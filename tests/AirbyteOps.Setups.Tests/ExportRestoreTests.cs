@@ -70,7 +70,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         Assert.Equal("0.7.1-alpha", first.Manifest.AirbyteVersion);
 
         await d.SeedAsync(SampleTree.Items("renamed-workspace"));
-        var refused = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupExporter(d.Engine).ExportAsync(d.Export(), Log));
+        var refused = await Assert.ThrowsAsync<SetupException>(() => new SetupExporter(d.Engine).ExportAsync(d.Export(), Log));
         Assert.Contains("--overwrite", refused.Message);
         var kept = SetupManifest.Parse(File.ReadAllBytes(Path.Combine(first.Location.Folder!, "setup.json")), "test");
         Assert.True(kept.SameContentAs(first.Manifest));
@@ -102,7 +102,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         }
         var artifactsBefore = Directory.GetFileSystemEntries(d.Artifacts, "*", SearchOption.AllDirectories).Order().ToList();
 
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore(archive), Log));
+        var error = await Assert.ThrowsAsync<SetupException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore(archive), Log));
         Assert.Contains(kind == "traversal" ? "climbs out of the tree" : "escapes the tree", error.Message);
         Assert.DoesNotContain('\n', error.Message);
         Assert.Equal(before, await d.ListAsync(includeWorkArea: true));
@@ -171,7 +171,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         await d.SeedAsync(SampleTree.Items("changed"));
         var live = await d.ListAsync(includeWorkArea: true);
 
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), Log));
+        var error = await Assert.ThrowsAsync<SetupException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), Log));
         Assert.Contains(SecretVault.PlaceholderPrefix, error.Message);
         Assert.Contains("--allow-missing-secrets", error.Message);
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
@@ -191,13 +191,13 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         await d.SeedAsync(SampleTree.Items("changed"));
         var live = await d.ListAsync(includeWorkArea: true);
 
-        var version = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), Log));
+        var version = await Assert.ThrowsAsync<SetupException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), Log));
         Assert.Contains("--force-version", version.Message);
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
 
         var workspace = Directory.EnumerateFiles(Path.Combine(export.Location.Folder!, "data/config/STANDARD_WORKSPACE")).Single();
         File.AppendAllText(workspace, " ");
-        var damaged = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore() with { ForceVersion = true }, Log));
+        var damaged = await Assert.ThrowsAsync<SetupException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore() with { ForceVersion = true }, Log));
         Assert.Contains("checksum mismatch", damaged.Message);
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
     }

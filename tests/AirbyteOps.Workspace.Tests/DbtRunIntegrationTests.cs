@@ -46,7 +46,7 @@ public sealed class DbtRunIntegrationTests(StandinFixture fixture) : IDisposable
         Assert.Contains(_log, l => l.Contains("invalid input syntax for type integer: \"[REDACTED]\"", StringComparison.Ordinal));
         Assert.Contains(_log, l => l.Contains("Done. PASS=0 WARN=0 ERROR=1 SKIP=0 TOTAL=1", StringComparison.Ordinal));
         Assert.DoesNotContain(_log, l => l.Contains(fixture.Password, StringComparison.Ordinal));
-        Assert.Throws<DockerOpsException>(() => result.ThrowIfFailed());
+        Assert.Throws<WorkspaceException>(() => result.ThrowIfFailed());
     }
 
     [Fact]
@@ -77,8 +77,8 @@ public sealed class DbtRunIntegrationTests(StandinFixture fixture) : IDisposable
         var noImage = await Assert.ThrowsAsync<DockerOpsException>(() => DbtRunner.RunAsync(Container() with { NormalizationImage = TestEngine.UniqueName("absent") + ":1" }, _log.Add));
         using var empty = new TempDirectory();
         TestProjects.WriteProject(Path.Combine(_artifacts.Path, "normalization", "normalize"), TestProjects.ProfilesYml("localhost", 1, "x"));
-        var noLocal = await Assert.ThrowsAsync<DockerOpsException>(() => DbtRunner.RunAsync(new DbtRunOptions { Mode = DbtMode.Local, ArtifactsDirectory = _artifacts.Path, SearchPath = empty.Path }, _log.Add));
-        var noProject = await Assert.ThrowsAsync<DockerOpsException>(() => DbtRunner.RunAsync(new DbtRunOptions { Mode = DbtMode.Local, ArtifactsDirectory = empty.Path }, _log.Add));
+        var noLocal = await Assert.ThrowsAsync<AirbyteOps.Processes.ProcessException>(() => DbtRunner.RunAsync(new DbtRunOptions { Mode = DbtMode.Local, ArtifactsDirectory = _artifacts.Path, SearchPath = empty.Path }, _log.Add));
+        var noProject = await Assert.ThrowsAsync<WorkspaceException>(() => DbtRunner.RunAsync(new DbtRunOptions { Mode = DbtMode.Local, ArtifactsDirectory = empty.Path }, _log.Add));
 
         Assert.Contains("never pulled", noImage.Message, StringComparison.Ordinal);
         Assert.Contains("airbyteops/normalization-standin", noImage.Message, StringComparison.Ordinal);

@@ -72,7 +72,7 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     [Fact]
     public async Task No_job_with_normalization_says_why_and_what_to_run()
     {
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => NormalizationExtractor.ExtractAsync(
+        var error = await Assert.ThrowsAsync<WorkspaceException>(() => NormalizationExtractor.ExtractAsync(
             new ExtractNormalizationOptions { WorkspaceVolume = fixture.VolumeWithoutNormalization, ArtifactsDirectory = _artifacts.Path }, _log.Add));
 
         Assert.Contains("No job with normalization", error.Message, StringComparison.Ordinal);
@@ -86,8 +86,8 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     {
         var options = new ExtractNormalizationOptions { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path, Job = 11 };
 
-        var noNormalize = await Assert.ThrowsAsync<DockerOpsException>(() => NormalizationExtractor.ExtractAsync(options, _log.Add));
-        var noJob = await Assert.ThrowsAsync<DockerOpsException>(() => NormalizationExtractor.ExtractAsync(options with { Job = 99 }, _log.Add));
+        var noNormalize = await Assert.ThrowsAsync<WorkspaceException>(() => NormalizationExtractor.ExtractAsync(options, _log.Add));
+        var noJob = await Assert.ThrowsAsync<WorkspaceException>(() => NormalizationExtractor.ExtractAsync(options with { Job = 99 }, _log.Add));
         var noVolume = await Assert.ThrowsAsync<DockerOpsException>(() => NormalizationExtractor.ExtractAsync(options with { WorkspaceVolume = TestEngine.UniqueName("absent") }, _log.Add));
 
         Assert.Contains("Job 11 has no normalize/models", noNormalize.Message, StringComparison.Ordinal);
@@ -125,7 +125,7 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
         var copied = Path.Combine(_artifacts.Path, "logs", "12", "0");
         Assert.EndsWith(WorkspaceVolumeFixture.LastLogLine(12, 0) + "\n", File.ReadAllText(Path.Combine(copied, "logs.log")), StringComparison.Ordinal);
         Assert.Contains("\"job\":12", File.ReadAllText(Path.Combine(copied, "catalog.json")), StringComparison.Ordinal);
-        var wrong = await Assert.ThrowsAsync<DockerOpsException>(() => LogsOperation.RunAsync(options with { Attempt = 5 }, _log.Add));
+        var wrong = await Assert.ThrowsAsync<WorkspaceException>(() => LogsOperation.RunAsync(options with { Attempt = 5 }, _log.Add));
         Assert.Contains("Job 12 has no attempt 5 (attempts: 0, 1)", wrong.Message, StringComparison.Ordinal);
     }
 
