@@ -7,10 +7,10 @@ namespace AirbyteOps.Workspace;
 /// <summary>
 /// Logs: lists the jobs and attempts of the workspace volume newest first, or prints (or copies) one attempt's log.
 /// </summary>
-public static class LogsOperation
+public sealed class LogsOperation(DockerEngine engine)
 {
     /// <summary>Lists, prints, copies or follows, as the options say. Returns the attempts listed (or the one shown).</summary>
-    public static async Task<IReadOnlyList<JobAttempt>> RunAsync(LogsOptions options, Action<string> log, CancellationToken ct = default)
+    public async Task<IReadOnlyList<JobAttempt>> RunAsync(LogsOptions options, Action<string> log, CancellationToken ct = default)
     {
         if (options.Job is null)
         {
@@ -20,9 +20,8 @@ public static class LogsOperation
         return [await ShowAsync(options, log, ct).ConfigureAwait(false)];
     }
 
-    public static async Task<IReadOnlyList<JobAttempt>> ListAsync(LogsOptions options, Action<string> log, CancellationToken ct = default)
+    private async Task<IReadOnlyList<JobAttempt>> ListAsync(LogsOptions options, Action<string> log, CancellationToken ct = default)
     {
-        using var engine = DockerEngine.Connect(options.DockerHost);
         var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, ct: ct).ConfigureAwait(false);
         if (workspace.Attempts.Count == 0)
         {
@@ -58,9 +57,8 @@ public static class LogsOperation
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MB"),
     };
 
-    private static async Task<JobAttempt> ShowAsync(LogsOptions options, Action<string> log, CancellationToken ct)
+    private async Task<JobAttempt> ShowAsync(LogsOptions options, Action<string> log, CancellationToken ct)
     {
-        using var engine = DockerEngine.Connect(options.DockerHost);
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         var job = options.Job!.Value;
         var workspace = await JobWorkspace.ReadAsync(mounted, job, ct: ct).ConfigureAwait(false);

@@ -8,9 +8,9 @@ namespace AirbyteOps.Setups;
 /// sizes, modes, SHA-256), secrets in a 0600 sidecar. Everything is written under a hidden partial name and renamed
 /// into place last. The same content already saved → "up to date"; different content → refused unless Overwrite.
 /// </summary>
-public sealed class SetupExporter(DockerEngine engine)
+public sealed class ExportSetupOperation(DockerEngine engine)
 {
-    public async Task<ExportResult> ExportAsync(ExportOptions options, Action<string> log, CancellationToken ct = default)
+    public async Task<ExportResult> RunAsync(ExportOptions options, Action<string> log, CancellationToken ct = default)
     {
         var location = SetupLocation.ForExport(options.Setup, options.ArtifactsDirectory, options.Archive);
         var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);

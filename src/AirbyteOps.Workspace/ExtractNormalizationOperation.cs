@@ -6,11 +6,10 @@ namespace AirbyteOps.Workspace;
 /// ExtractNormalization: copies a job attempt's <c>normalize/</c> dbt project out of the workspace volume.
 /// The newest is chosen by job and attempt number (the tutorial's text sort would pick job 9 over job 12).
 /// </summary>
-public static class NormalizationExtractor
+public sealed class ExtractNormalizationOperation(DockerEngine engine)
 {
-    public static async Task<NormalizationProject> ExtractAsync(ExtractNormalizationOptions options, Action<string> log, CancellationToken ct = default)
+    public async Task<NormalizationProject> RunAsync(ExtractNormalizationOptions options, Action<string> log, CancellationToken ct = default)
     {
-        using var engine = DockerEngine.Connect(options.DockerHost);
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         log($"Reading workspace volume '{options.WorkspaceVolume}'{(options.Job is { } j ? $" (job {j})" : "")}...");
         var workspace = await JobWorkspace.ReadAsync(mounted, options.Job, lastLogLines: false, ct).ConfigureAwait(false);

@@ -10,9 +10,9 @@ namespace AirbyteOps.Setups;
 /// area inside the volume and read it back; swap it in by renames within the volume; read the live tree back against the
 /// checksums; wait for the server's health; commit. Any failure after the snapshot puts the old tree back.
 /// </summary>
-public sealed class SetupRestorer(DockerEngine engine)
+public sealed class RestoreSetupOperation(DockerEngine engine)
 {
-    public async Task<RestoreResult> RestoreAsync(RestoreOptions options, Action<string> log, CancellationToken ct = default)
+    public async Task<RestoreResult> RunAsync(RestoreOptions options, Action<string> log, CancellationToken ct = default)
     {
         var location = SetupLocation.ForRestore(options.Setup, options.ArtifactsDirectory, options.SecretsFile);
         ITreeReader reader = location.Folder is not null ? new FolderTreeReader(location.Folder) : new ArchiveTreeReader(location.Archive!);
