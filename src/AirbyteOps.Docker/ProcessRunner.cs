@@ -42,7 +42,7 @@ public static class ProcessRunner
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new InvalidOperationException($"Cannot run '{fileName}': {ex.Message}.", ex);
+            throw new ProcessException($"Cannot run '{fileName}': {ex.Message.TrimEnd('.')}; check that it is installed and executable.", ex);
         }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

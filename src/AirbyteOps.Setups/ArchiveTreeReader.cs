@@ -37,7 +37,7 @@ internal sealed class ArchiveTreeReader : ITreeReader
         if (head.Length >= 6 && head[..6].SequenceEqual(new byte[] { 0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00 })) return ArchiveFormat.TarXz;
         if (head.Length >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] is 3 or 5) return ArchiveFormat.Zip;
         if (head.Length == 512 && head.Slice(257, 5).SequenceEqual("ustar"u8)) return ArchiveFormat.Tar;
-        throw new DockerOpsException($"'{path}' is not an archive this tool reads (tar, tar.gz, tar.bz2, tar.xz or zip), or it is empty or damaged.");
+        throw new SetupException($"'{path}' is not an archive this tool reads (tar, tar.gz, tar.bz2, tar.xz or zip), or it is empty or damaged.");
     }
 
     public async Task ReadAsync(Func<RawEntry, Stream?, Task> onEntry, CancellationToken ct = default)
@@ -61,7 +61,7 @@ internal sealed class ArchiveTreeReader : ITreeReader
         }
         catch (Exception ex) when (IsCorruption(ex))
         {
-            throw new DockerOpsException($"The {Description} is corrupt or truncated ({ex.Message.Split('\n')[0].TrimEnd('.')}); nothing was written.", ex);
+            throw new SetupException($"The {Description} is corrupt or truncated ({ex.Message.Split('\n')[0].TrimEnd('.')}); nothing was written.", ex);
         }
     }
 

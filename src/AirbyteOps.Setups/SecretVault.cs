@@ -65,11 +65,11 @@ public static class SecretVault
         foreach (var reference in references)
         {
             if (!values.Values.TryGetValue(reference.Placeholder, out var raw))
-                throw new DockerOpsException($"The secrets file has no value for {reference.Placeholder} ({file} {reference.Pointer}).");
+                throw new SetupException($"The secrets file has no value for {reference.Placeholder} ({file} {reference.Pointer}).");
             var needle = Encoding.ASCII.GetBytes($"\"{reference.Placeholder}\"");
             var at = result.AsSpan().IndexOf(needle);
             if (at < 0 || result.AsSpan(at + 1).IndexOf(needle) >= 0)
-                throw new DockerOpsException($"Setup file '{file}' does not hold placeholder {reference.Placeholder} exactly once; the setup was edited by hand or is damaged.");
+                throw new SetupException($"Setup file '{file}' does not hold placeholder {reference.Placeholder} exactly once; the setup was edited by hand or is damaged.");
             var replacement = Encoding.UTF8.GetBytes($"\"{raw}\"");
             var next = new byte[result.Length - needle.Length + replacement.Length];
             result.AsSpan(0, at).CopyTo(next);
@@ -78,7 +78,7 @@ public static class SecretVault
             result = next;
         }
         if (Sha256Hex(result) != values.Sha256)
-            throw new DockerOpsException($"Putting the secrets back into '{file}' does not give the exported file (checksum differs); the secrets file belongs to another export of this setup.");
+            throw new SetupException($"Putting the secrets back into '{file}' does not give the exported file (checksum differs); the secrets file belongs to another export of this setup.");
         return result;
     }
 
@@ -109,12 +109,12 @@ public static class SecretVault
             using var stream = File.OpenRead(path);
             var document = JsonSerializer.Deserialize<SecretsDocument>(stream, SetupJson.Options);
             if (document?.Format != Format || document.Files is null)
-                throw new DockerOpsException($"'{path}' is not an AirbyteOps secrets file.");
+                throw new SetupException($"'{path}' is not an AirbyteOps secrets file.");
             return document.Files;
         }
         catch (JsonException ex)
         {
-            throw new DockerOpsException($"Secrets file '{path}' is not valid JSON ({ex.Message.Split('\n')[0]}).", ex);
+            throw new SetupException($"Secrets file '{path}' is not valid JSON ({ex.Message.Split('\n')[0]}).", ex);
         }
     }
 

@@ -91,6 +91,6 @@ internal sealed record SetupCapture(
 
     internal static void ThrowIfInterrupted(SetupCapture capture, string volume)
     {
-        if (capture.RestoreInterrupted) throw new DockerOpsException(InterruptedMessage(volume));
+        if (capture.RestoreInterrupted) throw new SetupException(InterruptedMessage(volume));
     }
 }

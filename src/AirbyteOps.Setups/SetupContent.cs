@@ -108,14 +108,14 @@ internal sealed class SetupContent
             stored.Add(new TreeEntry(path, raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, sha, target));
             if (buffered.TryGetValue(name, out var bytes)) contentByPath[path] = bytes;
         }
-        if (stored.Count == 0) throw new DockerOpsException($"The {where} holds no configuration tree; nothing was written.");
+        if (stored.Count == 0) throw new SetupException($"The {where} holds no configuration tree; nothing was written.");
         TreeValidator.Validate(stored, where);
 
         if (manifest is not null)
         {
             var diff = TreeDiff.Compare(LiveTree.Canonical(manifest.TreeEntries()), LiveTree.Canonical(stored));
             if (!diff.IsEmpty)
-                throw new DockerOpsException($"The {where} does not match its manifest ({diff.Summary()}): checksum mismatch, the setup is damaged or was edited; nothing was written.");
+                throw new SetupException($"The {where} does not match its manifest ({diff.Summary()}): checksum mismatch, the setup is damaged or was edited; nothing was written.");
             // The manifest knows what a folder cannot show: owners, and which files are hard links.
             stored = manifest.TreeEntries().ToList();
         }
@@ -136,7 +136,7 @@ internal sealed class SetupContent
                     continue;
                 }
                 if (!contentByPath.TryGetValue(file, out var storedBytes))
-                    throw new DockerOpsException($"The {where} lists secrets for '{file}', which is not a connection file of the tree; the setup is damaged.");
+                    throw new SetupException($"The {where} lists secrets for '{file}', which is not a connection file of the tree; the setup is damaged.");
                 var original = SecretVault.Reinsert(file, storedBytes, group.ToList(), fileValues);
                 replacements[file] = original;
                 var index = expected.FindIndex(e => e.Path == file);
@@ -147,7 +147,7 @@ internal sealed class SetupContent
                 var names = string.Join(", ", missing.Take(3).Select(r => $"{r.Placeholder} ({r.File} {r.Pointer})"));
                 var more = missing.Count > 3 ? $" and {missing.Count - 3} more" : "";
                 var file = secretsPath ?? "the secrets file";
-                throw new DockerOpsException(
+                throw new SetupException(
                     $"The {where} needs {missing.Count} secret value(s) that {file} does not have: {names}{more}; put the secrets file back, or pass --allow-missing-secrets to restore with the placeholders in place. Nothing was written.");
             }
         }

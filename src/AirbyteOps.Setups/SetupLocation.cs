@@ -24,7 +24,7 @@ public sealed record SetupLocation(string Name, string? Folder, string? Archive,
             if (IsArchivePath(full))
             {
                 if (!full.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase) && !full.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase))
-                    throw new DockerOpsException($"ExportSetup writes archives as .tar.gz; '{setup}' names another format.");
+                    throw new SetupException($"ExportSetup writes archives as .tar.gz; '{setup}' names another format.");
                 return new SetupLocation(StemOf(full), null, full, SecretsBeside(full));
             }
             return new SetupLocation(Path.GetFileName(full), full, archive ? full + ".tar.gz" : null, SecretsBeside(full));
@@ -54,7 +54,7 @@ public sealed record SetupLocation(string Name, string? Folder, string? Archive,
                 return new SetupLocation(StemOf(candidate), null, candidate, secretsFile ?? SecretsBeside(candidate));
         }
         var looked = string.Join(", ", candidates.Take(2)) + (candidates.Count > 2 ? " (and .tgz, .tar.bz2, .tar.xz, .tar, .zip)" : "");
-        throw new DockerOpsException($"Setup '{setup}' not found (looked for {looked}); run ./build.sh ExportSetup --setup {setup} first, or pass the path of a setup folder or archive.");
+        throw new SetupException($"Setup '{setup}' not found (looked for {looked}); run ./build.sh ExportSetup --setup {setup} first, or pass the path of a setup folder or archive.");
     }
 
     private static bool IsPath(string setup) =>
@@ -63,7 +63,7 @@ public sealed record SetupLocation(string Name, string? Folder, string? Archive,
     private static void CheckName(string name)
     {
         if (name.Length == 0 || name.Length > 100 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
-            throw new DockerOpsException($"'{name}' is not a setup name: use letters, digits, '-', '_' and '.', or pass a path.");
+            throw new SetupException($"'{name}' is not a setup name: use letters, digits, '-', '_' and '.', or pass a path.");
     }
 
     private static string StemOf(string path)

@@ -42,12 +42,17 @@ public sealed record SetupManifest
         }
         catch (JsonException ex)
         {
-            throw new DockerOpsException($"The manifest of {where} is not valid ({ex.Message.Split('\n')[0]}); the setup is damaged.", ex);
+            throw new SetupException($"The manifest of {where} is not valid ({ex.Message.Split('\n')[0]}); the setup is damaged.", ex);
         }
         if (manifest is null || manifest.Format != FormatName)
-            throw new DockerOpsException($"The manifest of {where} is not an AirbyteOps setup manifest.");
+            throw new SetupException($"The manifest of {where} is not an AirbyteOps setup manifest.");
         if (manifest.FormatVersion > CurrentFormatVersion)
-            throw new DockerOpsException($"{where} has manifest format {manifest.FormatVersion}; this version of AirbyteOps reads up to {CurrentFormatVersion}. Update AirbyteOps.");
+            throw new SetupException($"{where} has manifest format {manifest.FormatVersion}; this version of AirbyteOps reads up to {CurrentFormatVersion}. Update AirbyteOps.");
+        foreach (var entry in manifest.Entries)
+        {
+            if (!TreeEntry.TryParseMode(entry.Mode, out _))
+                throw new SetupException($"The manifest of {where} gives entry '{entry.Path}' the mode '{entry.Mode}', which is not octal permission bits; the setup is damaged.");
+        }
         return manifest;
     }
 }

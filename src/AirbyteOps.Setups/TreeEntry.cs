@@ -26,5 +26,13 @@ public sealed record TreeEntry(
 
     public static string FormatMode(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
 
-    public static UnixFileMode ParseMode(string text) => (UnixFileMode)Convert.ToInt32(text, 8);
+    public static UnixFileMode ParseMode(string text) => TryParseMode(text, out var mode) ? mode : throw new SetupException($"'{text}' is not a file mode (octal permission bits such as 0644).");
+
+    public static bool TryParseMode(string? text, out UnixFileMode mode)
+    {
+        mode = 0;
+        if (string.IsNullOrEmpty(text) || text.Length > 5 || text.Any(c => c is < '0' or > '7')) return false;
+        mode = (UnixFileMode)Convert.ToInt32(text, 8);
+        return ((int)mode & ~0xFFF) == 0;
+    }
 }

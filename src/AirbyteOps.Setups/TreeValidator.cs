@@ -99,7 +99,7 @@ public static class TreeValidator
         }
     }
 
-    internal static DockerOpsException Refuse(string where, string entry, string why) =>
+    internal static SetupException Refuse(string where, string entry, string why) =>
         new($"Refusing {where}: entry '{Printable(entry)}' {why}; nothing was written.");
 
     private static string Printable(string s) => new(s.Select(c => char.IsControl(c) ? '?' : c).ToArray());

@@ -111,9 +111,9 @@ internal sealed class VolumeWorkArea
         await using var tar = await _volume.CopyOutAsync($"{Directory}/{PlanFile}", ct).ConfigureAwait(false);
         await using var reader = new TarReader(new BufferedStream(tar, 1 << 16));
         var entry = await reader.GetNextEntryAsync(true, ct).ConfigureAwait(false);
-        if (entry?.DataStream is null) throw new DockerOpsException($"The restore plan in volume '{_volume.Volume}' is unreadable; the previous configuration is in {Old}/ of that volume.");
+        if (entry?.DataStream is null) throw new SetupException($"The restore plan in volume '{_volume.Volume}' is unreadable; the previous configuration is in {Old}/ of that volume.");
         return await JsonSerializer.DeserializeAsync<SwapPlan>(entry.DataStream, SetupJson.Options, ct).ConfigureAwait(false)
-            ?? throw new DockerOpsException($"The restore plan in volume '{_volume.Volume}' is empty; the previous configuration is in {Old}/ of that volume.");
+            ?? throw new SetupException($"The restore plan in volume '{_volume.Volume}' is empty; the previous configuration is in {Old}/ of that volume.");
     }
 
     private async Task MoveAsync(IReadOnlyList<(string From, string To)> moves, string what, CancellationToken ct)
@@ -175,9 +175,9 @@ internal sealed class VolumeWorkArea
             // cause and the copy's is only the consequence; otherwise report the copy's error (it names the volume).
             await pipe.Reader.CompleteAsync().ConfigureAwait(false);
             try { await producer.ConfigureAwait(false); }
-            catch (Exception producerError) when (producerError is DockerOpsException or IOException or EndOfStreamException && copyError is not OperationCanceledException)
+            catch (Exception producerError) when (producerError is AirbyteOpsException or IOException or EndOfStreamException && copyError is not OperationCanceledException)
             {
-                throw producerError is DockerOpsException ? producerError : new DockerOpsException($"Reading the setup while copying it into volume '{_volume.Volume}' failed ({producerError.Message})", producerError);
+                throw producerError is AirbyteOpsException ? producerError : new SetupException($"Reading the setup while copying it into volume '{_volume.Volume}' failed ({producerError.Message})", producerError);
             }
             catch (Exception) { }
             throw;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using AirbyteOps.Docker;
 
 namespace AirbyteOps.Workspace;
 
@@ -20,5 +19,5 @@ public sealed record DbtResult(int Pass, int Warn, int Error, int Skip, int Tota
             : string.Create(CultureInfo.InvariantCulture, $"dbt {Command} failed (exit code {ExitCode}) before running any model; dbt's output above says why.");
 
     /// <summary>For build targets: a failed run becomes the one-line error the build prints.</summary>
-    public DbtResult ThrowIfFailed() => Succeeded ? this : throw new DockerOpsException(Verdict);
+    public DbtResult ThrowIfFailed() => Succeeded ? this : throw new WorkspaceException(Verdict);
 }

@@ -1,19 +1,19 @@
 namespace AirbyteOps.Workspace;
 
-/// <summary>Parameters of the ExtractNormalization target.</summary>
+/// <summary>What the ExtractNormalization target was given; the build's parameters hold the defaults.</summary>
 public sealed record ExtractNormalizationOptions
 {
     /// <summary>--workspace-volume</summary>
-    public string WorkspaceVolume { get; init; } = AirbyteOps.Workspace.WorkspaceVolume.DefaultName;
-    /// <summary>--helper-image</summary>
-    public string HelperImage { get; init; } = AirbyteOps.Workspace.WorkspaceVolume.DefaultHelperImage;
+    public required string WorkspaceVolume { get; init; }
+    /// <summary>The busybox image (by --images) of the never-started container that mounts the volume.</summary>
+    public required string HelperImage { get; init; }
     /// <summary>--artifacts: the project lands in &lt;artifacts&gt;/normalization/normalize.</summary>
-    public string ArtifactsDirectory { get; init; } = "artifacts";
-    /// <summary>--job: take this job instead of the newest one with normalization.</summary>
+    public required string ArtifactsDirectory { get; init; }
+    /// <summary>--job: take this job instead of the newest one with normalization; null: not given.</summary>
     public long? Job { get; init; }
-    /// <summary>--attempt: with --job; default the job's newest attempt with normalization.</summary>
+    /// <summary>--attempt: with --job; null: the job's newest attempt with normalization.</summary>
     public long? Attempt { get; init; }
-    public string? DockerHost { get; init; }
 
+    /// <summary>Where the project lands: &lt;artifacts&gt;/normalization/normalize, full path.</summary>
     public string ProjectDirectory => NormalizationProject.DirectoryUnder(ArtifactsDirectory);
 }

@@ -7,22 +7,21 @@ namespace AirbyteOps.Workspace;
 /// <summary>
 /// Logs: lists the jobs and attempts of the workspace volume newest first, or prints (or copies) one attempt's log.
 /// </summary>
-public static class LogsOperation
+public sealed class LogsOperation(DockerEngine engine)
 {
     /// <summary>Lists, prints, copies or follows, as the options say. Returns the attempts listed (or the one shown).</summary>
-    public static async Task<IReadOnlyList<JobAttempt>> RunAsync(LogsOptions options, Action<string> log, CancellationToken ct = default)
+    public async Task<IReadOnlyList<JobAttempt>> RunAsync(LogsOptions options, Action<string> log, CancellationToken ct = default)
     {
         if (options.Job is null)
         {
-            if (options.Attempt is not null) throw new DockerOpsException("--attempt needs --job: say which job's attempt to show.");
+            if (options.Attempt is not null) throw new WorkspaceException("--attempt needs --job: say which job's attempt to show.");
             return await ListAsync(options, log, ct).ConfigureAwait(false);
         }
         return [await ShowAsync(options, log, ct).ConfigureAwait(false)];
     }
 
-    public static async Task<IReadOnlyList<JobAttempt>> ListAsync(LogsOptions options, Action<string> log, CancellationToken ct = default)
+    private async Task<IReadOnlyList<JobAttempt>> ListAsync(LogsOptions options, Action<string> log, CancellationToken ct = default)
     {
-        using var engine = DockerEngine.Connect(options.DockerHost);
         var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, ct: ct).ConfigureAwait(false);
         if (workspace.Attempts.Count == 0)
         {
@@ -58,17 +57,16 @@ public static class LogsOperation
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MB"),
     };
 
-    private static async Task<JobAttempt> ShowAsync(LogsOptions options, Action<string> log, CancellationToken ct)
+    private async Task<JobAttempt> ShowAsync(LogsOptions options, Action<string> log, CancellationToken ct)
     {
-        using var engine = DockerEngine.Connect(options.DockerHost);
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         var job = options.Job!.Value;
         var workspace = await JobWorkspace.ReadAsync(mounted, job, ct: ct).ConfigureAwait(false);
         var attempts = workspace.Attempts;
         if (attempts.Count == 0)
-            throw new DockerOpsException($"Job {job} is not in workspace volume '{options.WorkspaceVolume}': run ./build.sh Logs to see the jobs there.");
+            throw new WorkspaceException($"Job {job} is not in workspace volume '{options.WorkspaceVolume}': run ./build.sh Logs to see the jobs there.");
         var attempt = options.Attempt is { } wanted
-            ? attempts.FirstOrDefault(a => a.Id.Attempt == wanted) ?? throw new DockerOpsException($"Job {job} has no attempt {wanted} (attempts: {string.Join(", ", attempts.Select(a => a.Id.Attempt).Order())}).")
+            ? attempts.FirstOrDefault(a => a.Id.Attempt == wanted) ?? throw new WorkspaceException($"Job {job} has no attempt {wanted} (attempts: {string.Join(", ", attempts.Select(a => a.Id.Attempt).Order())}).")
             : attempts[0];
         var logPath = $"{attempt.Id.RelativePath}/{JobAttempt.LogFileName}";
         if (options.Copy)
@@ -95,7 +93,7 @@ public static class LogsOperation
 
         var text = await WorkspaceVolume.ReadFileAsync(mounted, logPath, ct).ConfigureAwait(false);
         if (text is null && !options.Follow)
-            throw new DockerOpsException($"{attempt.Id} has no {JobAttempt.LogFileName} yet (files: {string.Join(", ", attempt.Files.Where(f => !f.IsDirectory).Select(f => f.Path).DefaultIfEmpty("none"))}).");
+            throw new WorkspaceException($"{attempt.Id} has no {JobAttempt.LogFileName} yet (files: {string.Join(", ", attempt.Files.Where(f => !f.IsDirectory).Select(f => f.Path).DefaultIfEmpty("none"))}).");
         log($"==> {options.WorkspaceVolume}:/{logPath} ({FormatSize(text?.Length ?? 0)}) <==");
         var printed = Emit(text ?? [], 0, log, final: !options.Follow);
         if (!options.Follow) return attempt;

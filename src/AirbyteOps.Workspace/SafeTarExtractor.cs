@@ -47,19 +47,19 @@ internal static class SafeTarExtractor
                     // A relative link that stays inside is part of the project; anything else could point the user's tools outside it.
                     var linkTarget = entry.LinkName;
                     if (Path.IsPathRooted(linkTarget) || !Path.GetFullPath(Path.Combine(Path.GetDirectoryName(target)!, linkTarget)).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                        throw new DockerOpsException($"Refusing {what}: link '{entry.Name}' points outside the project ('{linkTarget}').");
+                        throw new WorkspaceException($"Refusing {what}: link '{entry.Name}' points outside the project ('{linkTarget}').");
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     File.CreateSymbolicLink(target, linkTarget);
                     break;
                 case TarEntryType.HardLink:
                     var source = StripFirst(entry.LinkName, what) is { } s ? Inside(root, s, what, entry.Name) : null;
                     if (source is null || !File.Exists(source))
-                        throw new DockerOpsException($"Refusing {what}: hard link '{entry.Name}' points outside the project ('{entry.LinkName}').");
+                        throw new WorkspaceException($"Refusing {what}: hard link '{entry.Name}' points outside the project ('{entry.LinkName}').");
                     File.Copy(source, target, overwrite: true);
                     files++;
                     break;
                 default:
-                    throw new DockerOpsException($"Refusing {what}: '{entry.Name}' is a {entry.EntryType}, not a file, folder or link.");
+                    throw new WorkspaceException($"Refusing {what}: '{entry.Name}' is a {entry.EntryType}, not a file, folder or link.");
             }
         }
         // Deepest first, after their content is written: a read-only folder must not stop its own extraction.
@@ -75,7 +75,7 @@ internal static class SafeTarExtractor
     private static string? StripFirst(string name, string what)
     {
         var trimmed = name.Replace('\\', '/').TrimEnd('/');
-        if (trimmed.StartsWith('/')) throw new DockerOpsException($"Refusing {what}: '{name}' is an absolute path.");
+        if (trimmed.StartsWith('/')) throw new WorkspaceException($"Refusing {what}: '{name}' is an absolute path.");
         var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
         return slash < 0 ? null : trimmed[(slash + 1)..];
     }
@@ -83,10 +83,10 @@ internal static class SafeTarExtractor
     private static string Inside(string root, string relative, string what, string original)
     {
         if (relative.Split('/').Any(p => p is ".." or ""))
-            throw new DockerOpsException($"Refusing {what}: '{original}' leaves the project folder.");
+            throw new WorkspaceException($"Refusing {what}: '{original}' leaves the project folder.");
         var full = Path.GetFullPath(Path.Combine(root, relative));
         if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new DockerOpsException($"Refusing {what}: '{original}' leaves the project folder.");
+            throw new WorkspaceException($"Refusing {what}: '{original}' leaves the project folder.");
         return full;
     }
 }

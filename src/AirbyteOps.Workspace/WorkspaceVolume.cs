@@ -9,8 +9,6 @@ namespace AirbyteOps.Workspace;
 /// </summary>
 public static class WorkspaceVolume
 {
-    public const string DefaultName = "airbyte_workspace";
-    public const string DefaultHelperImage = "airbyteops/busybox:latest";
 
     public static async Task<MountedVolume> OpenAsync(DockerEngine engine, string volume, string helperImage, CancellationToken ct = default)
     {

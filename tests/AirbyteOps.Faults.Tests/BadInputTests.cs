@@ -41,14 +41,14 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
 
         Func<Task> run = target switch
         {
-            "ExportSetup" => () => new SetupExporter(engine).ExportAsync(new ExportOptions { Setup = "s", ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
-            "RestoreSetup" => () => new SetupRestorer(engine).RestoreAsync(new RestoreOptions { Setup = archive, ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
+            "ExportSetup" => () => new ExportSetupOperation(engine).RunAsync(new ExportOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "s", ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
+            "RestoreSetup" => () => new RestoreSetupOperation(engine).RunAsync(new RestoreOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2), Setup = archive, ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
             "StartPostgres" => () => new StartPostgresOperation(engine).RunAsync(new PostgresOptions(absent, "airbyteops/postgres:15", Names.FreePort(), "postgres", "pw", "postgres", TimeSpan.FromSeconds(10)), _log.Add),
             "ComposeUp" => () => new ComposeUpOperation(engine).RunAsync(new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
             "WipeVolumes" => () => new WipeVolumesOperation(engine).RunAsync(new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
-            "Logs" => () => LogsOperation.RunAsync(new LogsOptions { DockerHost = proxy.DockerHost, WorkspaceVolume = absent, ArtifactsDirectory = _artifacts }, _log.Add),
-            "ExtractNormalization" => () => NormalizationExtractor.ExtractAsync(new ExtractNormalizationOptions { DockerHost = proxy.DockerHost, WorkspaceVolume = absent, ArtifactsDirectory = _artifacts }, _log.Add),
-            "DbtRun" => () => DbtRunner.RunAsync(new DbtRunOptions { DockerHost = proxy.DockerHost, WorkspaceVolume = absent, NormalizationImage = "airbyteops/normalization-standin:0.18.1", ArtifactsDirectory = _artifacts }, _log.Add),
+            "Logs" => () => new LogsOperation(engine).RunAsync(new LogsOptions { WorkspaceVolume = absent, HelperImage = Names.Busybox, ArtifactsDirectory = _artifacts, Copy = false, Follow = false }, _log.Add),
+            "ExtractNormalization" => () => new ExtractNormalizationOperation(engine).RunAsync(new ExtractNormalizationOptions { WorkspaceVolume = absent, HelperImage = Names.Busybox, ArtifactsDirectory = _artifacts }, _log.Add),
+            "DbtRun" => () => new DbtRunOperation(engine).RunAsync(new DbtRunOptions { Mode = DbtMode.Container, WorkspaceVolume = absent, NormalizationImage = "airbyteops/normalization-standin:0.18.1", HelperImage = Names.Busybox, ArtifactsDirectory = _artifacts, DbtExecutable = "dbt" }, _log.Add),
             "LocalData" => () => LocalData.ShowAsync(engine, local, Names.Busybox, _log.Add),
             _ => throw new ArgumentOutOfRangeException(nameof(target)),
         };
@@ -65,8 +65,8 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
     public async Task A_setup_that_does_not_exist_is_one_line_saying_how_to_make_it_and_nothing_is_written()
     {
         Directory.CreateDirectory(_artifacts);
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(fixture.Engine).RestoreAsync(
-            new RestoreOptions { Setup = "no-such-setup", ArtifactsDirectory = _artifacts, ServerContainer = Names.Unique("server"), DataVolume = Names.Unique("data") }, _log.Add));
+        var error = await Assert.ThrowsAsync<AirbyteOps.Setups.SetupException>(() => new RestoreSetupOperation(fixture.Engine).RunAsync(
+            new RestoreOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2), Setup = "no-such-setup", ArtifactsDirectory = _artifacts, ServerContainer = Names.Unique("server"), DataVolume = Names.Unique("data") }, _log.Add));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, "Setup 'no-such-setup' not found", Path.Combine(_artifacts, "setups", "no-such-setup"), "./build.sh ExportSetup --setup no-such-setup");
@@ -82,8 +82,8 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
         var before = Names.Listing(_artifacts);
         var (server, volume) = (Names.Unique("server"), Names.Unique("data"));
 
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(fixture.Engine).RestoreAsync(
-            new RestoreOptions { Setup = archive, ArtifactsDirectory = _artifacts, ServerContainer = server, DataVolume = volume }, _log.Add));
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new RestoreSetupOperation(fixture.Engine).RunAsync(
+            new RestoreOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2), Setup = archive, ArtifactsDirectory = _artifacts, ServerContainer = server, DataVolume = volume }, _log.Add));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, $"Neither the server container '{server}' nor the data volume '{volume}' exists", "./build.sh ComposeUp", "--data-volume");

@@ -20,7 +20,7 @@ public sealed class EngineStopTests(EngineFixture fixture, ITestOutputHelper out
     public async Task Engine_gone_while_ExportSetup_reads_is_one_line_nothing_half_saved_and_the_next_run_completes()
     {
         await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: true, "first");
-        await new SetupExporter(d.Engine).ExportAsync(d.Export(), _log.Add);
+        await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
         var saved = Names.Listing(d.Setups);
         var savedManifest = File.ReadAllText(Path.Combine(d.Setups, "my-setup", "setup.json"));
         await d.SeedAsync("second");
@@ -30,7 +30,7 @@ public sealed class EngineStopTests(EngineFixture fixture, ITestOutputHelper out
         var cut = proxy.CutWhileResponding(IsArchiveRead, afterBytes: 1500);
         using (var engine = DockerEngine.Connect(proxy.DockerHost))
         {
-            var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupExporter(engine).ExportAsync(d.Export() with { Overwrite = true }, _log.Add));
+            var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ExportSetupOperation(engine).RunAsync(d.Export() with { Overwrite = true }, _log.Add));
             Assert.True(cut.IsCompleted, "the engine was not cut while the server's /data was read: " + string.Join(", ", proxy.Requests));
             output.WriteLine(error.Message);
             OneLine.Assert(error, "does not answer", proxy.DockerHost, "EnsureDocker");
@@ -43,7 +43,7 @@ public sealed class EngineStopTests(EngineFixture fixture, ITestOutputHelper out
 
         proxy.Restore();
         using var back = DockerEngine.Connect(proxy.DockerHost);
-        var next = await new SetupExporter(back).ExportAsync(d.Export() with { Overwrite = true }, _log.Add);
+        var next = await new ExportSetupOperation(back).RunAsync(d.Export() with { Overwrite = true }, _log.Add);
         Assert.False(next.UpToDate);
         Assert.Contains("second", File.ReadAllText(Path.Combine(d.Setups, "my-setup", "data/config/STANDARD_WORKSPACE/5ae6b09b-fdec-41af-aaf7-7d94cfc33ef6.json")));
         Assert.Equal(saved, Names.Listing(d.Setups).Select(p => p.Replace("second", "first", StringComparison.Ordinal)).ToList());
@@ -53,7 +53,7 @@ public sealed class EngineStopTests(EngineFixture fixture, ITestOutputHelper out
     public async Task Engine_gone_after_RestoreSetup_staged_is_one_line_live_config_unchanged_and_the_next_run_completes()
     {
         await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: true, "setup");
-        await new SetupExporter(d.Engine).ExportAsync(d.Export(), _log.Add);
+        await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
         var setupTree = await d.ListAsync();
         await d.SeedAsync("live");
         var live = await d.ListAsync();
@@ -69,7 +69,7 @@ public sealed class EngineStopTests(EngineFixture fixture, ITestOutputHelper out
                     return Task.CompletedTask;
                 },
             };
-            var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(engine).RestoreAsync(options, _log.Add));
+            var error = await Assert.ThrowsAsync<DockerOpsException>(() => new RestoreSetupOperation(engine).RunAsync(options, _log.Add));
             output.WriteLine(error.Message);
             OneLine.Assert(error, "does not answer", proxy.DockerHost, "RestoreSetup again");
         }
@@ -80,7 +80,7 @@ public sealed class EngineStopTests(EngineFixture fixture, ITestOutputHelper out
 
         proxy.Restore();
         using var back = DockerEngine.Connect(proxy.DockerHost);
-        var next = await new SetupRestorer(back).RestoreAsync(d.Restore(), _log.Add);
+        var next = await new RestoreSetupOperation(back).RunAsync(d.Restore(), _log.Add);
         Assert.Contains("before it touched", next.Recovered);
         Assert.Equal(setupTree, await d.ListAsync());
     }

@@ -17,7 +17,7 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
     public async Task Build_killed_during_ExportSetup_leaves_the_old_setup_intact_nothing_that_looks_complete_and_the_next_run_completes()
     {
         await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: true, "old");
-        await new SetupExporter(d.Engine).ExportAsync(d.Export(), _log.Add);
+        await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
         var oldSetup = await SnapshotFolderAsync(d.Setups);
         await d.SeedAsync("new");
         var live = await d.ListAsync();
@@ -42,7 +42,7 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         Assert.Equal(SetupLocation.ForRestore("my-setup", d.Artifacts).Folder, Path.Combine(d.Setups, "my-setup"));
         Assert.Equal(live, await d.ListAsync());
 
-        var next = await new SetupExporter(d.Engine).ExportAsync(d.Export() with { Overwrite = true }, _log.Add);
+        var next = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { Overwrite = true }, _log.Add);
         Assert.False(next.UpToDate);
         Assert.True(File.Exists(Path.Combine(d.Setups, "my-setup", "data/config/STANDARD_SYNC/new.json")));
         // The next export of that name clears what the killed one left behind.
@@ -50,7 +50,7 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         Assert.Contains(_log, l => l.Contains("leftover partial export", StringComparison.Ordinal));
         // And it restores: the setup the next run wrote is complete.
         await d.SeedAsync("other");
-        await new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), _log.Add);
+        await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), _log.Add);
         Assert.Equal(live, await d.ListAsync());
     }
 
@@ -58,7 +58,7 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
     public async Task Build_killed_right_after_RestoreSetup_marked_swap_begun_is_rolled_back_by_the_next_run_which_completes()
     {
         await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: false, "setup");
-        await new SetupExporter(d.Engine).ExportAsync(d.Export(), _log.Add);
+        await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
         var setupTree = await d.ListAsync();
         await d.SeedAsync("live");
         var live = await d.ListAsync(includeWorkArea: false);
@@ -74,11 +74,11 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         Assert.Equal(live, await d.ListAsync(includeWorkArea: false));
 
         // An export now must not save the half-restored volume as if it were a configuration.
-        var refused = await Assert.ThrowsAsync<AirbyteOps.Docker.DockerOpsException>(() => new SetupExporter(d.Engine).ExportAsync(d.Export("while-interrupted"), _log.Add));
+        var refused = await Assert.ThrowsAsync<AirbyteOps.Setups.SetupException>(() => new ExportSetupOperation(d.Engine).RunAsync(d.Export("while-interrupted"), _log.Add));
         OneLine.Assert(refused, "interrupted RestoreSetup", d.Volume, "RestoreSetup again");
         Assert.DoesNotContain(Names.Listing(d.Setups), p => p.StartsWith("while-interrupted", StringComparison.Ordinal) || p.StartsWith(".while-interrupted", StringComparison.Ordinal));
 
-        var next = await new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), _log.Add);
+        var next = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), _log.Add);
         Assert.Contains("interrupted during the swap", next.Recovered);
         Assert.Contains("(0 rename(s))", next.Recovered);
         Assert.Equal(setupTree, await d.ListAsync());

@@ -26,16 +26,18 @@ public static class Program
         if (args[0] == "export")
         {
             using var proxied = DockerEngine.Connect(args[1]);
-            await new SetupExporter(proxied).ExportAsync(new ExportOptions
+            await new ExportSetupOperation(proxied).RunAsync(new ExportOptions
             {
+                ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false,
                 Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5], Overwrite = true,
             }, Console.WriteLine);
             Console.WriteLine("FINISHED");
             return 0;
         }
         using var engine = DockerEngine.Connect(DockerEngine.DefaultSocket);
-        await new SetupRestorer(engine).RestoreAsync(new RestoreOptions
+        await new RestoreSetupOperation(engine).RunAsync(new RestoreOptions
         {
+            ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
             Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5],
             Checkpoint = async (step, ct) =>
             {

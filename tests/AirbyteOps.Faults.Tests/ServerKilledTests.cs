@@ -24,7 +24,7 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
         await using var proxy = EngineStopStandIn.Start();
         var reading = proxy.HoldWhileResponding(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains($"/containers/{d.Server}/archive", StringComparison.Ordinal), afterBytes: 1500);
         using var engine = DockerEngine.Connect(proxy.DockerHost);
-        var export = new SetupExporter(engine).ExportAsync(d.Export(), _log.Add);
+        var export = new ExportSetupOperation(engine).RunAsync(d.Export(), _log.Add);
         await reading.WaitAsync(TimeSpan.FromMinutes(1));
         await d.Engine.Containers.KillAsync(d.Server);
         Assert.False(await d.ServerRunningAsync());
@@ -37,7 +37,7 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
         Assert.DoesNotContain(Names.Listing(d.Setups), p => p.StartsWith('.'));
 
         // The next run reads the volume directly (the server is down) and finds the same content.
-        var next = await new SetupExporter(d.Engine).ExportAsync(d.Export(), _log.Add);
+        var next = await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
         Assert.True(next.UpToDate);
         Assert.Contains(_log, l => l.Contains("is not running; reading volume", StringComparison.Ordinal));
     }
@@ -48,7 +48,7 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
         // After the swap: the new tree is live when the server dies, so this is the case where something must be undone.
         const string checkpoint = "swapped";
         await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: true, "setup");
-        await new SetupExporter(d.Engine).ExportAsync(d.Export(), _log.Add);
+        await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
         var setupTree = await d.ListAsync();
         await d.SeedAsync("live");
         var live = await d.ListAsync();
@@ -64,7 +64,7 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
                 if (step == checkpoint) await d.Engine.Containers.KillAsync(d.Server, ct);
             },
         };
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(d.Engine).RestoreAsync(options, _log.Add));
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new RestoreSetupOperation(d.Engine).RunAsync(options, _log.Add));
         output.WriteLine(error.Message);
         OneLine.Assert(error, $"server '{d.Server}'", "previous configuration was put back and verified; nothing changed", "safety snapshot");
         Assert.False(await d.ServerRunningAsync());
@@ -75,7 +75,7 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
         Assert.Contains(snapshot, error.Message, StringComparison.Ordinal);
 
         await d.Engine.Containers.StartAsync(d.Server);
-        var next = await new SetupRestorer(d.Engine).RestoreAsync(options with { Checkpoint = null }, _log.Add);
+        var next = await new RestoreSetupOperation(d.Engine).RunAsync(options with { Checkpoint = null }, _log.Add);
         Assert.False(next.AlreadyIdentical);
         Assert.Null(next.Recovered);
         Assert.Equal(setupTree, await d.ListAsync());

@@ -49,7 +49,7 @@ public sealed class ArchiveAndManifestTests : IDisposable
         Run("tar", "-C", Path.Combine(_dir, "tree"), "-czf", archive, "data");
         var bytes = File.ReadAllBytes(archive);
         File.WriteAllBytes(archive, bytes[..(bytes.Length / 2)]);
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => SetupContent.LoadAsync(new ArchiveTreeReader(archive), null, false));
+        var error = await Assert.ThrowsAsync<SetupException>(() => SetupContent.LoadAsync(new ArchiveTreeReader(archive), null, false));
         Assert.Contains("corrupt or truncated", error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }
@@ -59,7 +59,7 @@ public sealed class ArchiveAndManifestTests : IDisposable
     {
         var path = Path.Combine(_dir, "notes.tar.gz");
         File.WriteAllText(path, "hello");
-        Assert.Contains("not an archive", Assert.Throws<DockerOpsException>(() => new ArchiveTreeReader(path)).Message);
+        Assert.Contains("not an archive", Assert.Throws<SetupException>(() => new ArchiveTreeReader(path)).Message);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class ArchiveAndManifestTests : IDisposable
         Assert.Equal(entries, back.TreeEntries());
         Assert.True(back.SameContentAs(manifest with { CreatedAt = DateTimeOffset.UtcNow }));
         Assert.False(back.SameContentAs(manifest with { Entries = [.. manifest.Entries.Take(2)] }));
-        Assert.Contains("format 9", Assert.Throws<DockerOpsException>(() => SetupManifest.Parse(Encoding.UTF8.GetBytes(text.Replace("\"formatVersion\": 1", "\"formatVersion\": 9")), "test")).Message);
+        Assert.Contains("format 9", Assert.Throws<SetupException>(() => SetupManifest.Parse(Encoding.UTF8.GetBytes(text.Replace("\"formatVersion\": 1", "\"formatVersion\": 9")), "test")).Message);
     }
 
     [Theory]

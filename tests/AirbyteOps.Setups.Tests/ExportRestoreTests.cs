@@ -19,7 +19,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         await d.SeedAsync();
         var original = await d.ListAsync();
 
-        var export = await new SetupExporter(d.Engine).ExportAsync(d.Export() with { Archive = true }, Log);
+        var export = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { Archive = true }, Log);
         Assert.False(export.UpToDate);
         Assert.Equal(7, export.Secrets);
         var folder = export.Location.Folder!;
@@ -43,20 +43,20 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         await d.WipeAsync();
         await d.CreateServerAsync(running: false, "0.7.1-alpha");
         Assert.Empty(await d.ListAsync());
-        var restore = await new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), Log);
+        var restore = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), Log);
         Assert.False(restore.AlreadyIdentical);
         Assert.Equal(original, await d.ListAsync(includeWorkArea: true));
         Assert.Equal(1, restore.CountsByType["SOURCE_CONNECTION"]);
 
-        var again = await new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), Log);
+        var again = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), Log);
         Assert.True(again.AlreadyIdentical);
-        var reexport = await new SetupExporter(d.Engine).ExportAsync(d.Export(), Log);
+        var reexport = await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), Log);
         Assert.True(reexport.UpToDate);
 
         // The archive alone (secrets file beside it) restores the same tree.
         await d.WipeAsync();
         await d.CreateServerAsync(running: false, "0.7.1-alpha");
-        await new SetupRestorer(d.Engine).RestoreAsync(d.Restore(export.Location.Archive!), Log);
+        await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(export.Location.Archive!), Log);
         Assert.Equal(original, await d.ListAsync(includeWorkArea: true));
     }
 
@@ -65,17 +65,17 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
     {
         await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
         await d.SeedAsync();
-        var first = await new SetupExporter(d.Engine).ExportAsync(d.Export(), Log);
+        var first = await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), Log);
         Assert.Equal("container", first.Manifest.Source.Kind);
         Assert.Equal("0.7.1-alpha", first.Manifest.AirbyteVersion);
 
         await d.SeedAsync(SampleTree.Items("renamed-workspace"));
-        var refused = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupExporter(d.Engine).ExportAsync(d.Export(), Log));
+        var refused = await Assert.ThrowsAsync<SetupException>(() => new ExportSetupOperation(d.Engine).RunAsync(d.Export(), Log));
         Assert.Contains("--overwrite", refused.Message);
         var kept = SetupManifest.Parse(File.ReadAllBytes(Path.Combine(first.Location.Folder!, "setup.json")), "test");
         Assert.True(kept.SameContentAs(first.Manifest));
 
-        var replaced = await new SetupExporter(d.Engine).ExportAsync(d.Export() with { Overwrite = true }, Log);
+        var replaced = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { Overwrite = true }, Log);
         Assert.False(replaced.UpToDate);
         Assert.Contains("renamed-workspace", Directory.EnumerateFiles(replaced.Location.Folder!, "*.json", SearchOption.AllDirectories).Select(File.ReadAllText).Aggregate("", string.Concat));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(first.Location.Folder!)!, ".*"));
@@ -102,7 +102,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         }
         var artifactsBefore = Directory.GetFileSystemEntries(d.Artifacts, "*", SearchOption.AllDirectories).Order().ToList();
 
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore(archive), Log));
+        var error = await Assert.ThrowsAsync<SetupException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(archive), Log));
         Assert.Contains(kind == "traversal" ? "climbs out of the tree" : "escapes the tree", error.Message);
         Assert.DoesNotContain('\n', error.Message);
         Assert.Equal(before, await d.ListAsync(includeWorkArea: true));
@@ -118,7 +118,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         await using var d = await TestDeployment.CreateAsync(fixture.Engine);
         await d.SeedAsync(SampleTree.Items("the-setup"));
         var setupTree = await d.ListAsync();
-        await new SetupExporter(d.Engine).ExportAsync(d.Export(), Log);
+        await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), Log);
         await d.SeedAsync(SampleTree.Items("live-before-restore"));
         var live = await d.ListAsync();
         Assert.NotEqual(setupTree, live);
@@ -134,7 +134,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         Assert.Contains(afterKill, e => e.Path == ".airbyteops-restore");
         if (checkpoint == "staged") Assert.Equal(live, afterKill.Where(e => !e.Path.StartsWith(".airbyteops-restore", StringComparison.Ordinal)).ToList());
 
-        var result = await new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), Log);
+        var result = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), Log);
         Assert.NotNull(result.Recovered);
         Assert.Contains(checkpoint == "staged" ? "before it touched" : "put the previous configuration back", result.Recovered);
         Assert.False(result.AlreadyIdentical);
@@ -152,7 +152,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         Run("tar", "-C", Path.Combine(d.Artifacts, "hand-made"), "-cJf", archive, "data");
         await d.SeedAsync(SampleTree.Items("something-else"));
 
-        var result = await new SetupRestorer(d.Engine).RestoreAsync(d.Restore(archive), Log);
+        var result = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(archive), Log);
         Assert.False(result.AlreadyIdentical);
         Assert.NotNull(result.Snapshot);
 
@@ -166,17 +166,17 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
     {
         await using var d = await TestDeployment.CreateAsync(fixture.Engine);
         await d.SeedAsync();
-        var export = await new SetupExporter(d.Engine).ExportAsync(d.Export(), Log);
+        var export = await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), Log);
         File.Delete(export.Location.SecretsFile);
         await d.SeedAsync(SampleTree.Items("changed"));
         var live = await d.ListAsync(includeWorkArea: true);
 
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), Log));
+        var error = await Assert.ThrowsAsync<SetupException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), Log));
         Assert.Contains(SecretVault.PlaceholderPrefix, error.Message);
         Assert.Contains("--allow-missing-secrets", error.Message);
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
 
-        var allowed = await new SetupRestorer(d.Engine).RestoreAsync(d.Restore() with { AllowMissingSecrets = true }, Log);
+        var allowed = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { AllowMissingSecrets = true }, Log);
         Assert.Equal(7, allowed.PlaceholdersLeft.Count);
     }
 
@@ -185,19 +185,19 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
     {
         await using var d = await TestDeployment.CreateAsync(fixture.Engine, airbyteVersion: "0.7.1-alpha");
         await d.SeedAsync();
-        var export = await new SetupExporter(d.Engine).ExportAsync(d.Export(), Log);
+        var export = await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), Log);
         await d.RemoveServerAsync();
         await d.CreateServerAsync(running: false, "0.8.0-alpha");
         await d.SeedAsync(SampleTree.Items("changed"));
         var live = await d.ListAsync(includeWorkArea: true);
 
-        var version = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore(), Log));
+        var version = await Assert.ThrowsAsync<SetupException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), Log));
         Assert.Contains("--force-version", version.Message);
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
 
         var workspace = Directory.EnumerateFiles(Path.Combine(export.Location.Folder!, "data/config/STANDARD_WORKSPACE")).Single();
         File.AppendAllText(workspace, " ");
-        var damaged = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupRestorer(d.Engine).RestoreAsync(d.Restore() with { ForceVersion = true }, Log));
+        var damaged = await Assert.ThrowsAsync<SetupException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { ForceVersion = true }, Log));
         Assert.Contains("checksum mismatch", damaged.Message);
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
     }
@@ -205,8 +205,8 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
     [Fact]
     public async Task Neither_server_nor_volume_is_a_one_line_error()
     {
-        var options = new ExportOptions { Setup = "x", ServerContainer = $"abops-test-{Guid.NewGuid():N}"[..24], DataVolume = $"abops-test-{Guid.NewGuid():N}"[..24], ArtifactsDirectory = Path.GetTempPath() };
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new SetupExporter(fixture.Engine).ExportAsync(options, Log));
+        var options = new ExportOptions { ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "x", ServerContainer = $"abops-test-{Guid.NewGuid():N}"[..24], DataVolume = $"abops-test-{Guid.NewGuid():N}"[..24], ArtifactsDirectory = Path.GetTempPath() };
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ExportSetupOperation(fixture.Engine).RunAsync(options, Log));
         Assert.Contains("Neither the server container", error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }

@@ -18,6 +18,7 @@ public static class Program
         using var engine = DockerEngine.Connect();
         var options = new RestoreOptions
         {
+            ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
             Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5],
             Checkpoint = async (step, ct) =>
             {
@@ -27,7 +28,7 @@ public static class Program
                 await Task.Delay(Timeout.Infinite, ct);
             },
         };
-        await new SetupRestorer(engine).RestoreAsync(options, line => Console.WriteLine(line));
+        await new RestoreSetupOperation(engine).RunAsync(options, line => Console.WriteLine(line));
         Console.WriteLine("FINISHED");
         return 0;
     }

@@ -62,7 +62,7 @@ public sealed class SecretTests
     {
         var one = SecretVault.Extract(File, Encoding.UTF8.GetBytes("{\"password\":\"one\"}"));
         var two = SecretVault.Extract(File, Encoding.UTF8.GetBytes("{\"password\":\"two\",\"x\":1}"));
-        var error = Assert.Throws<DockerOpsException>(() => SecretVault.Reinsert(File, one.Stored, one.References, two.Values with { Values = one.Values.Values }));
+        var error = Assert.Throws<SetupException>(() => SecretVault.Reinsert(File, one.Stored, one.References, two.Values with { Values = one.Values.Values }));
         Assert.Contains("checksum", error.Message);
     }
 

@@ -54,11 +54,13 @@ public sealed class TestDeployment : IAsyncDisposable
 
     public ExportOptions Export(string setup = "my-setup") => new()
     {
+        ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false,
         Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = Server, DataVolume = Volume,
     };
 
     public RestoreOptions Restore(string setup = "my-setup") => new()
     {
+        ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
         Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = Server, DataVolume = Volume, StepTimeout = TimeSpan.FromMinutes(1),
     };
 

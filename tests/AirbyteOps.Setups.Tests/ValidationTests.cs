@@ -18,7 +18,7 @@ public sealed class ValidationTests
     [InlineData("config/\u0001x", "control character")]
     public void Bad_names_are_refused(string name, string why)
     {
-        var error = Assert.Throws<DockerOpsException>(() => TreeValidator.NormalizeName(name, "test"));
+        var error = Assert.Throws<SetupException>(() => TreeValidator.NormalizeName(name, "test"));
         Assert.Contains(why, error.Message);
     }
 
@@ -58,7 +58,7 @@ public sealed class ValidationTests
             "loop" => [Link("config/x", "y"), Link("config/y", "x"), Link("config/z", "x/q")],
             _ => [],
         });
-        var error = Assert.Throws<DockerOpsException>(() => TreeValidator.Validate(tree, "test"));
+        var error = Assert.Throws<SetupException>(() => TreeValidator.Validate(tree, "test"));
         Assert.Contains(why, error.Message);
     }
 
@@ -74,7 +74,7 @@ public sealed class ValidationTests
     [InlineData(TarEntryType.Fifo, "fifo")]
     public void Devices_and_fifos_are_refused(TarEntryType type, string why)
     {
-        var error = Assert.Throws<DockerOpsException>(() => RawEntry.FromTar(new PaxTarEntry(type, "config/dev"), "test"));
+        var error = Assert.Throws<SetupException>(() => RawEntry.FromTar(new PaxTarEntry(type, "config/dev"), "test"));
         Assert.Contains(why, error.Message);
     }
 

@@ -22,7 +22,7 @@ public sealed class DbtOutputTests
         Assert.True(new DbtResult(1, 0, 0, 0, 1, 0).Succeeded);
         Assert.False(new DbtResult(0, 0, 1, 0, 1, 0).Succeeded);
         Assert.False(new DbtResult(1, 0, 0, 0, 1, 2).Succeeded);
-        var failure = Assert.Throws<AirbyteOps.Docker.DockerOpsException>(() => new DbtResult(0, 0, 1, 0, 1, 1) { DoneLineSeen = true }.ThrowIfFailed());
+        var failure = Assert.Throws<WorkspaceException>(() => new DbtResult(0, 0, 1, 0, 1, 1) { DoneLineSeen = true }.ThrowIfFailed());
         Assert.Contains("ERROR=1", failure.Message, StringComparison.Ordinal);
     }
 }

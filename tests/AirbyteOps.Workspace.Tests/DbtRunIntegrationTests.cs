@@ -12,7 +12,7 @@ public sealed class DbtRunIntegrationTests(StandinFixture fixture) : IDisposable
     private readonly TempDirectory _artifacts = new();
     private readonly List<string> _log = [];
 
-    private DbtRunOptions Container(long? job = null) => new()
+    private DbtRunOptions Container(long? job = null) => Given.Dbt with
     {
         Mode = DbtMode.Container,
         NormalizationImage = fixture.Image,
@@ -26,7 +26,7 @@ public sealed class DbtRunIntegrationTests(StandinFixture fixture) : IDisposable
     {
         await fixture.ScalarAsync<object>($"drop table if exists {Table}");
 
-        var result = await DbtRunner.RunAsync(Container(job: 1), _log.Add);
+        var result = await new DbtRunOperation(fixture.Engine).RunAsync(Container(job: 1), _log.Add);
 
         Assert.Equal(new DbtResult(1, 0, 0, 0, 1, 0) { Command = "run", DoneLineSeen = true }, result);
         Assert.Contains(_log, l => l.Contains("Connection test: OK connection ok", StringComparison.Ordinal));
@@ -38,7 +38,7 @@ public sealed class DbtRunIntegrationTests(StandinFixture fixture) : IDisposable
     [Fact]
     public async Task A_broken_model_fails_the_run_and_shows_dbts_error_with_the_password_masked()
     {
-        var result = await DbtRunner.RunAsync(Container(), _log.Add);
+        var result = await new DbtRunOperation(fixture.Engine).RunAsync(Container(), _log.Add);
 
         Assert.Equal((0, 1, 1, 1), (result.Pass, result.Error, result.Total, result.ExitCode));
         Assert.False(result.Succeeded);
@@ -46,16 +46,16 @@ public sealed class DbtRunIntegrationTests(StandinFixture fixture) : IDisposable
         Assert.Contains(_log, l => l.Contains("invalid input syntax for type integer: \"[REDACTED]\"", StringComparison.Ordinal));
         Assert.Contains(_log, l => l.Contains("Done. PASS=0 WARN=0 ERROR=1 SKIP=0 TOTAL=1", StringComparison.Ordinal));
         Assert.DoesNotContain(_log, l => l.Contains(fixture.Password, StringComparison.Ordinal));
-        Assert.Throws<DockerOpsException>(() => result.ThrowIfFailed());
+        Assert.Throws<WorkspaceException>(() => result.ThrowIfFailed());
     }
 
     [Fact]
     public async Task Local_mode_runs_the_dbt_found_on_PATH_on_the_extracted_copy()
     {
-        await NormalizationExtractor.ExtractAsync(new ExtractNormalizationOptions { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path, Job = 1 }, _log.Add);
+        await new ExtractNormalizationOperation(fixture.Engine).RunAsync(Given.Extract with { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path, Job = 1 }, _log.Add);
         await fixture.ScalarAsync<object>($"drop table if exists {Table}");
 
-        var result = await DbtRunner.RunAsync(new DbtRunOptions
+        var result = await new DbtRunOperation(fixture.Engine).RunAsync(Given.Dbt with
         {
             Mode = DbtMode.Local,
             ArtifactsDirectory = _artifacts.Path,
@@ -74,11 +74,11 @@ public sealed class DbtRunIntegrationTests(StandinFixture fixture) : IDisposable
     [Fact]
     public async Task Missing_dbt_says_how_to_get_one()
     {
-        var noImage = await Assert.ThrowsAsync<DockerOpsException>(() => DbtRunner.RunAsync(Container() with { NormalizationImage = TestEngine.UniqueName("absent") + ":1" }, _log.Add));
+        var noImage = await Assert.ThrowsAsync<DockerOpsException>(() => new DbtRunOperation(fixture.Engine).RunAsync(Container() with { NormalizationImage = TestEngine.UniqueName("absent") + ":1" }, _log.Add));
         using var empty = new TempDirectory();
         TestProjects.WriteProject(Path.Combine(_artifacts.Path, "normalization", "normalize"), TestProjects.ProfilesYml("localhost", 1, "x"));
-        var noLocal = await Assert.ThrowsAsync<DockerOpsException>(() => DbtRunner.RunAsync(new DbtRunOptions { Mode = DbtMode.Local, ArtifactsDirectory = _artifacts.Path, SearchPath = empty.Path }, _log.Add));
-        var noProject = await Assert.ThrowsAsync<DockerOpsException>(() => DbtRunner.RunAsync(new DbtRunOptions { Mode = DbtMode.Local, ArtifactsDirectory = empty.Path }, _log.Add));
+        var noLocal = await Assert.ThrowsAsync<AirbyteOps.Processes.ProcessException>(() => new DbtRunOperation(fixture.Engine).RunAsync(Given.Dbt with { Mode = DbtMode.Local, ArtifactsDirectory = _artifacts.Path, SearchPath = empty.Path }, _log.Add));
+        var noProject = await Assert.ThrowsAsync<WorkspaceException>(() => new DbtRunOperation(fixture.Engine).RunAsync(Given.Dbt with { Mode = DbtMode.Local, ArtifactsDirectory = empty.Path }, _log.Add));
 
         Assert.Contains("never pulled", noImage.Message, StringComparison.Ordinal);
         Assert.Contains("airbyteops/normalization-standin", noImage.Message, StringComparison.Ordinal);

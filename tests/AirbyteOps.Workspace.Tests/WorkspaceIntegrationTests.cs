@@ -36,7 +36,7 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     [Fact]
     public async Task Extracted_project_equals_docker_cp_of_the_same_folder()
     {
-        var project = await NormalizationExtractor.ExtractAsync(new ExtractNormalizationOptions { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path }, _log.Add);
+        var project = await new ExtractNormalizationOperation(fixture.Engine).RunAsync(Given.Extract with { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path }, _log.Add);
 
         var dockerCp = Path.Combine(_artifacts.Path, "docker-cp");
         Directory.CreateDirectory(dockerCp);
@@ -57,11 +57,11 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     [Fact]
     public async Task A_chosen_job_replaces_the_older_copy_and_leaves_no_partial_folder()
     {
-        var options = new ExtractNormalizationOptions { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path };
-        await NormalizationExtractor.ExtractAsync(options, _log.Add);
+        var options = Given.Extract with { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path };
+        await new ExtractNormalizationOperation(fixture.Engine).RunAsync(options, _log.Add);
         File.WriteAllText(Path.Combine(options.ProjectDirectory, "stale.txt"), "from before");
 
-        var project = await NormalizationExtractor.ExtractAsync(options with { Job = 9 }, _log.Add);
+        var project = await new ExtractNormalizationOperation(fixture.Engine).RunAsync(options with { Job = 9 }, _log.Add);
 
         Assert.Equal(new JobAttemptId(9, 0), project.Source);
         Assert.Equal("9/0", File.ReadAllText(Path.Combine(project.Directory, "workspace.txt")));
@@ -72,8 +72,8 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     [Fact]
     public async Task No_job_with_normalization_says_why_and_what_to_run()
     {
-        var error = await Assert.ThrowsAsync<DockerOpsException>(() => NormalizationExtractor.ExtractAsync(
-            new ExtractNormalizationOptions { WorkspaceVolume = fixture.VolumeWithoutNormalization, ArtifactsDirectory = _artifacts.Path }, _log.Add));
+        var error = await Assert.ThrowsAsync<WorkspaceException>(() => new ExtractNormalizationOperation(fixture.Engine).RunAsync(
+            Given.Extract with { WorkspaceVolume = fixture.VolumeWithoutNormalization, ArtifactsDirectory = _artifacts.Path }, _log.Add));
 
         Assert.Contains("No job with normalization", error.Message, StringComparison.Ordinal);
         Assert.Contains("jobs 1..3", error.Message, StringComparison.Ordinal);
@@ -84,11 +84,11 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     [Fact]
     public async Task A_job_without_normalization_or_a_missing_volume_is_a_clear_error()
     {
-        var options = new ExtractNormalizationOptions { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path, Job = 11 };
+        var options = Given.Extract with { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path, Job = 11 };
 
-        var noNormalize = await Assert.ThrowsAsync<DockerOpsException>(() => NormalizationExtractor.ExtractAsync(options, _log.Add));
-        var noJob = await Assert.ThrowsAsync<DockerOpsException>(() => NormalizationExtractor.ExtractAsync(options with { Job = 99 }, _log.Add));
-        var noVolume = await Assert.ThrowsAsync<DockerOpsException>(() => NormalizationExtractor.ExtractAsync(options with { WorkspaceVolume = TestEngine.UniqueName("absent") }, _log.Add));
+        var noNormalize = await Assert.ThrowsAsync<WorkspaceException>(() => new ExtractNormalizationOperation(fixture.Engine).RunAsync(options, _log.Add));
+        var noJob = await Assert.ThrowsAsync<WorkspaceException>(() => new ExtractNormalizationOperation(fixture.Engine).RunAsync(options with { Job = 99 }, _log.Add));
+        var noVolume = await Assert.ThrowsAsync<DockerOpsException>(() => new ExtractNormalizationOperation(fixture.Engine).RunAsync(options with { WorkspaceVolume = TestEngine.UniqueName("absent") }, _log.Add));
 
         Assert.Contains("Job 11 has no normalize/models", noNormalize.Message, StringComparison.Ordinal);
         Assert.Contains("Job 99 is not in workspace volume", noJob.Message, StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     [Fact]
     public async Task Logs_lists_attempts_newest_first_in_numeric_order_with_their_last_line()
     {
-        var attempts = await LogsOperation.RunAsync(new LogsOptions { WorkspaceVolume = fixture.Volume }, _log.Add);
+        var attempts = await new LogsOperation(fixture.Engine).RunAsync(Given.Logs with { WorkspaceVolume = fixture.Volume }, _log.Add);
 
         var expected = new[] { "12/1", "12/0", "11/0", "10/0", "9/0", "8/0", "7/0", "6/0", "5/0", "4/0", "3/0", "2/0", "1/0" };
         Assert.Equal(expected, attempts.Select(a => a.Id.RelativePath));
@@ -113,19 +113,19 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     [Fact]
     public async Task Logs_of_one_job_prints_its_newest_attempt_or_copies_it_with_the_catalog()
     {
-        var options = new LogsOptions { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path, Job = 12 };
+        var options = Given.Logs with { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path, Job = 12 };
 
-        await LogsOperation.RunAsync(options, _log.Add);
+        await new LogsOperation(fixture.Engine).RunAsync(options, _log.Add);
         var printed = _log.ToList();
         _log.Clear();
-        await LogsOperation.RunAsync(options with { Attempt = 0, Copy = true }, _log.Add);
+        await new LogsOperation(fixture.Engine).RunAsync(options with { Attempt = 0, Copy = true }, _log.Add);
 
         Assert.Contains(WorkspaceVolumeFixture.LastLogLine(12, 1), printed);
         Assert.DoesNotContain(WorkspaceVolumeFixture.LastLogLine(12, 0), printed);
         var copied = Path.Combine(_artifacts.Path, "logs", "12", "0");
         Assert.EndsWith(WorkspaceVolumeFixture.LastLogLine(12, 0) + "\n", File.ReadAllText(Path.Combine(copied, "logs.log")), StringComparison.Ordinal);
         Assert.Contains("\"job\":12", File.ReadAllText(Path.Combine(copied, "catalog.json")), StringComparison.Ordinal);
-        var wrong = await Assert.ThrowsAsync<DockerOpsException>(() => LogsOperation.RunAsync(options with { Attempt = 5 }, _log.Add));
+        var wrong = await Assert.ThrowsAsync<WorkspaceException>(() => new LogsOperation(fixture.Engine).RunAsync(options with { Attempt = 5 }, _log.Add));
         Assert.Contains("Job 12 has no attempt 5 (attempts: 0, 1)", wrong.Message, StringComparison.Ordinal);
     }
 
@@ -138,7 +138,7 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
         {
             var lines = new List<string>();
             using var stop = new CancellationTokenSource();
-            var follow = LogsOperation.RunAsync(new LogsOptions { WorkspaceVolume = volume, Job = 3, Follow = true, FollowInterval = TimeSpan.FromMilliseconds(200) },
+            var follow = new LogsOperation(fixture.Engine).RunAsync(Given.Logs with { WorkspaceVolume = volume, Job = 3, Follow = true, FollowInterval = TimeSpan.FromMilliseconds(200) },
                 l => { lock (lines) lines.Add(l); }, stop.Token);
             await Readiness.WaitUntilAsync("the first line", _ => Task.FromResult(Contains(lines, "first line")), TimeSpan.FromSeconds(30));
 

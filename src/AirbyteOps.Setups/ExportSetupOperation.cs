@@ -8,9 +8,9 @@ namespace AirbyteOps.Setups;
 /// sizes, modes, SHA-256), secrets in a 0600 sidecar. Everything is written under a hidden partial name and renamed
 /// into place last. The same content already saved → "up to date"; different content → refused unless Overwrite.
 /// </summary>
-public sealed class SetupExporter(DockerEngine engine)
+public sealed class ExportSetupOperation(DockerEngine engine)
 {
-    public async Task<ExportResult> ExportAsync(ExportOptions options, Action<string> log, CancellationToken ct = default)
+    public async Task<ExportResult> RunAsync(ExportOptions options, Action<string> log, CancellationToken ct = default)
     {
         var location = SetupLocation.ForExport(options.Setup, options.ArtifactsDirectory, options.Archive);
         var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
@@ -47,7 +47,7 @@ public sealed class SetupExporter(DockerEngine engine)
                 {
                     var diff = TreeDiff.Compare(existing.TreeEntries(), manifest.TreeEntries());
                     var what = diff.IsEmpty ? "different secret values or secrets mode" : diff.Summary();
-                    throw new DockerOpsException($"Setup '{location.Name}' already exists at {location.Folder ?? location.Archive} with different content ({what}); pass --overwrite to replace it, or choose another --setup name.");
+                    throw new SetupException($"Setup '{location.Name}' already exists at {location.Folder ?? location.Archive} with different content ({what}); pass --overwrite to replace it, or choose another --setup name.");
                 }
                 log($"Replacing setup '{location.Name}' (--overwrite).");
             }
@@ -125,7 +125,7 @@ public sealed class SetupExporter(DockerEngine engine)
             var path = Path.Combine(location.Folder, SetupManifest.FileName);
             if (File.Exists(path)) return SetupManifest.Parse(await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false), $"setup folder '{location.Folder}'");
             if (Directory.Exists(location.Folder))
-                throw new DockerOpsException($"'{location.Folder}' exists but is not a setup (no {SetupManifest.FileName}); move it away or choose another --setup.");
+                throw new SetupException($"'{location.Folder}' exists but is not a setup (no {SetupManifest.FileName}); move it away or choose another --setup.");
             return null;
         }
         if (!File.Exists(location.Archive)) return null;
@@ -140,7 +140,7 @@ public sealed class SetupExporter(DockerEngine engine)
             }
         }, ct).ConfigureAwait(false);
         return manifest is null
-            ? throw new DockerOpsException($"'{location.Archive}' exists but is not a setup archive (no {SetupManifest.FileName}); move it away or choose another --setup.")
+            ? throw new SetupException($"'{location.Archive}' exists but is not a setup archive (no {SetupManifest.FileName}); move it away or choose another --setup.")
             : SetupManifest.Parse(manifest, $"archive '{location.Archive}'");
     }
 }

@@ -8,16 +8,15 @@ namespace AirbyteOps.Workspace;
 /// workspace volume (as the tutorial does) or with a local dbt on the extracted copy (deps, then run --full-refresh).
 /// dbt's output streams live with the profile's passwords masked; its Done line becomes the result.
 /// </summary>
-public static class DbtRunner
+public sealed class DbtRunOperation(DockerEngine engine)
 {
     public const string ContainerDbt = "/usr/local/bin/dbt";
 
-    public static Task<DbtResult> RunAsync(DbtRunOptions options, Action<string> log, CancellationToken ct = default) =>
+    public Task<DbtResult> RunAsync(DbtRunOptions options, Action<string> log, CancellationToken ct = default) =>
         options.Mode == DbtMode.Local ? RunLocalAsync(options, log, ct) : RunInContainerAsync(options, log, ct);
 
-    private static async Task<DbtResult> RunInContainerAsync(DbtRunOptions options, Action<string> log, CancellationToken ct)
+    private async Task<DbtResult> RunInContainerAsync(DbtRunOptions options, Action<string> log, CancellationToken ct)
     {
-        using var engine = DockerEngine.Connect(options.DockerHost);
         if (await engine.Images.FindAsync(options.NormalizationImage, ct).ConfigureAwait(false) is null)
             throw new DockerOpsException($"Normalization image '{options.NormalizationImage}' is not on this machine and is never pulled: build the stand-in (./build.sh Images, then --normalization-image airbyteops/normalization-standin:0.18.1), load the real image (docker load), or run a local dbt with --dbt-mode local.");
 
@@ -27,7 +26,7 @@ public static class DbtRunner
         {
             log($"Reading workspace volume '{options.WorkspaceVolume}'...");
             var workspace = await JobWorkspace.ReadAsync(mounted, options.Job, lastLogLines: false, ct).ConfigureAwait(false);
-            chosen = NormalizationExtractor.Choose(workspace, options.Job, options.Attempt);
+            chosen = ExtractNormalizationOperation.Choose(workspace, options.Job, options.Attempt);
             var profiles = await WorkspaceVolume.ReadFileAsync(mounted, $"{chosen.Id.RelativePath}/normalize/profiles.yml", ct).ConfigureAwait(false);
             masker = MaskerFor(profiles is null ? null : System.Text.Encoding.UTF8.GetString(profiles), $"{chosen.Id.RelativePath}/normalize", log);
         }
@@ -58,11 +57,11 @@ public static class DbtRunner
 
     private static async Task<DbtResult> RunLocalAsync(DbtRunOptions options, Action<string> log, CancellationToken ct)
     {
-        var project = Path.GetFullPath(options.LocalProjectDirectory);
+        var project = Path.GetFullPath(options.ProjectDirectory ?? NormalizationProject.DirectoryUnder(options.ArtifactsDirectory));
         if (!File.Exists(Path.Combine(project, "dbt_project.yml")))
-            throw new DockerOpsException($"No normalization project at {project} (no dbt_project.yml): run ./build.sh ExtractNormalization first, or pass --project-dir.");
+            throw new WorkspaceException($"No normalization project at {project} (no dbt_project.yml): run ./build.sh ExtractNormalization first, or pass --project-dir.");
         var dbt = ProcessRunner.Find(options.DbtExecutable, options.SearchPath)
-            ?? throw new DockerOpsException($"No '{options.DbtExecutable}' on PATH: install dbt for Postgres (pip install dbt-postgres; this project was generated for dbt 0.18/0.19), or run it in the normalization image with --dbt-mode container.");
+            ?? throw new ProcessException($"No '{options.DbtExecutable}' on PATH: install dbt for Postgres (pip install dbt-postgres; this project was generated for dbt 0.18/0.19), or run it in the normalization image with --dbt-mode container.");
         var profilesPath = Path.Combine(project, "profiles.yml");
         var masker = MaskerFor(File.Exists(profilesPath) ? await File.ReadAllTextAsync(profilesPath, ct).ConfigureAwait(false) : null, project, log);
 
@@ -92,11 +91,7 @@ public static class DbtRunner
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new DockerOpsException($"'{Path.GetFileName(dbt)} {arguments[0]}' did not finish within {options.Timeout.TotalMinutes:0.#} min; it was stopped.");
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new DockerOpsException(ex.Message, ex);
+            throw new ProcessException($"'{Path.GetFileName(dbt)} {arguments[0]}' did not finish within {options.Timeout.TotalMinutes:0.#} min; it was stopped.");
         }
     }
 

@@ -6,11 +6,10 @@ namespace AirbyteOps.Workspace;
 /// ExtractNormalization: copies a job attempt's <c>normalize/</c> dbt project out of the workspace volume.
 /// The newest is chosen by job and attempt number (the tutorial's text sort would pick job 9 over job 12).
 /// </summary>
-public static class NormalizationExtractor
+public sealed class ExtractNormalizationOperation(DockerEngine engine)
 {
-    public static async Task<NormalizationProject> ExtractAsync(ExtractNormalizationOptions options, Action<string> log, CancellationToken ct = default)
+    public async Task<NormalizationProject> RunAsync(ExtractNormalizationOptions options, Action<string> log, CancellationToken ct = default)
     {
-        using var engine = DockerEngine.Connect(options.DockerHost);
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         log($"Reading workspace volume '{options.WorkspaceVolume}'{(options.Job is { } j ? $" (job {j})" : "")}...");
         var workspace = await JobWorkspace.ReadAsync(mounted, options.Job, lastLogLines: false, ct).ConfigureAwait(false);
@@ -60,7 +59,7 @@ public static class NormalizationExtractor
     internal static JobAttempt Choose(JobWorkspace workspace, long? job, long? attempt)
     {
         if (attempt is not null && job is null)
-            throw new DockerOpsException("--attempt needs --job: say which job's attempt to take.");
+            throw new WorkspaceException("--attempt needs --job: say which job's attempt to take.");
         var chosen = workspace.NewestWithNormalization(job, attempt);
         if (chosen is not null) return chosen;
         if (job is null)
@@ -68,14 +67,14 @@ public static class NormalizationExtractor
             var what = workspace.Attempts.Count == 0
                 ? "it holds no jobs yet"
                 : $"none of its {workspace.Jobs.Count} jobs ({Range(workspace)}) has normalize/models";
-            throw new DockerOpsException($"No job with normalization in workspace volume '{workspace.Volume}': {what}. Run a sync to a Postgres destination with Basic Normalization on (./build.sh Sync), then run ExtractNormalization again.");
+            throw new WorkspaceException($"No job with normalization in workspace volume '{workspace.Volume}': {what}. Run a sync to a Postgres destination with Basic Normalization on (./build.sh Sync), then run ExtractNormalization again.");
         }
         var attempts = workspace.Attempts.Where(a => a.Id.Job == job).ToList();
         if (attempts.Count == 0)
-            throw new DockerOpsException($"Job {job} is not in workspace volume '{workspace.Volume}': run ./build.sh Logs to see the jobs there.");
+            throw new WorkspaceException($"Job {job} is not in workspace volume '{workspace.Volume}': run ./build.sh Logs to see the jobs there.");
         if (attempt is not null && attempts.All(a => a.Id.Attempt != attempt))
-            throw new DockerOpsException($"Job {job} has no attempt {attempt} (attempts: {string.Join(", ", attempts.Select(a => a.Id.Attempt).Order())}).");
-        throw new DockerOpsException($"Job {job}{(attempt is null ? "" : $" attempt {attempt}")} has no normalize/models: its sync ran without Basic Normalization or failed before it. Run ./build.sh Logs --job {job} to see why, or leave out --job to take the newest job with normalization.");
+            throw new WorkspaceException($"Job {job} has no attempt {attempt} (attempts: {string.Join(", ", attempts.Select(a => a.Id.Attempt).Order())}).");
+        throw new WorkspaceException($"Job {job}{(attempt is null ? "" : $" attempt {attempt}")} has no normalize/models: its sync ran without Basic Normalization or failed before it. Run ./build.sh Logs --job {job} to see why, or leave out --job to take the newest job with normalization.");
     }
 
     private static string Range(JobWorkspace workspace) =>

@@ -10,9 +10,9 @@ namespace AirbyteOps.Setups;
 /// area inside the volume and read it back; swap it in by renames within the volume; read the live tree back against the
 /// checksums; wait for the server's health; commit. Any failure after the snapshot puts the old tree back.
 /// </summary>
-public sealed class SetupRestorer(DockerEngine engine)
+public sealed class RestoreSetupOperation(DockerEngine engine)
 {
-    public async Task<RestoreResult> RestoreAsync(RestoreOptions options, Action<string> log, CancellationToken ct = default)
+    public async Task<RestoreResult> RunAsync(RestoreOptions options, Action<string> log, CancellationToken ct = default)
     {
         var location = SetupLocation.ForRestore(options.Setup, options.ArtifactsDirectory, options.SecretsFile);
         ITreeReader reader = location.Folder is not null ? new FolderTreeReader(location.Folder) : new ArchiveTreeReader(location.Archive!);
@@ -86,7 +86,7 @@ public sealed class SetupRestorer(DockerEngine engine)
         }
         catch (Exception ex) when (ex is not OperationCanceledException || ct.IsCancellationRequested)
         {
-            var why = ex is DockerOpsException ? ex.Message : $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
+            var why = ex is AirbyteOpsException ? ex.Message : $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
             log($"Restore failed ({why}); putting the previous configuration back...");
             try
             {
@@ -96,9 +96,9 @@ public sealed class SetupRestorer(DockerEngine engine)
             }
             catch (Exception rollback)
             {
-                throw new DockerOpsException($"{why.TrimEnd('.')}. Putting the previous configuration back failed too ({rollback.Message.TrimEnd('.')}); run ./build.sh RestoreSetup again to finish the rollback, or restore the safety snapshot {snapshotPath}.", ex);
+                throw SameConcern(ex, $"{why.TrimEnd('.')}. Putting the previous configuration back failed too ({rollback.Message.TrimEnd('.')}); run ./build.sh RestoreSetup again to finish the rollback, or restore the safety snapshot {snapshotPath}.");
             }
-            throw new DockerOpsException($"{why.TrimEnd('.')}. The previous configuration was put back and verified; nothing changed (safety snapshot: {snapshotPath}).", ex);
+            throw SameConcern(ex, $"{why.TrimEnd('.')}. The previous configuration was put back and verified; nothing changed (safety snapshot: {snapshotPath}).");
         }
 
         log($"Restored setup '{location.Name}' into volume '{deployment.Volume}': {ConfigCounts.Format(counts)}.");
@@ -107,12 +107,16 @@ public sealed class SetupRestorer(DockerEngine engine)
         return new RestoreResult(location.Name, deployment.Volume, false, files, snapshotPath, recovered, counts, content.MissingSecrets);
     }
 
+    /// <summary>The restore's failure with the rollback's outcome added, of the cause's concern: an engine failure stays one.</summary>
+    private static AirbyteOpsException SameConcern(Exception cause, string message) =>
+        cause is DockerOpsException ? new DockerOpsException(message, cause) : new SetupException(message, cause);
+
     private static void CheckVersion(string? setupVersion, string? serverVersion, bool force, string setup, Action<string> log)
     {
         if (AirbyteVersion.Incompatible(setupVersion, serverVersion))
         {
             if (!force)
-                throw new DockerOpsException($"Setup '{setup}' is from Airbyte {setupVersion} and the server runs {serverVersion} (major.minor differ); pass --force-version to restore anyway. Nothing was written.");
+                throw new SetupException($"Setup '{setup}' is from Airbyte {setupVersion} and the server runs {serverVersion} (major.minor differ); pass --force-version to restore anyway. Nothing was written.");
             log($"--force-version: restoring a setup from Airbyte {setupVersion} into Airbyte {serverVersion}.");
         }
         else if (setupVersion is null || serverVersion is null)
@@ -130,7 +134,7 @@ public sealed class SetupRestorer(DockerEngine engine)
         {
             return await options.HealthProbe(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not DockerOpsException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is not AirbyteOpsException && !ct.IsCancellationRequested)
         {
             return false;
         }
@@ -149,7 +153,7 @@ public sealed class SetupRestorer(DockerEngine engine)
         var live = await LiveTree.ReadAsync(tar, $"volume '{volume.Volume}'", ct: ct).ConfigureAwait(false);
         var diff = TreeDiff.Compare(LiveTree.Canonical(expected), LiveTree.Canonical(live.Entries));
         if (!diff.IsEmpty)
-            throw new DockerOpsException($"Reading back {what} in volume '{volume.Volume}' does not match ({diff.Summary()}).");
+            throw new SetupException($"Reading back {what} in volume '{volume.Volume}' does not match ({diff.Summary()}).");
     }
 
     /// <summary>Second pass over the setup: streams each entry into the tar under <paramref name="prefix"/>, secrets put back.</summary>
