@@ -5,7 +5,7 @@
 using AirbyteOps.Build;
 
 Setup<BuildContext>(_ => BuildContext.Create(MakeAbsolute(Directory("..")).FullPath, Context.Arguments.GetArguments(), line => Information("{0}", line)));
-Teardown<BuildContext>((_, build) => build.Dispose());
+Teardown(_ => BuildContext.Release());
 
 var help = Task(TargetNames.Help)
     .Description("List the targets and the parameters with their defaults")

@@ -17,6 +17,7 @@ public sealed partial class BuildContext : IDisposable
     private readonly CancellationTokenSource _cancel = new();
     private readonly List<IDisposable> _signals = [];
     private DockerEngine? _engine;
+    private static BuildContext? _current;
 
     private BuildContext(string root, BuildParameters parameters, Action<string> log)
     {
@@ -39,6 +40,7 @@ public sealed partial class BuildContext : IDisposable
         BuildSchema.WriteIfStale(Path.Combine(root, ".nuke", "build.schema.json"));
         var context = new BuildContext(root, parameters, log);
         context.ListenForInterrupts();
+        _current = context;
         return context;
     }
 
@@ -104,6 +106,13 @@ public sealed partial class BuildContext : IDisposable
     {
         Log($"{what}: stopping the running target (cleaning up first; press Ctrl-C again to kill at once) ...");
         _cancel.Cancel();
+    }
+
+    /// <summary>Disposes the context of this run, if Setup got as far as making one (Cake's Teardown runs either way).</summary>
+    public static void Release()
+    {
+        _current?.Dispose();
+        _current = null;
     }
 
     public void Dispose()

@@ -49,7 +49,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
             "Logs" => () => new LogsOperation(engine).RunAsync(new LogsOptions { WorkspaceVolume = absent, HelperImage = Names.Busybox, ArtifactsDirectory = _artifacts, Copy = false, Follow = false }, _log.Add),
             "ExtractNormalization" => () => new ExtractNormalizationOperation(engine).RunAsync(new ExtractNormalizationOptions { WorkspaceVolume = absent, HelperImage = Names.Busybox, ArtifactsDirectory = _artifacts }, _log.Add),
             "DbtRun" => () => new DbtRunOperation(engine).RunAsync(new DbtRunOptions { Mode = DbtMode.Container, WorkspaceVolume = absent, NormalizationImage = "airbyteops/normalization-standin:0.18.1", HelperImage = Names.Busybox, ArtifactsDirectory = _artifacts, DbtExecutable = "dbt" }, _log.Add),
-            "LocalData" => () => LocalData.ShowAsync(engine, local, Names.Busybox, _log.Add),
+            "LocalData" => () => new LocalDataOperation(engine).RunAsync(new LocalDataOptions(local, Names.Busybox), _log.Add),
             _ => throw new ArgumentOutOfRangeException(nameof(target)),
         };
         var error = await Assert.ThrowsAsync<DockerOpsException>(run);

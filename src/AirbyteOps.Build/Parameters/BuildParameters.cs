@@ -125,11 +125,11 @@ public sealed class BuildParameters
 
     // ---- Logs, ExtractNormalization, DbtRun ----
     [Parameter("Logs/ExtractNormalization/DbtRun: a job number; empty means the newest (by number, not by text)")]
-    [Range(0, long.MaxValue)]
+    [Range(0, int.MaxValue)]
     public long? Job { get; init; }
 
     [Parameter("With --job: an attempt number; empty means the job's newest attempt")]
-    [Range(0, long.MaxValue)]
+    [Range(0, int.MaxValue)]
     public long? Attempt { get; init; }
 
     [Parameter("Logs: copy the attempt's logs.log and catalog.json to <artifacts>/logs instead of printing")]

@@ -25,7 +25,7 @@ public static class BuildSchema
             if (p.Range is { } range)
             {
                 schema["minimum"] = System.Convert.ToInt64(range.Minimum, System.Globalization.CultureInfo.InvariantCulture);
-                if (range.Maximum is not long.MaxValue) schema["maximum"] = System.Convert.ToInt64(range.Maximum, System.Globalization.CultureInfo.InvariantCulture);
+                if (range.Maximum is not int.MaxValue) schema["maximum"] = System.Convert.ToInt64(range.Maximum, System.Globalization.CultureInfo.InvariantCulture);
             }
             if (p.Secret) schema["description"] = p.Description + $" (a secret: set {p.EnvironmentVariable}, never this file)";
             else if (p.DefaultText.Length > 0)
@@ -46,7 +46,7 @@ public static class BuildSchema
             ["properties"] = properties,
             ["additionalProperties"] = false,
         };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
     /// <summary>Writes the schema when it differs from the file's content; returns true when it wrote.</summary>

@@ -110,7 +110,7 @@ public static class ParameterReader
             var results = new List<ValidationResult>();
             if (Validator.TryValidateProperty(value, context, results)) continue;
             var shown = p.Secret ? "[REDACTED]" : ParameterDescriptor.Format(value);
-            var takes = p.Range is { } r ? $"a whole number from {r.Minimum} to {(r.Maximum is long.MaxValue ? "any size" : r.Maximum)}" : "a value";
+            var takes = p.Range is { } r ? (r.Maximum is int.MaxValue ? $"a whole number, {r.Minimum} or more" : $"a whole number from {r.Minimum} to {r.Maximum}") : "a value";
             throw new ParameterException($"--{p.Name} must be {takes}, not '{shown}' ({Source(p, commandLine, environment)}).");
         }
     }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using AirbyteOps.Build;
 using AirbyteOps.Build.Parameters;
 using AirbyteOps.Images;
@@ -62,7 +62,7 @@ public sealed class BuildParametersTests : IDisposable
     [InlineData("--postgres-port", "0", "--postgres-port must be a whole number from 1 to 65535, not '0' (from the command line).")]
     [InlineData("--timeout", "-5", "--timeout must be a whole number from 1 to 86400, not '-5' (from the command line).")]
     [InlineData("--job", "abc", "--job must be a whole number, not 'abc' (from the command line).")]
-    [InlineData("--job", "-1", "--job must be a whole number from 0 to any size, not '-1' (from the command line).")]
+    [InlineData("--job", "-1", "--job must be a whole number, 0 or more, not '-1' (from the command line).")]
     [InlineData("--images", "docker-hub", "--images must be 'local' or 'official', not 'docker-hub' (from the command line).")]
     [InlineData("--archive", "maybe", "--archive must be true or false, not 'maybe' (from the command line).")]
     [InlineData("--server-url", "127.0.0.1:8001", "--server-url must be an http:// or https:// URL, not '127.0.0.1:8001' (from the command line).")]
@@ -139,12 +139,12 @@ public sealed class BuildParametersTests : IDisposable
         var schema = JsonSchema.FromText(BuildSchema.Generate());
         var options = new EvaluationOptions { OutputFormat = OutputFormat.List };
 
-        var checkedIn = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), ".nuke", "parameters.json")));
+        var checkedIn = Json(File.ReadAllText(Path.Combine(RepositoryRoot(), ".nuke", "parameters.json")));
         Assert.True(schema.Evaluate(checkedIn, options).IsValid);
-        Assert.True(schema.Evaluate(JsonNode.Parse("""{ "postgres-port": 3001, "images": "official", "archive": true }"""), options).IsValid);
-        Assert.False(schema.Evaluate(JsonNode.Parse("""{ "postgres-port": 99999 }"""), options).IsValid);
-        Assert.False(schema.Evaluate(JsonNode.Parse("""{ "images": "docker-hub" }"""), options).IsValid);
-        Assert.False(schema.Evaluate(JsonNode.Parse("""{ "postgres-prot": 3001 }"""), options).IsValid);
+        Assert.True(schema.Evaluate(Json("""{ "postgres-port": 3001, "images": "official", "archive": true }"""), options).IsValid);
+        Assert.False(schema.Evaluate(Json("""{ "postgres-port": 99999 }"""), options).IsValid);
+        Assert.False(schema.Evaluate(Json("""{ "images": "docker-hub" }"""), options).IsValid);
+        Assert.False(schema.Evaluate(Json("""{ "postgres-prot": 3001 }"""), options).IsValid);
     }
 
     [Fact]
@@ -155,6 +155,8 @@ public sealed class BuildParametersTests : IDisposable
 
         foreach (var target in targets) Assert.Contains($"Task(TargetNames.{target})", script);
     }
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 
     internal static string RepositoryRoot()
     {
