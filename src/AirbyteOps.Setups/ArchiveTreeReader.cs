@@ -40,7 +40,7 @@ internal sealed class ArchiveTreeReader : ITreeReader
         throw new SetupException($"'{path}' is not an archive this tool reads (tar, tar.gz, tar.bz2, tar.xz or zip), or it is empty or damaged.");
     }
 
-    public async Task ReadAsync(Func<RawEntry, Stream?, Task> onEntry, CancellationToken ct = default)
+    public async Task ReadAsync(Func<ArchiveEntry, Stream?, Task> onEntry, CancellationToken ct = default)
     {
         try
         {
@@ -57,7 +57,7 @@ internal sealed class ArchiveTreeReader : ITreeReader
                 ArchiveFormat.TarXz => new XZStream(file),
                 _ => file,
             };
-            await TarStreamReader.ReadAsync(tar, Description, onEntry, ct).ConfigureAwait(false);
+            await TarTree.ReadAsync(tar, Description, onEntry, ct: ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsCorruption(ex))
         {
@@ -65,7 +65,7 @@ internal sealed class ArchiveTreeReader : ITreeReader
         }
     }
 
-    private async Task ReadZipAsync(Func<RawEntry, Stream?, Task> onEntry, CancellationToken ct)
+    private async Task ReadZipAsync(Func<ArchiveEntry, Stream?, Task> onEntry, CancellationToken ct)
     {
         using var zip = ZipFile.OpenRead(_path);
         foreach (var entry in zip.Entries)
@@ -78,9 +78,9 @@ internal sealed class ArchiveTreeReader : ITreeReader
             var permissions = (UnixFileMode)(unix & 0xFFF);
             switch (type)
             {
-                case 0x2000 or 0x6000: throw TreeValidator.Refuse(Description, entry.FullName, "is a device");
-                case 0x1000: throw TreeValidator.Refuse(Description, entry.FullName, "is a fifo");
-                case 0xC000: throw TreeValidator.Refuse(Description, entry.FullName, "is a socket");
+                case 0x2000 or 0x6000: throw SafeTree.Refuse(Description, entry.FullName, "is a device");
+                case 0x1000: throw SafeTree.Refuse(Description, entry.FullName, "is a fifo");
+                case 0xC000: throw SafeTree.Refuse(Description, entry.FullName, "is a socket");
             }
             if (type == 0xA000)
             {
@@ -90,16 +90,16 @@ internal sealed class ArchiveTreeReader : ITreeReader
                 {
                     target = await text.ReadToEndAsync(ct).ConfigureAwait(false);
                 }
-                await onEntry(new RawEntry(entry.FullName, EntryKind.SymbolicLink, permissions == 0 ? (UnixFileMode)0x1FF : permissions, null, null, 0, target), null).ConfigureAwait(false);
+                await onEntry(new ArchiveEntry(entry.FullName, EntryKind.SymbolicLink, permissions == 0 ? (UnixFileMode)0x1FF : permissions, null, null, 0, target), null).ConfigureAwait(false);
                 continue;
             }
             if (isDirectory)
             {
-                await onEntry(new RawEntry(entry.FullName, EntryKind.Directory, permissions == 0 ? (UnixFileMode)0x1ED : permissions, null, null, 0, null), null).ConfigureAwait(false);
+                await onEntry(new ArchiveEntry(entry.FullName, EntryKind.Directory, permissions == 0 ? (UnixFileMode)0x1ED : permissions, null, null, 0, null), null).ConfigureAwait(false);
                 continue;
             }
             await using var data = entry.Open();
-            await onEntry(new RawEntry(entry.FullName, EntryKind.File, permissions == 0 ? (UnixFileMode)0x1A4 : permissions, null, null, entry.Length, null), data).ConfigureAwait(false);
+            await onEntry(new ArchiveEntry(entry.FullName, EntryKind.File, permissions == 0 ? (UnixFileMode)0x1A4 : permissions, null, null, entry.Length, null), data).ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,5 @@
 using AirbyteOps.Docker;
+using AirbyteOps.IO;
 
 namespace AirbyteOps.Setups;
 
@@ -22,7 +23,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
 
         foreach (var final in new[] { location.Folder, location.Archive, location.SecretsFile }.OfType<string>())
             SetupCapture.RemoveLeftovers(final, log);
-        var capture = await CaptureAsync(options, deployment, version, SetupCapture.PartialPath(anchor), log, ct).ConfigureAwait(false);
+        var capture = await CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct).ConfigureAwait(false);
         try
         {
             SetupCapture.ThrowIfInterrupted(capture, deployment.Volume ?? options.DataVolume);
@@ -54,7 +55,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
 
             // Order: secrets, archive, folder. The folder is what marks a setup complete, so it is renamed in last;
             // a crash before that leaves at most a fresh secrets file or archive next to the old setup.
-            capture.PublishSecrets(location.SecretsFile); // inline mode removes a stale one
+            await capture.PublishSecretsAsync(location.SecretsFile).ConfigureAwait(false); // inline mode removes a stale one
             if (location.Archive is not null) await PublishArchiveAsync(capture, location.Archive, log, ct).ConfigureAwait(false);
             if (location.Folder is not null) capture.PublishFolder(location.Folder);
 
@@ -105,16 +106,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
     private static async Task PublishArchiveAsync(SetupCapture capture, string archive, Action<string> log, CancellationToken ct)
     {
         log($"Writing archive {archive}...");
-        var partial = SetupCapture.PartialPath(archive);
-        try
-        {
-            await SetupArchiveWriter.WriteAsync(partial, capture.Folder, capture.Manifest, ct).ConfigureAwait(false);
-            File.Move(partial, archive, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(partial)) File.Delete(partial);
-        }
+        await AtomicFile.WriteAsync(archive, partial => SetupArchiveWriter.WriteAsync(partial, capture.Folder, capture.Manifest, ct)).ConfigureAwait(false);
     }
 
     /// <summary>The manifest already saved under this setup's folder or archive, or null.</summary>

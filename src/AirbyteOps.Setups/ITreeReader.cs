@@ -7,5 +7,5 @@ internal interface ITreeReader
     string Description { get; }
 
     /// <summary>Calls <paramref name="onEntry"/> for every entry in order; file content is readable only during the call.</summary>
-    Task ReadAsync(Func<RawEntry, Stream?, Task> onEntry, CancellationToken ct = default);
+    Task ReadAsync(Func<ArchiveEntry, Stream?, Task> onEntry, CancellationToken ct = default);
 }

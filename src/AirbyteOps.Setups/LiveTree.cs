@@ -17,12 +17,10 @@ internal static class LiveTree
     {
         var entries = new List<TreeEntry>();
         bool workArea = false, swapBegun = false, committed = false;
-        await TarStreamReader.ReadAsync(tar, where, async (raw, content) =>
+        await TarTree.ReadAsync(tar, where, async (raw, content) =>
         {
-            var name = raw.Name.TrimEnd('/');
-            var slash = name.IndexOf('/', StringComparison.Ordinal);
-            if (slash < 0) return; // the copied folder itself
-            var path = TreeValidator.NormalizeName(name[(slash + 1)..], where);
+            if (TarTree.StripFirst(raw.Name) is not { } inside) return; // the copied folder itself
+            var path = SafeTree.NormalizeName(inside, where);
             if (path.Length == 0) return;
             if (path == WorkDirectory || path.StartsWith(WorkDirectory + "/", StringComparison.Ordinal))
             {
@@ -32,7 +30,7 @@ internal static class LiveTree
                 if (content is not null) await content.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
                 return;
             }
-            var target = raw.Kind == EntryKind.HardLink ? StripFirst(raw.LinkTarget ?? "") : raw.LinkTarget;
+            var target = raw.Kind == EntryKind.HardLink ? TarTree.StripFirst(raw.LinkTarget ?? "") ?? "" : raw.LinkTarget;
             var entry = new TreeEntry(path, raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, target);
             if (content is not null)
             {
@@ -49,14 +47,8 @@ internal static class LiveTree
             }
             entries.Add(entry);
             onEntry?.Invoke(entry);
-        }, ct).ConfigureAwait(false);
+        }, ct: ct).ConfigureAwait(false);
         return new Result(entries, workArea, swapBegun, committed);
-    }
-
-    private static string StripFirst(string name)
-    {
-        var slash = name.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? "" : name[(slash + 1)..].TrimEnd('/');
     }
 
     /// <summary>

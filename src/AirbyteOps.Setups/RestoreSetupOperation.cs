@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using AirbyteOps.Docker;
+using AirbyteOps.IO;
 
 namespace AirbyteOps.Setups;
 
@@ -45,7 +46,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         await using (var liveTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false))
         {
             var source = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), Environment.MachineName);
-            snapshot = await SetupCapture.CaptureAsync(liveTar, $"volume '{deployment.Volume}'", SetupCapture.PartialPath(snapshotPath), source,
+            snapshot = await SetupCapture.CaptureAsync(liveTar, $"volume '{deployment.Volume}'", AtomicFile.PartialPath(snapshotPath), source,
                 deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
         }
         var counts = ConfigCounts.Of(content.Expected);
@@ -55,7 +56,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             log($"The live configuration in volume '{deployment.Volume}' is already identical to setup '{location.Name}' ({files} files); nothing changed.");
             return new RestoreResult(location.Name, deployment.Volume, true, files, null, recovered, counts, content.MissingSecrets);
         }
-        snapshot.PublishSecrets(Path.Combine(snapshotRoot, Path.GetFileName(snapshotPath) + SecretVault.SecretsSuffix));
+        await snapshot.PublishSecretsAsync(Path.Combine(snapshotRoot, Path.GetFileName(snapshotPath) + SecretVault.SecretsSuffix)).ConfigureAwait(false);
         snapshot.PublishFolder(snapshotPath);
         log($"Safety snapshot of the current configuration: {snapshotPath} (restore it with --setup {snapshotPath}).");
 

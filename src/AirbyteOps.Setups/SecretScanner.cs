@@ -1,39 +1,17 @@
-using System.Text;
 using System.Text.Json;
+using AirbyteOps.Secrets;
 
 namespace AirbyteOps.Setups;
 
 /// <summary>
 /// Finds secret string values in a connection's JSON, at any depth, without re-serializing it: it reports byte
 /// ranges of the raw string contents so they can be cut out and put back byte for byte.
-/// A value is secret when its key looks like a secret (password, token, api_key, ...), when the connector spec
+/// A value is secret when its key is secret by <see cref="SecretKeyPolicy"/> (password, token, api_key, ...), when the connector spec
 /// marks the key airbyte_secret, or when it sits anywhere under such a key (e.g. every string in "credentials": {...}).
 /// Hiding too much is harmless (it round-trips); hiding too little leaks.
 /// </summary>
 public static class SecretScanner
 {
-    /// <summary>Fragments of a normalized key (lower case, without _ - .) that mark it secret.</summary>
-    public static readonly IReadOnlyList<string> SecretKeyFragments =
-        ["password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "privatekey", "credential"];
-
-    public static bool IsSecretKey(string key, IReadOnlySet<string>? extraKeys = null)
-    {
-        if (extraKeys is not null && extraKeys.Contains(key)) return true;
-        var normalized = Normalize(key);
-        if (extraKeys is not null && extraKeys.Contains(normalized)) return true;
-        foreach (var fragment in SecretKeyFragments)
-            if (normalized.Contains(fragment, StringComparison.Ordinal)) return true;
-        return false;
-    }
-
-    public static string Normalize(string key)
-    {
-        var sb = new StringBuilder(key.Length);
-        foreach (var c in key)
-            if (c is not ('_' or '-' or '.' or ' ')) sb.Append(char.ToLowerInvariant(c));
-        return sb.ToString();
-    }
-
     /// <summary>Secret string values of <paramref name="json"/>, in document order. Empty strings are not secrets.</summary>
     public static IReadOnlyList<SecretField> Find(ReadOnlySpan<byte> json, IReadOnlySet<string>? extraKeys = null)
     {
@@ -83,7 +61,7 @@ public static class SecretScanner
         var parent = frames.Peek();
         if (parent.IsArray) return ($"{parent.Pointer}/{parent.Index}", parent.Secret);
         var key = property ?? "";
-        return ($"{parent.Pointer}/{key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}", parent.Secret || IsSecretKey(key, extraKeys));
+        return ($"{parent.Pointer}/{key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}", parent.Secret || SecretKeyPolicy.IsSecretKey(key, extraKeys));
     }
 
     private sealed class Frame(string pointer, bool isArray, bool secret)

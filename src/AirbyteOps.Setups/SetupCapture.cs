@@ -1,4 +1,4 @@
-using AirbyteOps.Docker;
+using AirbyteOps.IO;
 
 namespace AirbyteOps.Setups;
 
@@ -32,53 +32,32 @@ internal sealed record SetupCapture(
         return new SetupCapture(folder, live.Entries, manifest, values, live.SwapBegun && !live.Committed);
     }
 
-    /// <summary>A sibling name for work in progress: hidden, and plainly not a setup, so a crash leaves nothing that looks complete.</summary>
     /// <summary>
     /// Removes what an interrupted export left beside <paramref name="finalPath"/> (hidden ".name.partial-*" entries).
     /// They never look like a setup, but they would pile up; an export of the same name is the one that owns them.
     /// </summary>
     public static void RemoveLeftovers(string finalPath, Action<string> log)
     {
-        var directory = Path.GetDirectoryName(finalPath)!;
-        if (!System.IO.Directory.Exists(directory)) return;
-        var removed = 0;
-        foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(directory, $".{Path.GetFileName(finalPath)}.partial-*"))
-        {
-            if (System.IO.Directory.Exists(entry)) System.IO.Directory.Delete(entry, recursive: true);
-            else File.Delete(entry);
-            removed++;
-        }
+        var removed = AtomicFile.RemoveLeftovers(finalPath);
         if (removed > 0) log($"Removed {removed} leftover partial export(s) of '{Path.GetFileName(finalPath)}' from an interrupted run.");
     }
 
-    public static string PartialPath(string finalPath) =>
-        Path.Combine(Path.GetDirectoryName(finalPath)!, $".{Path.GetFileName(finalPath)}.partial-{Guid.NewGuid():N}"[..^24]);
-
-    /// <summary>Moves the captured folder to <paramref name="destination"/> with one rename (the replaced one, if any, is removed after).</summary>
-    public void PublishFolder(string destination)
-    {
-        if (System.IO.Directory.Exists(destination))
-        {
-            var replaced = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.replaced-{Guid.NewGuid():N}"[..^24]);
-            System.IO.Directory.Move(destination, replaced);
-            System.IO.Directory.Move(Folder, destination);
-            System.IO.Directory.Delete(replaced, recursive: true);
-            return;
-        }
-        System.IO.Directory.Move(Folder, destination);
-    }
+    /// <summary>Moves the captured folder to <paramref name="destination"/> by renames (the replaced one, if any, is removed after).</summary>
+    public void PublishFolder(string destination) => AtomicDirectory.Replace(Folder, destination);
 
     /// <summary>Writes the secrets file (0600) under a temporary name, then renames it over the old one.</summary>
-    public void PublishSecrets(string secretsFile)
+    public async Task PublishSecretsAsync(string secretsFile)
     {
         if (SecretValues.Count == 0)
         {
             if (File.Exists(secretsFile)) File.Delete(secretsFile);
             return;
         }
-        var partial = PartialPath(secretsFile);
-        SecretVault.WriteFile(partial, SecretValues);
-        File.Move(partial, secretsFile, overwrite: true);
+        await AtomicFile.WriteAsync(secretsFile, partial =>
+        {
+            SecretVault.WriteFile(partial, SecretValues);
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
     }
 
     public void Discard()

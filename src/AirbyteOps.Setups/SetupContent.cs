@@ -38,7 +38,7 @@ internal sealed class SetupContent
     /// <summary>The tree path of a reader name, or null when the name is not part of the tree (setup.json, the root).</summary>
     public string? TreePath(string rawName)
     {
-        var name = TreeValidator.NormalizeName(rawName, Reader.Description);
+        var name = SafeTree.NormalizeName(rawName, Reader.Description);
         return MapToTree(name, Prefix);
     }
 
@@ -52,12 +52,12 @@ internal sealed class SetupContent
     public static async Task<SetupContent> LoadAsync(ITreeReader reader, string? secretsPath, bool allowMissingSecrets, CancellationToken ct = default)
     {
         var where = reader.Description;
-        var raws = new List<(RawEntry Raw, string Name, string? Sha)>();
+        var raws = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
         var buffered = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         byte[]? manifestBytes = null;
         await reader.ReadAsync(async (raw, content) =>
         {
-            var name = TreeValidator.NormalizeName(raw.Name, where);
+            var name = SafeTree.NormalizeName(raw.Name, where);
             if (name.Length == 0) return;
             if (name == SetupManifest.FileName && raw.Kind == EntryKind.File && content is not null)
             {
@@ -73,8 +73,8 @@ internal sealed class SetupContent
                 // Checked here, not by NormalizeName: its message would name the link's target as if it were the entry.
                 var linkTarget = raw.LinkTarget ?? "";
                 if (linkTarget.StartsWith('/') || linkTarget.Split('/').Contains(".."))
-                    throw TreeValidator.Refuse(where, name, $"is a hard link out of the tree (to '{linkTarget}')");
-                entry = entry with { LinkTarget = TreeValidator.NormalizeName(linkTarget, where) };
+                    throw SafeTree.Refuse(where, name, $"is a hard link out of the tree (to '{linkTarget}')");
+                entry = entry with { LinkTarget = SafeTree.NormalizeName(linkTarget, where) };
             }
             if (content is not null)
             {
@@ -100,16 +100,16 @@ internal sealed class SetupContent
             if (path is null)
             {
                 if (name == prefix) continue;
-                throw TreeValidator.Refuse(where, name, $"is outside the setup's tree '{prefix}/'");
+                throw SafeTree.Refuse(where, name, $"is outside the setup's tree '{prefix}/'");
             }
             var target = raw.LinkTarget;
             if (raw.Kind == EntryKind.HardLink)
-                target = MapToTree(target ?? "", prefix) ?? throw TreeValidator.Refuse(where, name, $"is a hard link out of the tree (to '{raw.LinkTarget}')");
+                target = MapToTree(target ?? "", prefix) ?? throw SafeTree.Refuse(where, name, $"is a hard link out of the tree (to '{raw.LinkTarget}')");
             stored.Add(new TreeEntry(path, raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, sha, target));
             if (buffered.TryGetValue(name, out var bytes)) contentByPath[path] = bytes;
         }
         if (stored.Count == 0) throw new SetupException($"The {where} holds no configuration tree; nothing was written.");
-        TreeValidator.Validate(stored, where);
+        SafeTree.Validate(stored.Select(e => e.Node), where);
 
         if (manifest is not null)
         {

@@ -17,6 +17,9 @@ public sealed record TreeEntry(
 {
     public string ModeText => FormatMode(Mode);
 
+    /// <summary>What the safety rules judge of this entry.</summary>
+    public TreeNode Node => new(Path, Kind, LinkTarget);
+
     /// <summary>True when both describe the same content, kind, mode and (when both know it) owner.</summary>
     public bool SameAs(TreeEntry other) =>
         Path == other.Path && Kind == other.Kind && Mode == other.Mode && Size == other.Size &&

@@ -109,10 +109,9 @@ internal sealed class VolumeWorkArea
     private async Task<SwapPlan> ReadPlanAsync(CancellationToken ct)
     {
         await using var tar = await _volume.CopyOutAsync($"{Directory}/{PlanFile}", ct).ConfigureAwait(false);
-        await using var reader = new TarReader(new BufferedStream(tar, 1 << 16));
-        var entry = await reader.GetNextEntryAsync(true, ct).ConfigureAwait(false);
-        if (entry?.DataStream is null) throw new SetupException($"The restore plan in volume '{_volume.Volume}' is unreadable; the previous configuration is in {Old}/ of that volume.");
-        return await JsonSerializer.DeserializeAsync<SwapPlan>(entry.DataStream, SetupJson.Options, ct).ConfigureAwait(false)
+        var content = await TarTree.ReadFileAsync(tar, $"volume '{_volume.Volume}'", ct).ConfigureAwait(false);
+        if (content is null) throw new SetupException($"The restore plan in volume '{_volume.Volume}' is unreadable; the previous configuration is in {Old}/ of that volume.");
+        return JsonSerializer.Deserialize<SwapPlan>(content, SetupJson.Options)
             ?? throw new SetupException($"The restore plan in volume '{_volume.Volume}' is empty; the previous configuration is in {Old}/ of that volume.");
     }
 

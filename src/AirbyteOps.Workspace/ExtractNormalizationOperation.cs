@@ -1,4 +1,5 @@
 using AirbyteOps.Docker;
+using AirbyteOps.IO;
 
 namespace AirbyteOps.Workspace;
 
@@ -17,42 +18,25 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
         log($"Newest normalization project{(options.Job is null ? "" : " of the chosen job")}: {chosen.Id} (/tmp/workspace/{chosen.Id.RelativePath}/normalize in the server).");
 
         var destination = options.ProjectDirectory;
-        var parent = Path.GetDirectoryName(destination)!;
-        Directory.CreateDirectory(parent);
-        // Extract beside the destination and swap only when complete, so an interrupted copy never replaces a good one.
-        var partial = Path.Combine(parent, $".normalize.partial-{Guid.NewGuid():N}");
-        var old = Path.Combine(parent, $".normalize.old-{Guid.NewGuid():N}");
-        try
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        log($"Copying {chosen.Id.RelativePath}/normalize to {destination}...");
+        // Extracted beside the destination and swapped in only when complete, so an interrupted copy never replaces a good one.
+        var files = await AtomicDirectory.WriteAsync(destination, async partial =>
         {
-            log($"Copying {chosen.Id.RelativePath}/normalize to {destination}...");
-            int files;
+            int count;
             await using (var tar = await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false))
             {
-                files = await SafeTarExtractor.ExtractAsync(tar, partial, $"the normalization project of {chosen.Id}", ct).ConfigureAwait(false);
+                count = await SafeTarExtractor.ExtractAsync(tar, partial, $"the normalization project of {chosen.Id}", ct).ConfigureAwait(false);
             }
             if (!File.Exists(Path.Combine(partial, "dbt_project.yml")))
                 log($"Warning: {chosen.Id.RelativePath}/normalize has no dbt_project.yml; dbt will not run it as is.");
-            if (Directory.Exists(destination)) Directory.Move(destination, old);
-            try
-            {
-                Directory.Move(partial, destination);
-            }
-            catch
-            {
-                if (Directory.Exists(old) && !Directory.Exists(destination)) Directory.Move(old, destination);
-                throw;
-            }
-            if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
-            var models = chosen.Models.Select(m => m["normalize/".Length..]).ToList();
-            log($"Normalization project of {chosen.Id}: {destination} ({files} files).");
-            log(models.Count == 0 ? "Generated models: none." : $"Generated models ({models.Count}):");
-            foreach (var model in models) log($"  {Path.Combine(destination, model)}");
-            return new NormalizationProject(destination, chosen.Id, models);
-        }
-        finally
-        {
-            if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        }
+            return count;
+        }).ConfigureAwait(false);
+        var models = chosen.Models.Select(m => m["normalize/".Length..]).ToList();
+        log($"Normalization project of {chosen.Id}: {destination} ({files} files).");
+        log(models.Count == 0 ? "Generated models: none." : $"Generated models ({models.Count}):");
+        foreach (var model in models) log($"  {Path.Combine(destination, model)}");
+        return new NormalizationProject(destination, chosen.Id, models);
     }
 
     /// <summary>The attempt to take: the given one, or the newest with <c>normalize/models</c>; a clear error otherwise.</summary>

@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.Text;
 using AirbyteOps.Docker;
 
@@ -59,24 +58,18 @@ public sealed class JobWorkspace
     {
         var files = new Dictionary<JobAttemptId, List<WorkspaceFile>>();
         var lastLines = new Dictionary<JobAttemptId, string?>();
-        await using var reader = new TarReader(tar, leaveOpen: true);
-        while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
+        // Listing only: nothing is written, so devices or fifos in the volume are skipped rather than refused.
+        await TarTree.ReadAsync(tar, "the workspace volume", async (entry, body) =>
         {
-            var name = entry.Name.TrimEnd('/');
-            if (stripFirst)
-            {
-                var slash = name.IndexOf('/', StringComparison.Ordinal);
-                if (slash < 0) continue;
-                name = name[(slash + 1)..];
-            }
-            if (!JobAttemptId.TryParsePath(name, out var id, out var rest)) continue;
+            var name = stripFirst ? TarTree.StripFirst(entry.Name) : entry.Name.TrimEnd('/');
+            if (name is null || !JobAttemptId.TryParsePath(name, out var id, out var rest)) return;
             if (!files.TryGetValue(id, out var list)) files[id] = list = [];
-            if (rest.Length == 0) continue;
-            var isDirectory = entry.EntryType == TarEntryType.Directory;
-            list.Add(new WorkspaceFile(rest, isDirectory ? 0 : entry.Length, entry.ModificationTime, entry.Mode, isDirectory));
-            if (rest == JobAttempt.LogFileName && entry.DataStream is { } body)
+            if (rest.Length == 0) return;
+            var isDirectory = entry.Kind == EntryKind.Directory;
+            list.Add(new WorkspaceFile(rest, isDirectory ? 0 : entry.Size, entry.Modified, entry.Mode, isDirectory));
+            if (rest == JobAttempt.LogFileName && body is not null)
                 lastLines[id] = await ReadLastLineAsync(body, ct).ConfigureAwait(false);
-        }
+        }, skipSpecial: true, ct).ConfigureAwait(false);
         return files
             .Select(kv => new JobAttempt(kv.Key, kv.Value.OrderBy(f => f.Path, StringComparer.Ordinal).ToList(), lastLines.GetValueOrDefault(kv.Key)))
             .OrderByDescending(a => a.Id)

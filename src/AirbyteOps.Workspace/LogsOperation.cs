@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AirbyteOps.Docker;
+using AirbyteOps.IO;
 
 namespace AirbyteOps.Workspace;
 
@@ -83,9 +84,7 @@ public sealed class LogsOperation(DockerEngine engine)
                 }
                 // Written beside and renamed, so a half-copied file never looks complete.
                 var target = Path.Combine(folder, name);
-                var partial = target + ".partial";
-                await File.WriteAllBytesAsync(partial, content, ct).ConfigureAwait(false);
-                File.Move(partial, target, overwrite: true);
+                await AtomicFile.WriteAllBytesAsync(target, content, ct).ConfigureAwait(false);
                 log($"Copied {attempt.Id.RelativePath}/{name} ({FormatSize(content.Length)}) to {target}");
             }
             return attempt;

@@ -1,3 +1,4 @@
+using AirbyteOps.Secrets;
 using YamlDotNet.RepresentationModel;
 
 namespace AirbyteOps.Workspace;
@@ -9,12 +10,6 @@ namespace AirbyteOps.Workspace;
 public sealed class SecretMasker
 {
     public const string Mask = "[REDACTED]";
-
-    // Keys whose values dbt adapters treat as secrets.
-    private static readonly HashSet<string> SecretKeys = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "pass", "password", "private_key", "private_key_passphrase", "token", "keyfile_json", "client_secret", "refresh_token",
-    };
 
     private readonly string[] _secrets;
 
@@ -32,7 +27,7 @@ public sealed class SecretMasker
         return text;
     }
 
-    /// <summary>The secrets of a profiles.yml: every value under a password-like key, anywhere in the file.</summary>
+    /// <summary>The secrets of a profiles.yml: every value under a key <see cref="SecretKeyPolicy"/> calls secret, anywhere in the file.</summary>
     public static SecretMasker FromProfilesYaml(string yaml)
     {
         var secrets = new List<string>();
@@ -49,7 +44,7 @@ public sealed class SecretMasker
             foreach (var line in yaml.Split('\n'))
             {
                 var colon = line.IndexOf(':', StringComparison.Ordinal);
-                if (colon <= 0 || !SecretKeys.Contains(line[..colon].Trim().Trim('"', '\''))) continue;
+                if (colon <= 0 || !SecretKeyPolicy.IsSecretKey(line[..colon].Trim().Trim('"', '\''))) continue;
                 var value = line[(colon + 1)..].Trim().Trim('"', '\'');
                 if (value.Length > 0) secrets.Add(value);
             }
@@ -64,7 +59,7 @@ public sealed class SecretMasker
             case YamlMappingNode mapping:
                 foreach (var (key, value) in mapping.Children)
                 {
-                    if (key is YamlScalarNode { Value: { } k } && SecretKeys.Contains(k) && value is YamlScalarNode { Value: { Length: > 0 } v })
+                    if (key is YamlScalarNode { Value: { } k } && SecretKeyPolicy.IsSecretKey(k) && value is YamlScalarNode { Value: { Length: > 0 } v })
                         secrets.Add(v);
                     else
                         Collect(value, secrets);

@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using AirbyteOps.Docker;
 
 namespace AirbyteOps.Workspace;
@@ -22,11 +21,6 @@ public static class WorkspaceVolume
     {
         if (await mounted.StatAsync(relative, ct).ConfigureAwait(false) is null) return null;
         await using var tar = await mounted.CopyOutAsync(relative, ct).ConfigureAwait(false);
-        await using var reader = new TarReader(tar, leaveOpen: false);
-        var entry = await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false);
-        if (entry is null || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) return null;
-        using var buffer = new MemoryStream();
-        await entry.DataStream.CopyToAsync(buffer, ct).ConfigureAwait(false);
-        return buffer.ToArray();
+        return await TarTree.ReadFileAsync(tar, $"volume '{mounted.Volume}'", ct).ConfigureAwait(false);
     }
 }

@@ -102,7 +102,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         }
         var artifactsBefore = Directory.GetFileSystemEntries(d.Artifacts, "*", SearchOption.AllDirectories).Order().ToList();
 
-        var error = await Assert.ThrowsAsync<SetupException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(archive), Log));
+        var error = await Assert.ThrowsAsync<TreeException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(archive), Log));
         Assert.Contains(kind == "traversal" ? "climbs out of the tree" : "escapes the tree", error.Message);
         Assert.DoesNotContain('\n', error.Message);
         Assert.Equal(before, await d.ListAsync(includeWorkArea: true));

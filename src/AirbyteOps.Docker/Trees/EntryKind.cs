@@ -1,4 +1,4 @@
-namespace AirbyteOps.Setups;
+namespace AirbyteOps.Trees;
 
 /// <summary>The kinds of entry a configuration tree may hold. Devices, fifos and sockets are never accepted.</summary>
 public enum EntryKind
