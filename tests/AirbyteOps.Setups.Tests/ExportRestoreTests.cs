@@ -205,7 +205,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
     [Fact]
     public async Task Neither_server_nor_volume_is_a_one_line_error()
     {
-        var options = new ExportOptions { ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "x", ServerContainer = $"abops-test-{Guid.NewGuid():N}"[..24], DataVolume = $"abops-test-{Guid.NewGuid():N}"[..24], ArtifactsDirectory = Path.GetTempPath() };
+        var options = new ExportOptions { ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "x", ServerContainer = $"abops-test-{Guid.NewGuid():N}"[..24], DataVolume = $"abops-test-{Guid.NewGuid():N}"[..24], ArtifactsDirectory = Path.GetTempPath() };
         var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ExportSetupOperation(fixture.Engine).RunAsync(options, Log));
         Assert.Contains("Neither the server container", error.Message);
         Assert.DoesNotContain('\n', error.Message);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AirbyteOps.DemoStack.Tests.Support;
-using AirbyteOps.Setups;
+using AirbyteOps.Setups.Export;
+using AirbyteOps.Setups.Restore;
 
 namespace AirbyteOps.DemoStack.Tests.Integration;
 
@@ -23,7 +24,7 @@ public sealed class RestoreWhileServingTests : IAsyncLifetime
         await _stack.Api.CreateDestinationAsync(ApiClient.PostgresDefinitionId, "kept", ApiClient.PostgresConfig(5432, password));
         var export = await new ExportSetupOperation(_stack.Engine).RunAsync(new ExportOptions
         {
-            ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false,
+            ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false,
             Setup = "served", ArtifactsDirectory = _artifacts, ServerContainer = _stack.Server, DataVolume = _stack.DataVolume,
         }, _log.Add);
         await _stack.Api.CreateDestinationAsync(ApiClient.LocalCsvDefinitionId, "added-after-export", ApiClient.CsvConfig());
