@@ -3,7 +3,7 @@ using System.Formats.Tar;
 using System.Globalization;
 using System.Text;
 using AirbyteOps.Docker;
-using AirbyteOps.Workspace;
+using AirbyteOps.Workspace.Jobs;
 
 namespace WorkspaceBench;
 

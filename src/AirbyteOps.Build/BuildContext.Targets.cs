@@ -5,10 +5,13 @@ using AirbyteOps.Destinations;
 using AirbyteOps.Engine;
 using AirbyteOps.Images;
 using AirbyteOps.Postgres;
-using AirbyteOps.Setups;
+using AirbyteOps.Setups.Export;
+using AirbyteOps.Setups.Restore;
 using AirbyteOps.Testing;
 using AirbyteOps.Tutorial;
-using AirbyteOps.Workspace;
+using AirbyteOps.Workspace.Dbt;
+using AirbyteOps.Workspace.Logs;
+using AirbyteOps.Workspace.Normalization;
 
 namespace AirbyteOps.Build;
 

@@ -13,6 +13,8 @@ public sealed record ContainerInfo(
     IReadOnlyList<PublishedPort> Ports,
     IReadOnlyList<ContainerMount> Mounts)
 {
+    /// <summary>When the container last started, as the engine reports it (RFC 3339); null when it never ran.</summary>
+    public string? StartedAt { get; init; }
     public bool IsRunning => State == "running";
     public string ShortId => Id.Length > 12 ? Id[..12] : Id;
 }

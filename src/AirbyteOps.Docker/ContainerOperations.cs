@@ -30,6 +30,10 @@ public sealed class ContainerOperations
         }
     }
 
+    /// <summary>The container with this name or id; a missing one is a one-line error naming it.</summary>
+    public async Task<ContainerInfo> InspectAsync(string name, CancellationToken ct = default) =>
+        ToInfo(await _engine.GuardAsync($"container '{name}'", () => Api.InspectContainerAsync(name, ct)).ConfigureAwait(false));
+
     /// <summary>Containers whose labels match all of <paramref name="labels"/> (key or key=value); all states.</summary>
     public async Task<IReadOnlyList<ContainerInfo>> ListAsync(IEnumerable<string>? labels = null, bool all = true, CancellationToken ct = default)
     {
@@ -236,6 +240,9 @@ public sealed class ContainerOperations
             c.State is { Running: false } s ? (int)s.ExitCode : null,
             (IReadOnlyDictionary<string, string>?)c.Config?.Labels?.ToDictionary() ?? new Dictionary<string, string>(),
             ports,
-            mounts);
+            mounts)
+        {
+            StartedAt = string.IsNullOrEmpty(c.State?.StartedAt) ? null : c.State.StartedAt,
+        };
     }
 }

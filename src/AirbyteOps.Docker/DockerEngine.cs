@@ -24,8 +24,8 @@ public sealed class DockerEngine : IDisposable
         Networks = new NetworkOperations(this);
     }
 
-    /// <summary>The Docker.DotNet client, for calls the helper does not wrap yet.</summary>
-    public DockerClient Client { get; }
+    /// <summary>The Docker.DotNet client; only the helper's operations use it, so every call is guarded alike.</summary>
+    internal DockerClient Client { get; }
     public Uri Endpoint { get; }
     public ContainerOperations Containers { get; }
     public VolumeOperations Volumes { get; }

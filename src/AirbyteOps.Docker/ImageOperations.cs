@@ -3,7 +3,7 @@ using Docker.DotNet.Models;
 
 namespace AirbyteOps.Docker;
 
-/// <summary>Images: whether one is present, build one from a context, import a root filesystem. Never pulls.</summary>
+/// <summary>Images: whether one is present, build one from a context, import a root filesystem, pull one when asked to.</summary>
 public sealed class ImageOperations
 {
     private readonly DockerEngine _engine;
@@ -69,7 +69,7 @@ public sealed class ImageOperations
         if (error is not null) throw new DockerOpsException($"Importing image '{reference}' failed: {Readiness.FirstLine(error)}");
     }
 
-    /// <summary>Pulls an image from its registry (only for --images official: the local images are never pulled).</summary>
+    /// <summary>Pulls an image from its registry (like <c>docker pull</c>); only where a caller chose to pull. Errors name the image.</summary>
     public async Task PullAsync(string reference, CancellationToken ct = default)
     {
         var (repo, tag) = SplitReference(reference);
@@ -80,6 +80,7 @@ public sealed class ImageOperations
         });
         await _engine.GuardAsync($"pulling image '{reference}'", () => _engine.Client.Images.CreateImageAsync(
             new ImagesCreateParameters { FromImage = repo, Tag = tag }, null, progress, ct)).ConfigureAwait(false);
+        if (error is null && await FindAsync(reference, ct).ConfigureAwait(false) is null) error = "the engine reported no image";
         if (error is not null) throw new DockerOpsException($"Pulling image '{reference}' failed: {Readiness.FirstLine(error)}");
     }
 

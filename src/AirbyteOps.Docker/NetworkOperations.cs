@@ -2,7 +2,7 @@ using Docker.DotNet.Models;
 
 namespace AirbyteOps.Docker;
 
-/// <summary>Networks: find and remove (compose creates them; WipeVolumes removes them).</summary>
+/// <summary>Networks: find, create and remove (compose creates them; WipeVolumes removes them).</summary>
 public sealed class NetworkOperations
 {
     private readonly DockerEngine _engine;
@@ -16,6 +16,13 @@ public sealed class NetworkOperations
         }, ct)).ConfigureAwait(false);
         return list.FirstOrDefault(n => n.Name == name);
     }
+
+    public Task CreateAsync(string name, IReadOnlyDictionary<string, string>? labels = null, CancellationToken ct = default) =>
+        _engine.GuardAsync($"creating network '{name}'", () => _engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        {
+            Name = name,
+            Labels = labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(labels),
+        }, ct));
 
     public async Task RemoveAsync(string name, CancellationToken ct = default)
     {

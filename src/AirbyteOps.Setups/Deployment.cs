@@ -19,7 +19,7 @@ internal sealed record Deployment(ContainerInfo? Server, string? Volume, string?
         var volume = await engine.Volumes.FindAsync(volumeName, ct).ConfigureAwait(false);
         string? version = null;
         if (server is not null)
-            version = Setups.AirbyteVersion.FromServer(await engine.ContainerEnvironmentAsync(server.Name, ct).ConfigureAwait(false), server.Image);
+            version = Manifest.AirbyteVersion.FromServer(await engine.ContainerEnvironmentAsync(server.Name, ct).ConfigureAwait(false), server.Image);
         if (server is null && volume is null)
             throw new DockerOpsException($"Neither the server container '{serverContainer}' nor the data volume '{dataVolume}' exists on the Docker engine at {engine.Endpoint}; start Airbyte (./build.sh ComposeUp) or pass --server-container / --data-volume.");
         return new Deployment(server, volume is null ? null : volumeName, version);

@@ -41,7 +41,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
 
         Func<Task> run = target switch
         {
-            "ExportSetup" => () => new ExportSetupOperation(engine).RunAsync(new ExportOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "s", ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
+            "ExportSetup" => () => new ExportSetupOperation(engine).RunAsync(new ExportOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "s", ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
             "RestoreSetup" => () => new RestoreSetupOperation(engine).RunAsync(new RestoreOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2), Setup = archive, ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
             "StartPostgres" => () => new StartPostgresOperation(engine).RunAsync(new PostgresOptions(absent, "airbyteops/postgres:15", Names.FreePort(), "postgres", "pw", "postgres", TimeSpan.FromSeconds(10)), _log.Add),
             "ComposeUp" => () => new ComposeUpOperation(engine).RunAsync(new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),

@@ -28,7 +28,7 @@ public static class Program
             using var proxied = DockerEngine.Connect(args[1]);
             await new ExportSetupOperation(proxied).RunAsync(new ExportOptions
             {
-                ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false,
+                ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false,
                 Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5], Overwrite = true,
             }, Console.WriteLine);
             Console.WriteLine("FINISHED");

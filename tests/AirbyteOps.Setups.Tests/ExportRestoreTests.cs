@@ -102,7 +102,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         }
         var artifactsBefore = Directory.GetFileSystemEntries(d.Artifacts, "*", SearchOption.AllDirectories).Order().ToList();
 
-        var error = await Assert.ThrowsAsync<SetupException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(archive), Log));
+        var error = await Assert.ThrowsAsync<TreeException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(archive), Log));
         Assert.Contains(kind == "traversal" ? "climbs out of the tree" : "escapes the tree", error.Message);
         Assert.DoesNotContain('\n', error.Message);
         Assert.Equal(before, await d.ListAsync(includeWorkArea: true));
@@ -205,7 +205,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
     [Fact]
     public async Task Neither_server_nor_volume_is_a_one_line_error()
     {
-        var options = new ExportOptions { ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "x", ServerContainer = $"abops-test-{Guid.NewGuid():N}"[..24], DataVolume = $"abops-test-{Guid.NewGuid():N}"[..24], ArtifactsDirectory = Path.GetTempPath() };
+        var options = new ExportOptions { ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "x", ServerContainer = $"abops-test-{Guid.NewGuid():N}"[..24], DataVolume = $"abops-test-{Guid.NewGuid():N}"[..24], ArtifactsDirectory = Path.GetTempPath() };
         var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ExportSetupOperation(fixture.Engine).RunAsync(options, Log));
         Assert.Contains("Neither the server container", error.Message);
         Assert.DoesNotContain('\n', error.Message);

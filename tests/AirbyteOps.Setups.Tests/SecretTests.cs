@@ -45,7 +45,7 @@ public sealed class SecretTests
     [InlineData("host", false)]
     [InlineData("username", false)]
     [InlineData("database", false)]
-    public void Secret_key_names(string key, bool secret) => Assert.Equal(secret, SecretScanner.IsSecretKey(key));
+    public void Secret_key_names(string key, bool secret) => Assert.Equal(secret, AirbyteOps.Secrets.SecretKeyPolicy.IsSecretKey(key));
 
     [Fact]
     public void Placeholders_are_stable_and_do_not_depend_on_the_value()

@@ -18,7 +18,7 @@ public sealed class ValidationTests
     [InlineData("config/\u0001x", "control character")]
     public void Bad_names_are_refused(string name, string why)
     {
-        var error = Assert.Throws<SetupException>(() => TreeValidator.NormalizeName(name, "test"));
+        var error = Assert.Throws<TreeException>(() => SafeTree.NormalizeName(name, "test"));
         Assert.Contains(why, error.Message);
     }
 
@@ -26,7 +26,7 @@ public sealed class ValidationTests
     [InlineData("./config/x.json", "config/x.json")]
     [InlineData("data/", "data")]
     [InlineData("./", "")]
-    public void Names_are_normalized(string name, string expected) => Assert.Equal(expected, TreeValidator.NormalizeName(name, "test"));
+    public void Names_are_normalized(string name, string expected) => Assert.Equal(expected, SafeTree.NormalizeName(name, "test"));
 
     public static TheoryData<string, string> BadTrees => new()
     {
@@ -58,14 +58,14 @@ public sealed class ValidationTests
             "loop" => [Link("config/x", "y"), Link("config/y", "x"), Link("config/z", "x/q")],
             _ => [],
         });
-        var error = Assert.Throws<SetupException>(() => TreeValidator.Validate(tree, "test"));
+        var error = Assert.Throws<TreeException>(() => SafeTree.Validate(tree.Select(e => e.Node), "test"));
         Assert.Contains(why, error.Message);
     }
 
     [Fact]
     public void A_sound_tree_with_inner_links_passes()
     {
-        TreeValidator.Validate([Dir("config"), Dir("config/a"), FileAt("config/a/f.json"), Link("config/l", "a/f.json"), Link("config/a/up", "../a"), Hard("config/h", "config/a/f.json")], "test");
+        SafeTree.Validate(new[] { Dir("config"), Dir("config/a"), FileAt("config/a/f.json"), Link("config/l", "a/f.json"), Link("config/a/up", "../a"), Hard("config/h", "config/a/f.json") }.Select(e => e.Node), "test");
     }
 
     [Theory]
@@ -74,7 +74,7 @@ public sealed class ValidationTests
     [InlineData(TarEntryType.Fifo, "fifo")]
     public void Devices_and_fifos_are_refused(TarEntryType type, string why)
     {
-        var error = Assert.Throws<SetupException>(() => RawEntry.FromTar(new PaxTarEntry(type, "config/dev"), "test"));
+        var error = Assert.Throws<TreeException>(() => ArchiveEntry.FromTar(new PaxTarEntry(type, "config/dev"), "test"));
         Assert.Contains(why, error.Message);
     }
 

@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using AirbyteOps.Docker;
 
 namespace AirbyteOps.Workspace.Tests;
 
@@ -33,7 +32,7 @@ public sealed class SafeTarExtractorTests : IDisposable
     {
         var tar = new TarBuilder().Entry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream([1]) }).Build();
 
-        var error = await Assert.ThrowsAsync<WorkspaceException>(() => SafeTarExtractor.ExtractAsync(tar, Path.Combine(_dir.Path, "out"), "test"));
+        var error = await Assert.ThrowsAsync<AirbyteOps.Trees.TreeException>(() => SafeTarExtractor.ExtractAsync(tar, Path.Combine(_dir.Path, "out"), "test"));
 
         Assert.StartsWith("Refusing test", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir.Path, "escape.txt")));
@@ -46,7 +45,7 @@ public sealed class SafeTarExtractorTests : IDisposable
     {
         var tar = new TarBuilder().Symlink("normalize/evil", target).Build();
 
-        var error = await Assert.ThrowsAsync<WorkspaceException>(() => SafeTarExtractor.ExtractAsync(tar, Path.Combine(_dir.Path, "out"), "test"));
+        var error = await Assert.ThrowsAsync<AirbyteOps.Trees.TreeException>(() => SafeTarExtractor.ExtractAsync(tar, Path.Combine(_dir.Path, "out"), "test"));
 
         Assert.Contains("points outside", error.Message, StringComparison.Ordinal);
     }
@@ -56,7 +55,7 @@ public sealed class SafeTarExtractorTests : IDisposable
     {
         var tar = new TarBuilder().Entry(new PaxTarEntry(TarEntryType.CharacterDevice, "normalize/null") { DeviceMajor = 1, DeviceMinor = 3 }).Build();
 
-        var error = await Assert.ThrowsAsync<WorkspaceException>(() => SafeTarExtractor.ExtractAsync(tar, Path.Combine(_dir.Path, "out"), "test"));
+        var error = await Assert.ThrowsAsync<AirbyteOps.Trees.TreeException>(() => SafeTarExtractor.ExtractAsync(tar, Path.Combine(_dir.Path, "out"), "test"));
 
         Assert.Contains("CharacterDevice", error.Message, StringComparison.Ordinal);
     }

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using AirbyteOps.Images;
-using AirbyteOps.Setups;
-using AirbyteOps.Workspace;
+using AirbyteOps.Setups.Secrets;
+using AirbyteOps.Workspace.Dbt;
 
 namespace AirbyteOps.Build.Parameters;
 

@@ -1,3 +1,4 @@
+using AirbyteOps.IO;
 using System.Formats.Tar;
 using AirbyteOps.Docker;
 using AirbyteOps.Processes;
@@ -88,15 +89,16 @@ public sealed class DockerfileRecipe : ImageRecipe
         if (Directory.Exists(output)) return output;
 
         log($"Publishing {app.Project} (self-contained linux-x64) ...");
-        var partial = output + ".partial";
-        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
         var lines = new List<string>();
-        var exit = await ProcessRunner.RunAsync("dotnet",
-            ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:InvariantGlobalization=true", "-nologo", "-v:q", "-o", partial],
-            lines.Add, ct: ct).ConfigureAwait(false);
-        if (exit != 0)
-            throw new ProcessException($"dotnet publish {app.Project} failed (exit {exit}): {lines.LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault()}");
-        Directory.Move(partial, output);
+        await AtomicDirectory.WriteAsync(output, async partial =>
+        {
+            var exit = await ProcessRunner.RunAsync("dotnet",
+                ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:InvariantGlobalization=true", "-nologo", "-v:q", "-o", partial],
+                lines.Add, ct: ct).ConfigureAwait(false);
+            if (exit != 0)
+                throw new ProcessException($"dotnet publish {app.Project} failed (exit {exit}): {lines.LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault()}");
+            return exit;
+        }).ConfigureAwait(false);
         return output;
     }
 

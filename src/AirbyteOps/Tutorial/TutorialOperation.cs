@@ -1,3 +1,4 @@
+using AirbyteOps.IO;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -74,12 +75,7 @@ public sealed class TutorialOperation
         }
     }
 
-    // Written to a temporary file and renamed, so a kill mid-write never leaves a half state.
-    private static void Save(string stateFile, HashSet<string> done)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stateFile))!);
-        var temp = stateFile + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(done.Order(StringComparer.Ordinal)));
-        File.Move(temp, stateFile, overwrite: true);
-    }
+    // Written beside and renamed, so a kill mid-write never leaves a half state.
+    private static void Save(string stateFile, HashSet<string> done) =>
+        AtomicFile.WriteAllText(stateFile, JsonSerializer.Serialize(done.Order(StringComparer.Ordinal)));
 }

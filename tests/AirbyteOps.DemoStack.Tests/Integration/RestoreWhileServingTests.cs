@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AirbyteOps.DemoStack.Tests.Support;
-using AirbyteOps.Setups;
+using AirbyteOps.Setups.Export;
+using AirbyteOps.Setups.Restore;
 
 namespace AirbyteOps.DemoStack.Tests.Integration;
 
@@ -23,11 +24,11 @@ public sealed class RestoreWhileServingTests : IAsyncLifetime
         await _stack.Api.CreateDestinationAsync(ApiClient.PostgresDefinitionId, "kept", ApiClient.PostgresConfig(5432, password));
         var export = await new ExportSetupOperation(_stack.Engine).RunAsync(new ExportOptions
         {
-            ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false,
+            ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false,
             Setup = "served", ArtifactsDirectory = _artifacts, ServerContainer = _stack.Server, DataVolume = _stack.DataVolume,
         }, _log.Add);
         await _stack.Api.CreateDestinationAsync(ApiClient.LocalCsvDefinitionId, "added-after-export", ApiClient.CsvConfig());
-        var before = await _stack.Engine.Client.Containers.InspectContainerAsync(_stack.Server);
+        var before = await _stack.Engine.Containers.InspectAsync(_stack.Server);
         Assert.Equal(["added-after-export", "kept"], await DestinationNamesAsync());
 
         await new RestoreSetupOperation(_stack.Engine).RunAsync(new RestoreOptions
@@ -41,10 +42,10 @@ public sealed class RestoreWhileServingTests : IAsyncLifetime
         var restored = (await _stack.Api.PostAsync("destinations/list", new JsonObject { ["workspaceId"] = ApiClient.DefaultWorkspaceId }))["destinations"]!.AsArray()[0]!;
         Assert.Equal(password, restored["connectionConfiguration"]!["password"]!.GetValue<string>());
         // Same container, same start: the server was not restarted to see the restored files.
-        var after = await _stack.Engine.Client.Containers.InspectContainerAsync(_stack.Server);
-        Assert.Equal(before.ID, after.ID);
-        Assert.True(after.State!.Running);
-        Assert.Equal(before.State!.StartedAt, after.State.StartedAt);
+        var after = await _stack.Engine.Containers.InspectAsync(_stack.Server);
+        Assert.Equal(before.Id, after.Id);
+        Assert.True(after.IsRunning);
+        Assert.Equal(before.StartedAt, after.StartedAt);
         Assert.Equal(1, export.Secrets);
         Assert.DoesNotContain(Directory.EnumerateFiles(export.Location.Folder!, "*", SearchOption.AllDirectories),
             f => File.ReadAllText(f).Contains(password, StringComparison.Ordinal));

@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using AirbyteOps.Docker;
-using NetworksCreateParameters = Docker.DotNet.Models.NetworksCreateParameters;
 using ContainerSpec = AirbyteOps.Docker.ContainerSpec;
 using Npgsql;
 
@@ -72,7 +71,7 @@ public sealed class ContainerStack : IAsyncDisposable
     private async Task StartCoreAsync(bool webapp, bool destination)
     {
         await RequireImagesAsync(Engine);
-        await Engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = Network, Labels = new Dictionary<string, string> { [Labels.Managed] = "true" } });
+        await Engine.Networks.CreateAsync(Network, new Dictionary<string, string> { [Labels.Managed] = "true" });
         foreach (var volume in new[] { WorkspaceVolume, DataVolume, DbVolume })
         {
             await Engine.Volumes.CreateAsync(volume, new Dictionary<string, string> { [Labels.Managed] = "true" });

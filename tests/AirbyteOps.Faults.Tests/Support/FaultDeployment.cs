@@ -50,7 +50,7 @@ public sealed class FaultDeployment : IAsyncDisposable
 
     public ExportOptions Export(string setup = "my-setup") => new()
     {
-        ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false,
+        ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false,
         Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = Server, DataVolume = Volume,
     };
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using AirbyteOps.Build;
 using AirbyteOps.Build.Parameters;
 using AirbyteOps.Images;
-using AirbyteOps.Setups;
+using AirbyteOps.Setups.Secrets;
 using Json.Schema;
 
 namespace AirbyteOps.Tests.Parameters;
@@ -54,7 +54,7 @@ public sealed class BuildParametersTests : IDisposable
         Assert.True(parameters.Archive);
         Assert.Equal(12, parameters.Job);
         Assert.Equal(["a", "b", "c"], parameters.SecretKeys);
-        Assert.Equal(AirbyteOps.Workspace.DbtMode.Local, parameters.DbtMode);
+        Assert.Equal(AirbyteOps.Workspace.Dbt.DbtMode.Local, parameters.DbtMode);
     }
 
     [Theory]

@@ -1,0 +1,28 @@
+namespace AirbyteOps.Setups.Export;
+
+/// <summary>What the ExportSetup target was given; the build's parameters hold the defaults.</summary>
+public sealed record ExportOptions
+{
+    /// <summary>--setup: a name (saved as &lt;artifacts&gt;/setups/&lt;name&gt;) or a path to a folder or a .tar.gz.</summary>
+    public required string Setup { get; init; }
+    /// <summary>--artifacts</summary>
+    public required string ArtifactsDirectory { get; init; }
+    /// <summary>--server-container</summary>
+    public required string ServerContainer { get; init; }
+    /// <summary>--data-volume: read when the server container is absent or stopped.</summary>
+    public required string DataVolume { get; init; }
+    /// <summary>--config-root: CONFIG_ROOT in the server.</summary>
+    public required string ConfigRoot { get; init; }
+    /// <summary>The busybox image (by --images) of the never-started container that mounts the volume.</summary>
+    public required string HelperImage { get; init; }
+    /// <summary>--secrets sidecar|inline</summary>
+    public required SecretsMode SecretsMode { get; init; }
+    /// <summary>--secret-keys: more key names whose values are secret (besides the policy's and airbyte_secret).</summary>
+    public required IReadOnlyList<string> ExtraSecretKeys { get; init; }
+    /// <summary>--archive: also write &lt;setup&gt;.tar.gz next to the folder.</summary>
+    public required bool Archive { get; init; }
+    /// <summary>--overwrite: replace a saved setup of the same name whose content differs (otherwise refused).</summary>
+    public required bool Overwrite { get; init; }
+    /// <summary>--airbyte-version: the version to record; null (not given) reads it from the server (AIRBYTE_VERSION, else its image tag).</summary>
+    public string? AirbyteVersion { get; init; }
+}

@@ -1,0 +1,138 @@
+using AirbyteOps.Docker;
+using AirbyteOps.IO;
+
+namespace AirbyteOps.Setups.Export;
+
+/// <summary>
+/// ExportSetup: reads CONFIG_ROOT from the running server (or straight from the data volume when the server is not
+/// running) and saves it as a setup: data/ (the tree docker cp gives, modes included), setup.json (manifest with
+/// sizes, modes, SHA-256), secrets in a 0600 sidecar. Everything is written under a hidden partial name and renamed
+/// into place last. The same content already saved → "up to date"; different content → refused unless Overwrite.
+/// </summary>
+public sealed class ExportSetupOperation(DockerEngine engine)
+{
+    public async Task<ExportResult> RunAsync(ExportOptions options, Action<string> log, CancellationToken ct = default)
+    {
+        var location = SetupLocation.ForExport(options.Setup, options.ArtifactsDirectory, options.Archive);
+        var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
+        var version = options.AirbyteVersion ?? deployment.AirbyteVersion;
+        var anchor = location.Folder ?? location.Archive!;
+        Directory.CreateDirectory(Path.GetDirectoryName(anchor)!);
+        if (options.SecretsMode == SecretsMode.Inline)
+            log("Secrets mode 'inline': passwords, tokens and keys stay in the setup's files in plain text, as with the tutorial's docker cp. Do not commit or share this setup.");
+
+        foreach (var final in new[] { location.Folder, location.Archive, location.SecretsFile }.OfType<string>())
+            SetupCapture.RemoveLeftovers(final, log);
+        var capture = await CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct).ConfigureAwait(false);
+        try
+        {
+            SetupCapture.ThrowIfInterrupted(capture, deployment.Volume ?? options.DataVolume);
+            var manifest = capture.Manifest;
+            var files = manifest.Entries.Count(e => e.Type == EntryKind.File);
+            var bytes = capture.Live.Where(e => e.Kind == EntryKind.File).Sum(e => e.Size);
+            var counts = ConfigCounts.Of(capture.Live);
+            var secrets = manifest.Secrets.Count;
+
+            var existing = await ReadExistingAsync(location, ct).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                var existingSecrets = File.Exists(location.SecretsFile) ? SecretVault.ReadFile(location.SecretsFile) : new Dictionary<string, SecretFileValues>();
+                if (existing.SameContentAs(manifest) && SecretVault.SameValues(existingSecrets, capture.SecretValues))
+                {
+                    if (location.Archive is not null && !File.Exists(location.Archive))
+                        await PublishArchiveAsync(capture, location.Archive, log, ct).ConfigureAwait(false);
+                    log($"Setup '{location.Name}' is already up to date ({files} files, {ConfigCounts.Format(counts)}); nothing changed.");
+                    return new ExportResult(location, true, files, bytes, secrets, manifest.Source.Name, counts, existing);
+                }
+                if (!options.Overwrite)
+                {
+                    var diff = TreeDiff.Compare(existing.TreeEntries(), manifest.TreeEntries());
+                    var what = diff.IsEmpty ? "different secret values or secrets mode" : diff.Summary();
+                    throw new SetupException($"Setup '{location.Name}' already exists at {location.Folder ?? location.Archive} with different content ({what}); pass --overwrite to replace it, or choose another --setup name.");
+                }
+                log($"Replacing setup '{location.Name}' (--overwrite).");
+            }
+
+            // Order: secrets, archive, folder. The folder is what marks a setup complete, so it is renamed in last;
+            // a crash before that leaves at most a fresh secrets file or archive next to the old setup.
+            await capture.PublishSecretsAsync(location.SecretsFile).ConfigureAwait(false); // inline mode removes a stale one
+            if (location.Archive is not null) await PublishArchiveAsync(capture, location.Archive, log, ct).ConfigureAwait(false);
+            if (location.Folder is not null) capture.PublishFolder(location.Folder);
+
+            log($"Exported {files} files ({bytes / 1024.0:0.#} KiB) from {manifest.Source.Kind} '{manifest.Source.Name}' to {location.Folder ?? location.Archive}" +
+                (location.Folder is not null && location.Archive is not null ? $" and {location.Archive}" : "") + ".");
+            log($"Configs: {ConfigCounts.Format(counts)}. Airbyte version: {version ?? "unknown"}.");
+            if (secrets > 0)
+                log($"{secrets} secret value(s) moved to {location.SecretsFile} (mode 0600, git-ignored); the setup itself holds placeholders only.");
+            else if (options.SecretsMode == SecretsMode.Sidecar)
+                log("No secret values found in the connection configurations.");
+            return new ExportResult(location, false, files, bytes, secrets, manifest.Source.Name, counts, manifest);
+        }
+        finally
+        {
+            capture.Discard();
+        }
+    }
+
+    private async Task<SetupCapture> CaptureAsync(ExportOptions options, Deployment deployment, string? version, string partial, Action<string> log, CancellationToken ct)
+    {
+        var machine = Environment.MachineName;
+        var extraKeys = new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal);
+        try
+        {
+            if (deployment.ServerRunning || deployment.Volume is null)
+            {
+                var server = deployment.Server!;
+                log($"Reading {options.ConfigRoot} from container '{server.Name}' ({server.State})...");
+                await using var tar = await engine.Containers.CopyOutAsync(server.Name, options.ConfigRoot, ct).ConfigureAwait(false);
+                var source = new SetupSource("container", server.Name, options.ConfigRoot, engine.Endpoint.ToString(), machine);
+                return await SetupCapture.CaptureAsync(tar, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct).ConfigureAwait(false);
+            }
+            log(deployment.Server is null
+                ? $"No container '{options.ServerContainer}'; reading volume '{deployment.Volume}' directly..."
+                : $"Container '{deployment.Server.Name}' is not running; reading volume '{deployment.Volume}' directly...");
+            await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: true, ct).ConfigureAwait(false);
+            await using var volumeTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false);
+            var volumeSource = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), machine);
+            return await SetupCapture.CaptureAsync(volumeTar, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+            throw;
+        }
+    }
+
+    private static async Task PublishArchiveAsync(SetupCapture capture, string archive, Action<string> log, CancellationToken ct)
+    {
+        log($"Writing archive {archive}...");
+        await AtomicFile.WriteAsync(archive, partial => SetupArchiveWriter.WriteAsync(partial, capture.Folder, capture.Manifest, ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>The manifest already saved under this setup's folder or archive, or null.</summary>
+    private static async Task<SetupManifest?> ReadExistingAsync(SetupLocation location, CancellationToken ct)
+    {
+        if (location.Folder is not null)
+        {
+            var path = Path.Combine(location.Folder, SetupManifest.FileName);
+            if (File.Exists(path)) return SetupManifest.Parse(await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false), $"setup folder '{location.Folder}'");
+            if (Directory.Exists(location.Folder))
+                throw new SetupException($"'{location.Folder}' exists but is not a setup (no {SetupManifest.FileName}); move it away or choose another --setup.");
+            return null;
+        }
+        if (!File.Exists(location.Archive)) return null;
+        byte[]? manifest = null;
+        await new ArchiveTreeReader(location.Archive!).ReadAsync(async (raw, content) =>
+        {
+            if (raw.Name == SetupManifest.FileName && content is not null)
+            {
+                using var memory = new MemoryStream();
+                await content.CopyToAsync(memory, ct).ConfigureAwait(false);
+                manifest = memory.ToArray();
+            }
+        }, ct).ConfigureAwait(false);
+        return manifest is null
+            ? throw new SetupException($"'{location.Archive}' exists but is not a setup archive (no {SetupManifest.FileName}); move it away or choose another --setup.")
+            : SetupManifest.Parse(manifest, $"archive '{location.Archive}'");
+    }
+}

@@ -1,0 +1,75 @@
+using AirbyteOps.IO;
+
+namespace AirbyteOps.Setups.Export;
+
+/// <summary>
+/// Captures a live tree (an engine tar stream) into a not-yet-published setup folder: the tree under data/, secrets
+/// taken out per the mode, and the manifest. Shared by ExportSetup and by RestoreSetup's safety snapshot.
+/// </summary>
+internal sealed record SetupCapture(
+    string Folder,
+    IReadOnlyList<TreeEntry> Live,
+    SetupManifest Manifest,
+    IReadOnlyDictionary<string, SecretFileValues> SecretValues,
+    bool RestoreInterrupted)
+{
+    public static async Task<SetupCapture> CaptureAsync(Stream tar, string where, string folder, SetupSource source, string? airbyteVersion,
+        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct)
+    {
+        var writer = new SetupFolderWriter(Path.Combine(folder, SetupManifest.TreeFolder), mode);
+        var live = await LiveTree.ReadAsync(tar, where, writer.OpenFile, writer.OnEntry, ct).ConfigureAwait(false);
+        var (stored, references, values) = writer.Finish(live.Entries, extraKeys);
+        var manifest = new SetupManifest
+        {
+            AirbyteVersion = airbyteVersion,
+            Source = source,
+            CreatedAt = DateTimeOffset.UtcNow,
+            SecretsMode = mode,
+            Entries = stored.OrderBy(e => e.Path, StringComparer.Ordinal).Select(ManifestEntry.From).ToList(),
+            Secrets = references,
+        };
+        await File.WriteAllBytesAsync(Path.Combine(folder, SetupManifest.FileName), manifest.ToJson(), ct).ConfigureAwait(false);
+        return new SetupCapture(folder, live.Entries, manifest, values, live.SwapBegun && !live.Committed);
+    }
+
+    /// <summary>
+    /// Removes what an interrupted export left beside <paramref name="finalPath"/> (hidden ".name.partial-*" entries).
+    /// They never look like a setup, but they would pile up; an export of the same name is the one that owns them.
+    /// </summary>
+    public static void RemoveLeftovers(string finalPath, Action<string> log)
+    {
+        var removed = AtomicFile.RemoveLeftovers(finalPath);
+        if (removed > 0) log($"Removed {removed} leftover partial export(s) of '{Path.GetFileName(finalPath)}' from an interrupted run.");
+    }
+
+    /// <summary>Moves the captured folder to <paramref name="destination"/> by renames (the replaced one, if any, is removed after).</summary>
+    public void PublishFolder(string destination) => AtomicDirectory.Replace(Folder, destination);
+
+    /// <summary>Writes the secrets file (0600) under a temporary name, then renames it over the old one.</summary>
+    public async Task PublishSecretsAsync(string secretsFile)
+    {
+        if (SecretValues.Count == 0)
+        {
+            if (File.Exists(secretsFile)) File.Delete(secretsFile);
+            return;
+        }
+        await AtomicFile.WriteAsync(secretsFile, partial =>
+        {
+            SecretVault.WriteFile(partial, SecretValues);
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
+    }
+
+    public void Discard()
+    {
+        if (System.IO.Directory.Exists(Folder)) System.IO.Directory.Delete(Folder, recursive: true);
+    }
+
+    public static string InterruptedMessage(string volume) =>
+        $"An interrupted RestoreSetup is still in volume '{volume}' (its swap did not finish); run ./build.sh RestoreSetup again to roll it back before exporting.";
+
+    internal static void ThrowIfInterrupted(SetupCapture capture, string volume)
+    {
+        if (capture.RestoreInterrupted) throw new SetupException(InterruptedMessage(volume));
+    }
+}

@@ -1,0 +1,6 @@
+global using AirbyteOps.Trees;
+global using AirbyteOps.Setups.Trees;
+global using AirbyteOps.Setups.Secrets;
+global using AirbyteOps.Setups.Manifest;
+global using AirbyteOps.Setups.Export;
+global using AirbyteOps.Setups.Restore;

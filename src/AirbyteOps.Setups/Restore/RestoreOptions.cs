@@ -1,0 +1,35 @@
+namespace AirbyteOps.Setups.Restore;
+
+/// <summary>What the RestoreSetup target was given; the build's parameters hold the defaults.</summary>
+public sealed record RestoreOptions
+{
+    /// <summary>--setup: a name (under &lt;artifacts&gt;/setups/), or a path to a setup folder, a setup archive, or a plain archive of a /data tree.</summary>
+    public required string Setup { get; init; }
+    /// <summary>--artifacts: where setups/ and snapshots/ live.</summary>
+    public required string ArtifactsDirectory { get; init; }
+    /// <summary>--server-container: its volume at CONFIG_ROOT is the restore target.</summary>
+    public required string ServerContainer { get; init; }
+    /// <summary>--data-volume: the target when the server container is absent.</summary>
+    public required string DataVolume { get; init; }
+    /// <summary>--config-root: CONFIG_ROOT in the server.</summary>
+    public required string ConfigRoot { get; init; }
+    /// <summary>The busybox image (by --images) of the helper containers that copy and rename in the volume.</summary>
+    public required string HelperImage { get; init; }
+    /// <summary>--secrets-file; null (not given): &lt;setup&gt;.secrets.json next to the setup.</summary>
+    public string? SecretsFile { get; init; }
+    /// <summary>--force-version: restore even when the setup's Airbyte major.minor differs from the server's.</summary>
+    public required bool ForceVersion { get; init; }
+    /// <summary>--allow-missing-secrets: restore even when secret values are missing; their placeholders stay in the restored files.</summary>
+    public required bool AllowMissingSecrets { get; init; }
+    /// <summary>Where the safety snapshot of the live configuration goes (not a parameter); null: &lt;artifacts&gt;/snapshots.</summary>
+    public string? SnapshotDirectory { get; init; }
+    /// <summary>True when the server answers healthy; when set and the server runs, the restore waits for it before committing. Null: no wait.</summary>
+    public Func<CancellationToken, Task<bool>>? HealthProbe { get; init; }
+    /// <summary>--timeout: how long to wait for the server's health after the swap.</summary>
+    public required TimeSpan HealthTimeout { get; init; }
+    /// <summary>Longest wait for one helper container step, rename or cleanup (not a parameter).</summary>
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Called after each durable step ("staged", "swap-begun", "swapped"); tests stop the process there to prove recovery.</summary>
+    internal Func<string, CancellationToken, Task>? Checkpoint { get; init; }
+}

@@ -1,0 +1,191 @@
+using System.Formats.Tar;
+using AirbyteOps.Docker;
+using AirbyteOps.IO;
+
+namespace AirbyteOps.Setups.Restore;
+
+/// <summary>
+/// RestoreSetup: puts a setup back into the data volume so that it either fully succeeds or leaves the live configuration
+/// as it was. In order: validate the whole setup (names, links, checksums, secrets, version) without writing anything;
+/// recover any interrupted earlier restore; snapshot the live tree to this machine; stream the new tree into a staging
+/// area inside the volume and read it back; swap it in by renames within the volume; read the live tree back against the
+/// checksums; wait for the server's health; commit. Any failure after the snapshot puts the old tree back.
+/// </summary>
+public sealed class RestoreSetupOperation(DockerEngine engine)
+{
+    public async Task<RestoreResult> RunAsync(RestoreOptions options, Action<string> log, CancellationToken ct = default)
+    {
+        var location = SetupLocation.ForRestore(options.Setup, options.ArtifactsDirectory, options.SecretsFile);
+        ITreeReader reader = location.Folder is not null ? new FolderTreeReader(location.Folder) : new ArchiveTreeReader(location.Archive!);
+        log($"Checking {reader.Description}...");
+        var content = await SetupContent.LoadAsync(reader, location.SecretsFile, options.AllowMissingSecrets, ct).ConfigureAwait(false);
+        var files = content.Expected.Count(e => e.Kind is EntryKind.File or EntryKind.HardLink);
+        log(content.Manifest is null
+            ? $"No manifest (a plain archive or copy of a /data tree): {files} files, every entry checked for safety; no checksums or Airbyte version to compare."
+            : $"{files} files match the manifest's checksums; every entry stays inside the tree.");
+        if (content.MissingSecrets.Count > 0)
+            log($"--allow-missing-secrets: {content.MissingSecrets.Count} placeholder(s) stay in the restored files ({string.Join(", ", content.MissingSecrets.Take(3).Select(s => s.Placeholder))}{(content.MissingSecrets.Count > 3 ? ", ..." : "")}).");
+
+        var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
+        if (deployment.Volume is null)
+            throw new DockerOpsException($"Container '{options.ServerContainer}' keeps {options.ConfigRoot} in no named volume and volume '{options.DataVolume}' does not exist; RestoreSetup writes into the data volume (pass --data-volume).");
+        CheckVersion(content.Manifest?.AirbyteVersion, deployment.AirbyteVersion, options.ForceVersion, location.Name, log);
+
+        var healthyBefore = await HealthyNowAsync(options, deployment, ct).ConfigureAwait(false);
+        await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: false, ct).ConfigureAwait(false);
+        var work = new VolumeWorkArea(engine, volume, options.HelperImage, options.StepTimeout);
+        var recovered = await work.RecoverAsync(ct).ConfigureAwait(false);
+        if (recovered is not null) log(recovered);
+
+        // The safety snapshot and the "already identical" check come from one read of the live tree.
+        log($"Reading the live configuration from volume '{deployment.Volume}' (safety snapshot)...");
+        var snapshotRoot = options.SnapshotDirectory ?? Path.Combine(options.ArtifactsDirectory, "snapshots");
+        Directory.CreateDirectory(snapshotRoot);
+        var snapshotPath = Path.GetFullPath(Path.Combine(snapshotRoot, $"{deployment.Volume}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
+        SetupCapture snapshot;
+        await using (var liveTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false))
+        {
+            var source = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), Environment.MachineName);
+            snapshot = await SetupCapture.CaptureAsync(liveTar, $"volume '{deployment.Volume}'", AtomicFile.PartialPath(snapshotPath), source,
+                deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
+        }
+        var counts = ConfigCounts.Of(content.Expected);
+        if (TreeDiff.Compare(LiveTree.Canonical(snapshot.Live), LiveTree.Canonical(content.Expected)).IsEmpty)
+        {
+            snapshot.Discard();
+            log($"The live configuration in volume '{deployment.Volume}' is already identical to setup '{location.Name}' ({files} files); nothing changed.");
+            return new RestoreResult(location.Name, deployment.Volume, true, files, null, recovered, counts, content.MissingSecrets);
+        }
+        await snapshot.PublishSecretsAsync(Path.Combine(snapshotRoot, Path.GetFileName(snapshotPath) + SecretVault.SecretsSuffix)).ConfigureAwait(false);
+        snapshot.PublishFolder(snapshotPath);
+        log($"Safety snapshot of the current configuration: {snapshotPath} (restore it with --setup {snapshotPath}).");
+
+        SwapPlan? plan = null;
+        try
+        {
+            log($"Writing {files} files into the staging area of volume '{deployment.Volume}'...");
+            await work.WriteStagingAsync(writer => WriteTreeAsync(writer, content, VolumeWorkArea.Staging, ct), ct).ConfigureAwait(false);
+            await VerifyAsync(volume, VolumeWorkArea.Staging, content.Expected, "the staging area", ct).ConfigureAwait(false);
+            await CheckpointAsync(options, "staged", ct).ConfigureAwait(false);
+
+            plan = new SwapPlan(location.Name, DateTimeOffset.UtcNow, TopLevel(snapshot.Live), TopLevel(content.Expected));
+            await work.BeginSwapAsync(plan, ct).ConfigureAwait(false);
+            await CheckpointAsync(options, "swap-begun", ct).ConfigureAwait(false);
+            log("Swapping the new configuration in (renames within the volume)...");
+            await work.SwapAsync(plan, ct).ConfigureAwait(false);
+            await CheckpointAsync(options, "swapped", ct).ConfigureAwait(false);
+
+            log("Reading the live configuration back against the checksums...");
+            await VerifyAsync(volume, "", content.Expected, "the live configuration", ct).ConfigureAwait(false);
+            if (healthyBefore)
+            {
+                log("Waiting for the server's health...");
+                var took = await Readiness.WaitUntilAsync($"server '{deployment.Server!.Name}' to be healthy with the restored configuration", options.HealthProbe!, options.HealthTimeout, ct: ct).ConfigureAwait(false);
+                log($"Server healthy after {took.TotalSeconds:0.#} s.");
+            }
+            await work.CommitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || ct.IsCancellationRequested)
+        {
+            var why = ex is AirbyteOpsException ? ex.Message : $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
+            log($"Restore failed ({why}); putting the previous configuration back...");
+            try
+            {
+                if (plan is not null) await work.RollbackAsync(plan, CancellationToken.None).ConfigureAwait(false);
+                await work.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+                await VerifyAsync(volume, "", snapshot.Live, "the previous configuration", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception rollback)
+            {
+                throw SameConcern(ex, $"{why.TrimEnd('.')}. Putting the previous configuration back failed too ({rollback.Message.TrimEnd('.')}); run ./build.sh RestoreSetup again to finish the rollback, or restore the safety snapshot {snapshotPath}.");
+            }
+            throw SameConcern(ex, $"{why.TrimEnd('.')}. The previous configuration was put back and verified; nothing changed (safety snapshot: {snapshotPath}).");
+        }
+
+        log($"Restored setup '{location.Name}' into volume '{deployment.Volume}': {ConfigCounts.Format(counts)}.");
+        if (!healthyBefore && deployment.ServerRunning && options.HealthProbe is not null)
+            log("The server was not healthy before the restore, so the restore did not wait for its health.");
+        return new RestoreResult(location.Name, deployment.Volume, false, files, snapshotPath, recovered, counts, content.MissingSecrets);
+    }
+
+    /// <summary>The restore's failure with the rollback's outcome added, of the cause's concern: an engine failure stays one.</summary>
+    private static AirbyteOpsException SameConcern(Exception cause, string message) =>
+        cause is DockerOpsException ? new DockerOpsException(message, cause) : new SetupException(message, cause);
+
+    private static void CheckVersion(string? setupVersion, string? serverVersion, bool force, string setup, Action<string> log)
+    {
+        if (AirbyteVersion.Incompatible(setupVersion, serverVersion))
+        {
+            if (!force)
+                throw new SetupException($"Setup '{setup}' is from Airbyte {setupVersion} and the server runs {serverVersion} (major.minor differ); pass --force-version to restore anyway. Nothing was written.");
+            log($"--force-version: restoring a setup from Airbyte {setupVersion} into Airbyte {serverVersion}.");
+        }
+        else if (setupVersion is null || serverVersion is null)
+        {
+            log($"Airbyte version check skipped (setup: {setupVersion ?? "unknown"}, server: {serverVersion ?? "unknown"}).");
+        }
+    }
+
+    private static async Task<bool> HealthyNowAsync(RestoreOptions options, Deployment deployment, CancellationToken ct)
+    {
+        if (options.HealthProbe is null || !deployment.ServerRunning) return false;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            return await options.HealthProbe(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not AirbyteOpsException && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static Task CheckpointAsync(RestoreOptions options, string step, CancellationToken ct) =>
+        options.Checkpoint?.Invoke(step, ct) ?? Task.CompletedTask;
+
+    private static List<string> TopLevel(IEnumerable<TreeEntry> entries) =>
+        entries.Select(e => e.Path.Split('/')[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Reads a tree in the volume back and compares it with what it must be; a difference is an error naming it.</summary>
+    private static async Task VerifyAsync(MountedVolume volume, string relative, IReadOnlyList<TreeEntry> expected, string what, CancellationToken ct)
+    {
+        await using var tar = await volume.CopyOutAsync(relative, ct).ConfigureAwait(false);
+        var live = await LiveTree.ReadAsync(tar, $"volume '{volume.Volume}'", ct: ct).ConfigureAwait(false);
+        var diff = TreeDiff.Compare(LiveTree.Canonical(expected), LiveTree.Canonical(live.Entries));
+        if (!diff.IsEmpty)
+            throw new SetupException($"Reading back {what} in volume '{volume.Volume}' does not match ({diff.Summary()}).");
+    }
+
+    /// <summary>Second pass over the setup: streams each entry into the tar under <paramref name="prefix"/>, secrets put back.</summary>
+    private static async Task WriteTreeAsync(TarWriter writer, SetupContent content, string prefix, CancellationToken ct)
+    {
+        var facts = content.Stored.ToDictionary(e => e.Path, StringComparer.Ordinal);
+        // Hard links go last: their target must exist when the engine extracts them, whatever order the setup lists them in.
+        var hardLinks = new List<TreeEntry>();
+        await content.Reader.ReadAsync(async (raw, stream) =>
+        {
+            if (content.TreePath(raw.Name) is not { } path || !facts.TryGetValue(path, out var entry)) return;
+            if (entry.Kind == EntryKind.HardLink)
+            {
+                hardLinks.Add(entry);
+                return;
+            }
+            await WriteEntryAsync(writer, entry, prefix, content, stream, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        foreach (var link in hardLinks) await WriteEntryAsync(writer, link, prefix, content, null, ct).ConfigureAwait(false);
+    }
+
+    private static async Task WriteEntryAsync(TarWriter writer, TreeEntry entry, string prefix, SetupContent content, Stream? stream, CancellationToken ct)
+    {
+        var path = entry.Path;
+        var tar = TreeEntryTar.Header(entry, prefix);
+        if (entry.Kind == EntryKind.File)
+        {
+            tar.DataStream = content.Replacements.TryGetValue(path, out var bytes)
+                ? new MemoryStream(bytes)
+                : new KnownLengthStream(stream ?? Stream.Null, entry.Size);
+        }
+        await writer.WriteEntryAsync(tar, ct).ConfigureAwait(false);
+    }
+}

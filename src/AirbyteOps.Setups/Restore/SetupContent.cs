@@ -1,0 +1,173 @@
+using AirbyteOps.Docker;
+
+namespace AirbyteOps.Setups.Restore;
+
+/// <summary>
+/// A setup read and checked end to end before anything is written: every entry name and link validated, every checksum
+/// compared with the manifest, secrets put back in memory and proved byte-identical. Holds only metadata and the small
+/// connection files that carry secrets, so memory does not grow with the size of the tree.
+/// </summary>
+internal sealed class SetupContent
+{
+    private const long MaxSecretFileBytes = 16 << 20;
+
+    private SetupContent(ITreeReader reader, string prefix, SetupManifest? manifest, IReadOnlyList<TreeEntry> stored,
+        IReadOnlyList<TreeEntry> expected, IReadOnlyDictionary<string, byte[]> replacements, IReadOnlyList<SecretReference> missing)
+    {
+        Reader = reader;
+        Prefix = prefix;
+        Manifest = manifest;
+        Stored = stored;
+        Expected = expected;
+        Replacements = replacements;
+        MissingSecrets = missing;
+    }
+
+    public ITreeReader Reader { get; }
+    /// <summary>Folder of the reader's names that is the tree root ("data" in a setup, "" for a tar of /data's contents).</summary>
+    public string Prefix { get; }
+    public SetupManifest? Manifest { get; }
+    /// <summary>The tree as the setup holds it (placeholders included).</summary>
+    public IReadOnlyList<TreeEntry> Stored { get; }
+    /// <summary>The tree the live configuration will be once restored (secrets put back).</summary>
+    public IReadOnlyList<TreeEntry> Expected { get; }
+    /// <summary>Content for files whose bytes differ from the setup's (secrets put back).</summary>
+    public IReadOnlyDictionary<string, byte[]> Replacements { get; }
+    public IReadOnlyList<SecretReference> MissingSecrets { get; }
+
+    /// <summary>The tree path of a reader name, or null when the name is not part of the tree (setup.json, the root).</summary>
+    public string? TreePath(string rawName)
+    {
+        var name = SafeTree.NormalizeName(rawName, Reader.Description);
+        return MapToTree(name, Prefix);
+    }
+
+    private static string? MapToTree(string name, string prefix)
+    {
+        if (prefix.Length == 0) return name.Length == 0 ? null : name;
+        if (name == prefix || name.Length == 0) return null;
+        return name.StartsWith(prefix + "/", StringComparison.Ordinal) ? name[(prefix.Length + 1)..] : null;
+    }
+
+    public static async Task<SetupContent> LoadAsync(ITreeReader reader, string? secretsPath, bool allowMissingSecrets, CancellationToken ct = default)
+    {
+        var where = reader.Description;
+        var raws = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
+        var buffered = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        byte[]? manifestBytes = null;
+        await reader.ReadAsync(async (raw, content) =>
+        {
+            var name = SafeTree.NormalizeName(raw.Name, where);
+            if (name.Length == 0) return;
+            if (name == SetupManifest.FileName && raw.Kind == EntryKind.File && content is not null)
+            {
+                using var memory = new MemoryStream();
+                await content.CopyToAsync(memory, ct).ConfigureAwait(false);
+                manifestBytes = memory.ToArray();
+                return;
+            }
+            string? sha = null;
+            var entry = raw with { Name = name };
+            if (raw.Kind == EntryKind.HardLink)
+            {
+                // Checked here, not by NormalizeName: its message would name the link's target as if it were the entry.
+                var linkTarget = raw.LinkTarget ?? "";
+                if (linkTarget.StartsWith('/') || linkTarget.Split('/').Contains(".."))
+                    throw SafeTree.Refuse(where, name, $"is a hard link out of the tree (to '{linkTarget}')");
+                entry = entry with { LinkTarget = SafeTree.NormalizeName(linkTarget, where) };
+            }
+            if (content is not null)
+            {
+                // Connection files are small; keep them to put secrets back without a second read.
+                var keep = LooksLikeConnection(name) && raw.Size <= MaxSecretFileBytes;
+                using var memory = keep ? new MemoryStream() : null;
+                var (hash, size) = await Hashing.CopyAsync(content, memory, ct).ConfigureAwait(false);
+                sha = hash;
+                entry = entry with { Size = size };
+                if (memory is not null) buffered[name] = memory.ToArray();
+            }
+            raws.Add((entry, name, sha));
+        }, ct).ConfigureAwait(false);
+
+        SetupManifest? manifest = manifestBytes is null ? null : SetupManifest.Parse(manifestBytes, where);
+        var prefix = manifest is not null ? SetupManifest.TreeFolder : DetectPrefix(raws.Select(r => r.Name).ToList());
+
+        var stored = new List<TreeEntry>();
+        var contentByPath = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (raw, name, sha) in raws)
+        {
+            var path = MapToTree(name, prefix);
+            if (path is null)
+            {
+                if (name == prefix) continue;
+                throw SafeTree.Refuse(where, name, $"is outside the setup's tree '{prefix}/'");
+            }
+            var target = raw.LinkTarget;
+            if (raw.Kind == EntryKind.HardLink)
+                target = MapToTree(target ?? "", prefix) ?? throw SafeTree.Refuse(where, name, $"is a hard link out of the tree (to '{raw.LinkTarget}')");
+            stored.Add(new TreeEntry(path, raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, sha, target));
+            if (buffered.TryGetValue(name, out var bytes)) contentByPath[path] = bytes;
+        }
+        if (stored.Count == 0) throw new SetupException($"The {where} holds no configuration tree; nothing was written.");
+        SafeTree.Validate(stored.Select(e => e.Node), where);
+
+        if (manifest is not null)
+        {
+            var diff = TreeDiff.Compare(LiveTree.Canonical(manifest.TreeEntries()), LiveTree.Canonical(stored));
+            if (!diff.IsEmpty)
+                throw new SetupException($"The {where} does not match its manifest ({diff.Summary()}): checksum mismatch, the setup is damaged or was edited; nothing was written.");
+            // The manifest knows what a folder cannot show: owners, and which files are hard links.
+            stored = manifest.TreeEntries().ToList();
+        }
+
+        var replacements = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var missing = new List<SecretReference>();
+        var expected = stored.ToList();
+        var references = manifest?.Secrets ?? [];
+        if (references.Count > 0)
+        {
+            var values = secretsPath is not null && File.Exists(secretsPath) ? SecretVault.ReadFile(secretsPath) : null;
+            foreach (var group in references.GroupBy(r => r.File, StringComparer.Ordinal))
+            {
+                var file = group.Key;
+                if (values is null || !values.TryGetValue(file, out var fileValues) || group.Any(r => !fileValues.Values.ContainsKey(r.Placeholder)))
+                {
+                    missing.AddRange(values is not null && values.TryGetValue(file, out var partial) ? group.Where(r => !partial.Values.ContainsKey(r.Placeholder)) : group);
+                    continue;
+                }
+                if (!contentByPath.TryGetValue(file, out var storedBytes))
+                    throw new SetupException($"The {where} lists secrets for '{file}', which is not a connection file of the tree; the setup is damaged.");
+                var original = SecretVault.Reinsert(file, storedBytes, group.ToList(), fileValues);
+                replacements[file] = original;
+                var index = expected.FindIndex(e => e.Path == file);
+                expected[index] = expected[index] with { Sha256 = fileValues.Sha256, Size = original.LongLength };
+            }
+            if (missing.Count > 0 && !allowMissingSecrets)
+            {
+                var names = string.Join(", ", missing.Take(3).Select(r => $"{r.Placeholder} ({r.File} {r.Pointer})"));
+                var more = missing.Count > 3 ? $" and {missing.Count - 3} more" : "";
+                var file = secretsPath ?? "the secrets file";
+                throw new SetupException(
+                    $"The {where} needs {missing.Count} secret value(s) that {file} does not have: {names}{more}; put the secrets file back, or pass --allow-missing-secrets to restore with the placeholders in place. Nothing was written.");
+            }
+        }
+        return new SetupContent(reader, prefix, manifest, stored, expected, replacements, missing);
+    }
+
+    /// <summary>
+    /// Where the tree starts in an archive made by other tools: "tar -C /data ." has config/ at the top; "docker cp" and
+    /// "tar -C / data" put everything under one folder (its name varies), which is then the root.
+    /// </summary>
+    internal static string DetectPrefix(IReadOnlyList<string> names)
+    {
+        var tops = names.Select(n => n.Split('/')[0]).Distinct(StringComparer.Ordinal).ToList();
+        if (tops.Count == 1 && tops[0] != "config" && names.Any(n => n.Contains('/', StringComparison.Ordinal))) return tops[0];
+        return "";
+    }
+
+    private static bool LooksLikeConnection(string name)
+    {
+        var parts = name.Split('/');
+        return parts.Length >= 3 && SecretVault.MayHoldSecrets(string.Join('/', parts[^3..]));
+    }
+}

@@ -1,4 +1,0 @@
-namespace AirbyteOps.Setups;
-
-/// <summary>A secret value found in a JSON file: where it is (JSON pointer and byte range of the raw, still-escaped string content).</summary>
-public sealed record SecretField(string Pointer, int Start, int Length);

@@ -1,0 +1,66 @@
+namespace AirbyteOps.Setups.Trees;
+
+/// <summary>
+/// Reads the tree the engine's archive endpoint sends for CONFIG_ROOT (or a volume's root): the first name component
+/// is the copied folder itself ("data/", "volume/") and is dropped. Restore's work area is not part of the tree;
+/// its markers are reported so a half-finished restore is never exported as if it were a configuration.
+/// </summary>
+internal static class LiveTree
+{
+    public const string WorkDirectory = ".airbyteops-restore";
+
+    public sealed record Result(IReadOnlyList<TreeEntry> Entries, bool HasWorkArea, bool SwapBegun, bool Committed);
+
+    /// <param name="openFile">Where a file's content goes (null: only hashed). Called before its checksum is known.</param>
+    /// <param name="onEntry">Every entry, with its checksum for files, after its content was read.</param>
+    public static async Task<Result> ReadAsync(Stream tar, string where, Func<TreeEntry, Stream?>? openFile = null, Action<TreeEntry>? onEntry = null, CancellationToken ct = default)
+    {
+        var entries = new List<TreeEntry>();
+        bool workArea = false, swapBegun = false, committed = false;
+        await TarTree.ReadAsync(tar, where, async (raw, content) =>
+        {
+            if (TarTree.StripFirst(raw.Name) is not { } inside) return; // the copied folder itself
+            var path = SafeTree.NormalizeName(inside, where);
+            if (path.Length == 0) return;
+            if (path == WorkDirectory || path.StartsWith(WorkDirectory + "/", StringComparison.Ordinal))
+            {
+                workArea = true;
+                swapBegun |= path == $"{WorkDirectory}/{VolumeWorkArea.SwapBegunMarker}";
+                committed |= path == $"{WorkDirectory}/{VolumeWorkArea.CommittedMarker}";
+                if (content is not null) await content.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
+                return;
+            }
+            var target = raw.Kind == EntryKind.HardLink ? TarTree.StripFirst(raw.LinkTarget ?? "") ?? "" : raw.LinkTarget;
+            var entry = new TreeEntry(path, raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, target);
+            if (content is not null)
+            {
+                var destination = openFile?.Invoke(entry);
+                try
+                {
+                    var (sha, size) = await Hashing.CopyAsync(content, destination, ct).ConfigureAwait(false);
+                    entry = entry with { Sha256 = sha, Size = size };
+                }
+                finally
+                {
+                    if (destination is not null) await destination.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            entries.Add(entry);
+            onEntry?.Invoke(entry);
+        }, ct: ct).ConfigureAwait(false);
+        return new Result(entries, workArea, swapBegun, committed);
+    }
+
+    /// <summary>
+    /// Hard links compared by what they hold: the engine names the first path of a linked group as the file and the
+    /// others as links, in its own walk order, so a faithful copy may swap which name is the "link".
+    /// </summary>
+    public static IReadOnlyList<TreeEntry> Canonical(IEnumerable<TreeEntry> entries)
+    {
+        var list = entries.ToList();
+        var files = list.Where(e => e.Kind == EntryKind.File).ToDictionary(e => e.Path, StringComparer.Ordinal);
+        return list.Select(e => e.Kind == EntryKind.HardLink && e.LinkTarget is { } t && files.TryGetValue(t, out var f)
+            ? e with { Kind = EntryKind.File, Mode = f.Mode, Size = f.Size, Sha256 = f.Sha256, LinkTarget = null, Uid = f.Uid, Gid = f.Gid }
+            : e).ToList();
+    }
+}

@@ -1,0 +1,29 @@
+namespace AirbyteOps.Workspace.Dbt;
+
+/// <summary>What the DbtRun target was given; the build's parameters hold the defaults.</summary>
+public sealed record DbtRunOptions
+{
+    /// <summary>--dbt-mode container|local</summary>
+    public required DbtMode Mode { get; init; }
+    /// <summary>--normalization-image (container mode); never pulled.</summary>
+    public required string NormalizationImage { get; init; }
+    /// <summary>--workspace-volume (container mode)</summary>
+    public required string WorkspaceVolume { get; init; }
+    /// <summary>The busybox image (by --images), container mode: to find the job and read profiles.yml.</summary>
+    public required string HelperImage { get; init; }
+    /// <summary>--artifacts (local mode: the project is &lt;artifacts&gt;/normalization/normalize)</summary>
+    public required string ArtifactsDirectory { get; init; }
+    /// <summary>--project-dir (local mode): another project folder; null: not given.</summary>
+    public string? ProjectDirectory { get; init; }
+    /// <summary>--job / --attempt (container mode); null: the newest attempt with normalization.</summary>
+    public long? Job { get; init; }
+    public long? Attempt { get; init; }
+    /// <summary>--dbt (local mode): the executable, a name looked up on PATH or a path.</summary>
+    public required string DbtExecutable { get; init; }
+    /// <summary>PATH for finding and running the local dbt (not a parameter); null: this process's PATH.</summary>
+    public string? SearchPath { get; init; }
+    /// <summary>Container mode's network (not a parameter): host, as the tutorial, so "localhost" in profiles.yml is the host.</summary>
+    public string Network { get; init; } = "host";
+    /// <summary>Longest run of one dbt command (not a parameter).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
+}

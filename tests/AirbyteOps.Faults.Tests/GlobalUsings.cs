@@ -1,0 +1,10 @@
+global using AirbyteOps.Trees;
+global using AirbyteOps.Setups.Trees;
+global using AirbyteOps.Setups.Secrets;
+global using AirbyteOps.Setups.Manifest;
+global using AirbyteOps.Setups.Export;
+global using AirbyteOps.Setups.Restore;
+global using AirbyteOps.Workspace.Jobs;
+global using AirbyteOps.Workspace.Normalization;
+global using AirbyteOps.Workspace.Dbt;
+global using AirbyteOps.Workspace.Logs;
