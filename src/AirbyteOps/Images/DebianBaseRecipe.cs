@@ -56,15 +56,10 @@ public sealed class DebianBaseRecipe : ImageRecipe
 
         log($"Importing the root filesystem as {Tag} ...");
         // GNU tar keeps owners, modes, device nodes and links of the root filesystem exactly.
-        var tar = new System.Diagnostics.ProcessStartInfo("tar") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "--numeric-owner", "-C", rootfs, "-c", "." }) tar.ArgumentList.Add(a);
-        using (var process = System.Diagnostics.Process.Start(tar)!)
-        {
-            await context.Engine.Images.ImportAsync(process.StandardOutput.BaseStream, Tag,
-                ["CMD [\"bash\"]", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "ENV LANG=C.UTF-8", $"LABEL {Labels.Recipe}={fingerprint}", $"LABEL {Labels.Managed}=true"], ct).ConfigureAwait(false);
-            await process.WaitForExitAsync(ct).ConfigureAwait(false);
-            if (process.ExitCode != 0) throw new ProcessException($"tar of {rootfs} failed (exit {process.ExitCode}).");
-        }
+        exit = await ProcessRunner.ReadOutputAsync("tar", ["--numeric-owner", "-C", rootfs, "-c", "."], archive =>
+            context.Engine.Images.ImportAsync(archive, Tag,
+                ["CMD [\"bash\"]", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "ENV LANG=C.UTF-8", $"LABEL {Labels.Recipe}={fingerprint}", $"LABEL {Labels.Managed}=true"], ct), ct).ConfigureAwait(false);
+        if (exit != 0) throw new ProcessException($"tar of {rootfs} failed (exit {exit}).");
         await RemoveTreeAsync(rootfs, ct).ConfigureAwait(false);
     }
 

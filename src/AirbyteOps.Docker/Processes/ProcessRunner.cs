@@ -60,6 +60,39 @@ public static class ProcessRunner
         return process.ExitCode;
     }
 
+    /// <summary>
+    /// Runs a program whose standard output is data, not lines (tar writing an archive): <paramref name="consume"/> reads
+    /// it as a stream while the program runs; standard error is drained so the program never blocks on it.
+    /// Returns the exit code; cancelling kills the program.
+    /// </summary>
+    public static async Task<int> ReadOutputAsync(string fileName, IEnumerable<string> arguments, Func<Stream, Task> consume, CancellationToken ct = default)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new ProcessException($"Cannot run '{fileName}': {ex.Message}.", ex);
+        }
+        var drainError = process.StandardError.ReadToEndAsync(ct);
+        try
+        {
+            await consume(process.StandardOutput.BaseStream).ConfigureAwait(false);
+            await process.WaitForExitAsync(ct).ConfigureAwait(false);
+            await drainError.ConfigureAwait(false);
+        }
+        catch
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw;
+        }
+        return process.ExitCode;
+    }
+
     /// <summary>The full path of a program found on PATH (or in the extra folders), or null.</summary>
     public static string? Which(string program, params string[] extraFolders) =>
         Find(program, string.Join(Path.PathSeparator, new[] { Environment.GetEnvironmentVariable("PATH") ?? "" }.Concat(extraFolders)));
