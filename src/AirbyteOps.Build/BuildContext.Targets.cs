@@ -188,7 +188,7 @@ public sealed partial class BuildContext
         {
             Mode = p.DbtMode, NormalizationImage = p.NormalizationImage ?? Image(ImageRole.Normalization), WorkspaceVolume = p.WorkspaceVolume,
             HelperImage = Image(ImageRole.Busybox), ArtifactsDirectory = Artifacts, ProjectDirectory = p.ProjectDir,
-            Job = p.Job, Attempt = p.Attempt, DbtExecutable = p.Dbt,
+            Job = p.Job, Attempt = p.Attempt, DbtExecutable = p.Dbt, Timeout = TimeSpan.FromMinutes(p.DbtTimeout),
         }, Log, ct).ConfigureAwait(false);
         result.ThrowIfFailed();
     }

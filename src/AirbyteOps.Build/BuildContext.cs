@@ -37,8 +37,17 @@ public sealed partial class BuildContext : IDisposable
     public static BuildContext Create(string root, IEnumerable<KeyValuePair<string, string>> commandLine, Action<string> log)
     {
         var parameters = ParameterReader.Read(commandLine, Environment.GetEnvironmentVariable, Path.Combine(root, ".nuke", "parameters.json"));
-        BuildSchema.WriteIfStale(Path.Combine(root, ".nuke", "build.schema.json"));
         var context = new BuildContext(root, parameters, log);
+        var schema = Path.Combine(root, ".nuke", "build.schema.json");
+        try
+        {
+            if (BuildSchema.WriteIfStale(schema)) log($"Parameters changed: rewrote {schema} (commit it with them).");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A read-only checkout still builds; only editors' completion of the parameters file is stale.
+            log($"Could not refresh {schema} ({ex.Message}); the build goes on.");
+        }
         context.ListenForInterrupts();
         _current = context;
         return context;

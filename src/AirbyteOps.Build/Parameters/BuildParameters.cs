@@ -148,6 +148,10 @@ public sealed class BuildParameters
     [Required]
     public string Dbt { get; init; } = "dbt";
 
+    [Parameter("DbtRun: minutes each dbt command (debug, run) may take before it is stopped")]
+    [Range(1, 1_440)]
+    public int DbtTimeout { get; init; } = 30;
+
     [Parameter("DbtRun local mode: the dbt project; empty means <artifacts>/normalization/normalize")]
     public string? ProjectDir { get; init; }
 
