@@ -12,13 +12,13 @@ namespace AirbyteOps.Faults.Tests;
 public sealed class BadArchiveDeployment : IAsyncLifetime
 {
     private readonly DockerEngine _engine = DockerEngine.Connect(DockerEngine.DefaultSocket);
-    public FaultDeployment Deployment { get; private set; } = null!;
-    public IReadOnlyList<string> Live { get; private set; } = [];
+    public TestDeployment Deployment { get; private set; } = null!;
+    public IReadOnlyList<TreeEntry> Live { get; private set; } = [];
 
     public async Task InitializeAsync()
     {
-        Deployment = await FaultDeployment.CreateAsync(_engine, running: true, "live");
-        Live = await Deployment.ListAsync();
+        Deployment = await ConfigTree.DeployAsync(_engine, running: true, "live");
+        Live = await Deployment.ListAsync(includeWorkArea: true);
     }
 
     public async Task DisposeAsync()
@@ -74,16 +74,16 @@ public sealed class BadArchiveTests(BadArchiveDeployment shared, ITestOutputHelp
         var incoming = Path.Combine(d.Artifacts, "incoming");
         Directory.CreateDirectory(incoming);
         var archive = await WriteAsync(kind, incoming);
-        var artifactsBefore = Names.Listing(d.Artifacts);
-        var outsideBefore = Names.Listing(Outside);
+        var artifactsBefore = TempDirectory.Listing(d.Artifacts);
+        var outsideBefore = TempDirectory.Listing(Outside);
 
         var error = await Assert.ThrowsAnyAsync<AirbyteOps.AirbyteOpsException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(archive), _ => { }));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, why, "nothing was written", Path.GetFileName(archive));
-        Assert.Equal(shared.Live, await d.ListAsync());
-        Assert.Equal(artifactsBefore, Names.Listing(d.Artifacts));
-        Assert.Equal(outsideBefore, Names.Listing(Outside));
+        Assert.Equal(shared.Live, await d.ListAsync(includeWorkArea: true));
+        Assert.Equal(artifactsBefore, TempDirectory.Listing(d.Artifacts));
+        Assert.Equal(outsideBefore, TempDirectory.Listing(Outside));
         Assert.Equal("outside, must stay as it is", await File.ReadAllTextAsync(target));
         Assert.DoesNotContain(await d.Engine.Containers.ListAsync([Labels.Managed]), c => c.Name != d.Server && c.Mounts.Any(m => m.Name == d.Volume));
         File.Delete(archive);

@@ -18,7 +18,7 @@ namespace AirbyteOps.Faults.Tests;
 [Collection(EngineCollection.Name)]
 public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper output) : IDisposable
 {
-    private readonly string _artifacts = Path.Combine(Path.GetTempPath(), Names.Unique("artifacts"));
+    private readonly string _artifacts = Path.Combine(Path.GetTempPath(), TestNames.Unique("artifacts"));
     private readonly List<string> _log = [];
 
     public static TheoryData<string> Targets => ["ExportSetup", "RestoreSetup", "StartPostgres", "ComposeUp", "WipeVolumes", "Logs", "ExtractNormalization", "DbtRun", "LocalData"];
@@ -33,30 +33,30 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
         var archive = Path.Combine(_artifacts, "setup.tar");
         await using (var file = File.Create(archive)) await ConfigTree.Tar(ConfigTree.Items("x"), "data/").CopyToAsync(file);
         var compose = Path.Combine(_artifacts, "docker-compose.yaml");
-        await File.WriteAllTextAsync(compose, $"services:\n  server:\n    image: {Names.Busybox}\n    container_name: {Names.Unique("server")}\n");
+        await File.WriteAllTextAsync(compose, $"services:\n  server:\n    image: {TestImages.Busybox}\n    container_name: {TestNames.Unique("server")}\n");
         var local = Directory.CreateDirectory(Path.Combine(_artifacts, "local")).FullName;
-        var before = Names.Listing(_artifacts);
-        var absent = Names.Unique("absent");
+        var before = TempDirectory.Listing(_artifacts);
+        var absent = TestNames.Unique("absent");
         using var engine = DockerEngine.Connect(proxy.DockerHost);
 
         Func<Task> run = target switch
         {
-            "ExportSetup" => () => new ExportSetupOperation(engine).RunAsync(new ExportOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "s", ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
-            "RestoreSetup" => () => new RestoreSetupOperation(engine).RunAsync(new RestoreOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2), Setup = archive, ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
-            "StartPostgres" => () => new StartPostgresOperation(engine).RunAsync(new PostgresOptions(absent, "airbyteops/postgres:15", Names.FreePort(), "postgres", "pw", "postgres", TimeSpan.FromSeconds(10)), _log.Add),
-            "ComposeUp" => () => new ComposeUpOperation(engine).RunAsync(new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
-            "WipeVolumes" => () => new WipeVolumesOperation(engine).RunAsync(new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
-            "Logs" => () => new LogsOperation(engine).RunAsync(new LogsOptions { WorkspaceVolume = absent, HelperImage = Names.Busybox, ArtifactsDirectory = _artifacts, Copy = false, Follow = false }, _log.Add),
-            "ExtractNormalization" => () => new ExtractNormalizationOperation(engine).RunAsync(new ExtractNormalizationOptions { WorkspaceVolume = absent, HelperImage = Names.Busybox, ArtifactsDirectory = _artifacts }, _log.Add),
-            "DbtRun" => () => new DbtRunOperation(engine).RunAsync(new DbtRunOptions { Mode = DbtMode.Container, WorkspaceVolume = absent, NormalizationImage = "airbyteops/normalization-standin:0.18.1", HelperImage = Names.Busybox, ArtifactsDirectory = _artifacts, DbtExecutable = "dbt" }, _log.Add),
-            "LocalData" => () => new LocalDataOperation(engine).RunAsync(new LocalDataOptions(local, Names.Busybox), _log.Add),
+            "ExportSetup" => () => new ExportSetupOperation(engine).RunAsync(new ExportOptions { ConfigRoot = "/data", HelperImage = TestImages.Busybox, SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "s", ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
+            "RestoreSetup" => () => new RestoreSetupOperation(engine).RunAsync(new RestoreOptions { ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2), Setup = archive, ArtifactsDirectory = _artifacts, ServerContainer = absent, DataVolume = absent }, _log.Add),
+            "StartPostgres" => () => new StartPostgresOperation(engine).RunAsync(new PostgresOptions(absent, TestImages.Postgres, TestNames.FreePort(), "postgres", "pw", "postgres", TimeSpan.FromSeconds(10)), _log.Add),
+            "ComposeUp" => () => new ComposeUpOperation(engine).RunAsync(new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{TestNames.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
+            "WipeVolumes" => () => new WipeVolumesOperation(engine).RunAsync(new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{TestNames.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
+            "Logs" => () => new LogsOperation(engine).RunAsync(new LogsOptions { WorkspaceVolume = absent, HelperImage = TestImages.Busybox, ArtifactsDirectory = _artifacts, Copy = false, Follow = false }, _log.Add),
+            "ExtractNormalization" => () => new ExtractNormalizationOperation(engine).RunAsync(new ExtractNormalizationOptions { WorkspaceVolume = absent, HelperImage = TestImages.Busybox, ArtifactsDirectory = _artifacts }, _log.Add),
+            "DbtRun" => () => new DbtRunOperation(engine).RunAsync(new DbtRunOptions { Mode = DbtMode.Container, WorkspaceVolume = absent, NormalizationImage = TestImages.Normalization, HelperImage = TestImages.Busybox, ArtifactsDirectory = _artifacts, DbtExecutable = "dbt" }, _log.Add),
+            "LocalData" => () => new LocalDataOperation(engine).RunAsync(new LocalDataOptions(local, TestImages.Busybox), _log.Add),
             _ => throw new ArgumentOutOfRangeException(nameof(target)),
         };
         var error = await Assert.ThrowsAsync<DockerOpsException>(run);
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, "does not answer", proxy.DockerHost, "./build.sh EnsureDocker");
-        Assert.Equal(before, Names.Listing(_artifacts));
+        Assert.Equal(before, TempDirectory.Listing(_artifacts));
         Assert.Null(await fixture.Engine.Containers.FindAsync(absent));
         Assert.Null(await fixture.Engine.Volumes.FindAsync(absent));
     }
@@ -66,11 +66,11 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
     {
         Directory.CreateDirectory(_artifacts);
         var error = await Assert.ThrowsAsync<AirbyteOps.Setups.SetupException>(() => new RestoreSetupOperation(fixture.Engine).RunAsync(
-            new RestoreOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2), Setup = "no-such-setup", ArtifactsDirectory = _artifacts, ServerContainer = Names.Unique("server"), DataVolume = Names.Unique("data") }, _log.Add));
+            new RestoreOptions { ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2), Setup = "no-such-setup", ArtifactsDirectory = _artifacts, ServerContainer = TestNames.Unique("server"), DataVolume = TestNames.Unique("data") }, _log.Add));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, "Setup 'no-such-setup' not found", Path.Combine(_artifacts, "setups", "no-such-setup"), "./build.sh ExportSetup --setup no-such-setup");
-        Assert.Empty(Names.Listing(_artifacts));
+        Assert.Empty(TempDirectory.Listing(_artifacts));
     }
 
     [Fact]
@@ -79,17 +79,17 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
         Directory.CreateDirectory(_artifacts);
         var archive = Path.Combine(_artifacts, "setup.tar");
         await using (var file = File.Create(archive)) await ConfigTree.Tar(ConfigTree.Items("x"), "data/").CopyToAsync(file);
-        var before = Names.Listing(_artifacts);
-        var (server, volume) = (Names.Unique("server"), Names.Unique("data"));
+        var before = TempDirectory.Listing(_artifacts);
+        var (server, volume) = (TestNames.Unique("server"), TestNames.Unique("data"));
 
         var error = await Assert.ThrowsAsync<DockerOpsException>(() => new RestoreSetupOperation(fixture.Engine).RunAsync(
-            new RestoreOptions { ConfigRoot = "/data", HelperImage = Names.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2), Setup = archive, ArtifactsDirectory = _artifacts, ServerContainer = server, DataVolume = volume }, _log.Add));
+            new RestoreOptions { ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2), Setup = archive, ArtifactsDirectory = _artifacts, ServerContainer = server, DataVolume = volume }, _log.Add));
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, $"Neither the server container '{server}' nor the data volume '{volume}' exists", "./build.sh ComposeUp", "--data-volume");
         Assert.Null(await fixture.Engine.Containers.FindAsync(server));
         Assert.Null(await fixture.Engine.Volumes.FindAsync(volume));
-        Assert.Equal(before, Names.Listing(_artifacts));
+        Assert.Equal(before, TempDirectory.Listing(_artifacts));
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task Sync_against_a_server_that_is_down_is_one_line_naming_the_url_and_ComposeUp()
     {
-        var url = new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1");
+        var url = new Uri($"http://127.0.0.1:{TestNames.FreePort()}/api/v1");
 
         var error = await Assert.ThrowsAsync<AirbyteApiException>(() => SyncAsync(url, "covid"));
 

@@ -15,8 +15,8 @@ namespace AirbyteOps.Faults.Tests;
 [Collection(EngineCollection.Name)]
 public sealed class ComposeFaultTests(EngineFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), Names.Unique("compose"));
-    private readonly string _project = Names.Unique("compose");
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), TestNames.Unique("compose"));
+    private readonly string _project = TestNames.Unique("compose");
     private readonly List<string> _containers = [];
     private readonly List<string> _log = [];
     private DockerEngine Engine => fixture.Engine;
@@ -33,7 +33,7 @@ public sealed class ComposeFaultTests(EngineFixture fixture, ITestOutputHelper o
         File.WriteAllText(file, yaml);
         var env = Path.Combine(_dir, ".env");
         File.WriteAllText(env, "");
-        return new ComposeOptions(file, _project, env, new Uri($"http://127.0.0.1:{Names.FreePort()}/api/v1"), TimeSpan.FromSeconds(60));
+        return new ComposeOptions(file, _project, env, new Uri($"http://127.0.0.1:{TestNames.FreePort()}/api/v1"), TimeSpan.FromSeconds(60));
     }
 
     /// <summary>One busybox service with a fixed container_name (and a port on 127.0.0.1 when given), as compose YAML.</summary>
@@ -43,7 +43,7 @@ public sealed class ComposeFaultTests(EngineFixture fixture, ITestOutputHelper o
         var lines = new List<string>
         {
             $"  {name}:",
-            $"    image: {Names.Busybox}",
+            $"    image: {TestImages.Busybox}",
             $"    container_name: {containerName}",
             "    command: [\"sleep\", \"600\"]",
         };
@@ -58,15 +58,15 @@ public sealed class ComposeFaultTests(EngineFixture fixture, ITestOutputHelper o
     public async Task A_container_of_another_project_holding_a_container_name_is_named_in_one_line_and_left_alone()
     {
         // Another project's "airbyte-server": same name as our file's server, created outside this compose project.
-        var squatter = Names.Unique("server");
-        var squatterId = await Engine.Containers.CreateAsync(new ContainerSpec(squatter, Names.Busybox)
+        var squatter = TestNames.Unique("server");
+        var squatterId = await Engine.Containers.CreateAsync(new ContainerSpec(squatter, TestImages.Busybox)
         {
             Command = ["sleep", "600"], NetworkMode = "none",
             Labels = new Dictionary<string, string> { ["com.docker.compose.project"] = "abops-test-other-project" },
         });
         _containers.Add(squatter);
         await Engine.Containers.StartAsync(squatterId);
-        var options = Write("version: \"3.7\"\nservices:\n" + Service("server", squatter) + Service("webapp", Names.Unique("webapp")));
+        var options = Write("version: \"3.7\"\nservices:\n" + Service("server", squatter) + Service("webapp", TestNames.Unique("webapp")));
 
         var error = await Assert.ThrowsAsync<ComposeException>(() => new ComposeUpOperation(Engine).RunAsync(options, _log.Add));
 
@@ -84,7 +84,7 @@ public sealed class ComposeFaultTests(EngineFixture fixture, ITestOutputHelper o
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var options = Write("version: \"3.7\"\nservices:\n" + Service("webapp", Names.Unique("webapp"), $"127.0.0.1:{port}:80"));
+        var options = Write("version: \"3.7\"\nservices:\n" + Service("webapp", TestNames.Unique("webapp"), $"127.0.0.1:{port}:80"));
 
         var error = await Assert.ThrowsAsync<ComposeException>(() => new ComposeUpOperation(Engine).RunAsync(options, _log.Add));
 
@@ -99,7 +99,7 @@ public sealed class ComposeFaultTests(EngineFixture fixture, ITestOutputHelper o
     [Fact]
     public async Task A_compose_file_that_does_not_parse_is_one_line_naming_the_file_and_nothing_is_created()
     {
-        var options = Write("version: \"3.7\"\nservices:\n  server:\n    image: " + Names.Busybox + "\n   command: [\"sleep\"\n  webapp: {\n");
+        var options = Write("version: \"3.7\"\nservices:\n  server:\n    image: " + TestImages.Busybox + "\n   command: [\"sleep\"\n  webapp: {\n");
 
         var error = await Assert.ThrowsAsync<ComposeException>(() => new ComposeUpOperation(Engine).RunAsync(options, _log.Add));
 

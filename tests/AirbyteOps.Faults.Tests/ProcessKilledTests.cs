@@ -16,23 +16,23 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
     [Fact]
     public async Task Build_killed_during_ExportSetup_leaves_the_old_setup_intact_nothing_that_looks_complete_and_the_next_run_completes()
     {
-        await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: true, "old");
+        await using var d = await ConfigTree.DeployAsync(fixture.Engine, running: true, "old");
         await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
         var oldSetup = await SnapshotFolderAsync(d.Setups);
         await d.SeedAsync("new");
-        var live = await d.ListAsync();
+        var live = await d.ListAsync(includeWorkArea: true);
 
         // The child reads the server's /data through the proxy, which holds the archive mid-response: the export is
         // under way (its partial folder exists) when the process is killed.
         await using (var proxy = EngineStopStandIn.Start())
         {
             var reading = proxy.HoldWhileResponding(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("/archive", StringComparison.Ordinal), afterBytes: 1500);
-            using var child = ChildProcess.Start("export", proxy.DockerHost, "my-setup", d.Artifacts, d.Server, d.Volume);
+            using var child = ChildProcess.Start(typeof(Program).Assembly, "export", proxy.DockerHost, "my-setup", d.Artifacts, d.Server, d.Volume);
             await Task.WhenAny(reading, child.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(2));
             if (child.HasExited) Assert.Fail("the export ended before it was killed: " + await child.StandardError.ReadToEndAsync());
             // The child handles the bytes it got on its own schedule: probe for its partial folder rather than assume it.
             await AirbyteOps.Docker.Readiness.WaitUntilAsync("the export's partial folder", _ => Task.FromResult(
-                Names.Listing(d.Setups).Any(p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal))), TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(50));
+                TempDirectory.Listing(d.Setups).Any(p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal))), TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(50));
             await ChildProcess.KillAsync(child);
         }
 
@@ -40,55 +40,55 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         var after = await SnapshotFolderAsync(d.Setups);
         Assert.Equal(oldSetup, after.Where(kv => !kv.Key.StartsWith(".my-setup.partial-", StringComparison.Ordinal)).ToDictionary());
         Assert.Equal(SetupLocation.ForRestore("my-setup", d.Artifacts).Folder, Path.Combine(d.Setups, "my-setup"));
-        Assert.Equal(live, await d.ListAsync());
+        Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
 
         var next = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { Overwrite = true }, _log.Add);
         Assert.False(next.UpToDate);
         Assert.True(File.Exists(Path.Combine(d.Setups, "my-setup", "data/config/STANDARD_SYNC/new.json")));
         // The next export of that name clears what the killed one left behind.
-        Assert.DoesNotContain(Names.Listing(d.Setups), p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal));
+        Assert.DoesNotContain(TempDirectory.Listing(d.Setups), p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal));
         Assert.Contains(_log, l => l.Contains("leftover partial export", StringComparison.Ordinal));
         // And it restores: the setup the next run wrote is complete.
         await d.SeedAsync("other");
         await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), _log.Add);
-        Assert.Equal(live, await d.ListAsync());
+        Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
     }
 
     [Fact]
     public async Task Build_killed_right_after_RestoreSetup_marked_swap_begun_is_rolled_back_by_the_next_run_which_completes()
     {
-        await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: false, "setup");
+        await using var d = await ConfigTree.DeployAsync(fixture.Engine, running: false, "setup");
         await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
-        var setupTree = await d.ListAsync();
+        var setupTree = await d.ListAsync(includeWorkArea: true);
         await d.SeedAsync("live");
         var live = await d.ListAsync(includeWorkArea: false);
 
-        using (var child = ChildProcess.Start("restore", "swap-begun", "my-setup", d.Artifacts, d.Server, d.Volume))
+        using (var child = ChildProcess.Start(typeof(Program).Assembly, "restore", "swap-begun", "my-setup", d.Artifacts, d.Server, d.Volume))
         {
             var reached = await ChildProcess.WaitForLineAsync(child, "AT swap-begun", TimeSpan.FromMinutes(2));
             await ChildProcess.KillAsync(child);
             if (!reached) Assert.Fail("the restore never reached swap-begun: " + await child.StandardError.ReadToEndAsync());
         }
-        var afterKill = await d.ListAsync();
-        Assert.Contains(afterKill, e => e.StartsWith(".airbyteops-restore/swap-begun ", StringComparison.Ordinal));
+        var afterKill = await d.ListAsync(includeWorkArea: true);
+        Assert.Contains(afterKill, e => e.Path == ".airbyteops-restore/swap-begun");
         Assert.Equal(live, await d.ListAsync(includeWorkArea: false));
 
         // An export now must not save the half-restored volume as if it were a configuration.
         var refused = await Assert.ThrowsAsync<AirbyteOps.Setups.SetupException>(() => new ExportSetupOperation(d.Engine).RunAsync(d.Export("while-interrupted"), _log.Add));
         OneLine.Assert(refused, "interrupted RestoreSetup", d.Volume, "RestoreSetup again");
-        Assert.DoesNotContain(Names.Listing(d.Setups), p => p.StartsWith("while-interrupted", StringComparison.Ordinal) || p.StartsWith(".while-interrupted", StringComparison.Ordinal));
+        Assert.DoesNotContain(TempDirectory.Listing(d.Setups), p => p.StartsWith("while-interrupted", StringComparison.Ordinal) || p.StartsWith(".while-interrupted", StringComparison.Ordinal));
 
         var next = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), _log.Add);
         Assert.Contains("interrupted during the swap", next.Recovered);
         Assert.Contains("(0 rename(s))", next.Recovered);
-        Assert.Equal(setupTree, await d.ListAsync());
+        Assert.Equal(setupTree, await d.ListAsync(includeWorkArea: true));
     }
 
     /// <summary>Every file under the folder with its bytes (hex), every folder and link by name: to compare byte for byte.</summary>
     private static async Task<Dictionary<string, string>> SnapshotFolderAsync(string folder)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in Names.Listing(folder))
+        foreach (var path in TempDirectory.Listing(folder))
         {
             var full = Path.Combine(folder, path);
             var info = new FileInfo(full);

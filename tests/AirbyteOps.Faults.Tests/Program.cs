@@ -28,7 +28,7 @@ public static class Program
             using var proxied = DockerEngine.Connect(args[1]);
             await new ExportSetupOperation(proxied).RunAsync(new ExportOptions
             {
-                ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false,
+                ConfigRoot = "/data", HelperImage = TestImages.Busybox, SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false,
                 Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5], Overwrite = true,
             }, Console.WriteLine);
             Console.WriteLine("FINISHED");
@@ -37,7 +37,7 @@ public static class Program
         using var engine = DockerEngine.Connect(DockerEngine.DefaultSocket);
         await new RestoreSetupOperation(engine).RunAsync(new RestoreOptions
         {
-            ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
+            ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
             Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5],
             Checkpoint = async (step, ct) =>
             {

@@ -17,8 +17,8 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
     [Fact]
     public async Task Server_killed_while_ExportSetup_reads_its_data_loses_nothing_and_the_next_run_finds_it_up_to_date()
     {
-        await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: true, "live");
-        var live = await d.ListAsync();
+        await using var d = await ConfigTree.DeployAsync(fixture.Engine, running: true, "live");
+        var live = await d.ListAsync(includeWorkArea: true);
 
         // The proxy holds the server's /data archive mid-response: the export has started reading when the server dies.
         await using var proxy = EngineStopStandIn.Start();
@@ -32,9 +32,9 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
 
         var result = await export;
         Assert.False(result.UpToDate);
-        Assert.Equal(live, await d.ListAsync());
+        Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
         Assert.Contains("live", File.ReadAllText(Path.Combine(d.Setups, "my-setup", "data/config/STANDARD_SYNC/live.json")));
-        Assert.DoesNotContain(Names.Listing(d.Setups), p => p.StartsWith('.'));
+        Assert.DoesNotContain(TempDirectory.Listing(d.Setups), p => p.StartsWith('.'));
 
         // The next run reads the volume directly (the server is down) and finds the same content.
         var next = await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
@@ -47,12 +47,12 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
     {
         // After the swap: the new tree is live when the server dies, so this is the case where something must be undone.
         const string checkpoint = "swapped";
-        await using var d = await FaultDeployment.CreateAsync(fixture.Engine, running: true, "setup");
+        await using var d = await ConfigTree.DeployAsync(fixture.Engine, running: true, "setup");
         await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
-        var setupTree = await d.ListAsync();
+        var setupTree = await d.ListAsync(includeWorkArea: true);
         await d.SeedAsync("live");
-        var live = await d.ListAsync();
-        var snapshotsBefore = Names.Listing(Path.Combine(d.Artifacts, "snapshots"));
+        var live = await d.ListAsync(includeWorkArea: true);
+        var snapshotsBefore = TempDirectory.Listing(Path.Combine(d.Artifacts, "snapshots"));
 
         // Healthy means: the server container runs. It is healthy before, so the restore waits for it after the swap.
         var options = d.Restore() with
@@ -68,16 +68,16 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
         output.WriteLine(error.Message);
         OneLine.Assert(error, $"server '{d.Server}'", "previous configuration was put back and verified; nothing changed", "safety snapshot");
         Assert.False(await d.ServerRunningAsync());
-        Assert.Equal(live, await d.ListAsync());
+        Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
         Assert.Equal("live", await d.WorkspaceLabelAsync());
         // The safety snapshot it names is a complete setup of the live tree.
-        var snapshot = Assert.Single(Names.Listing(Path.Combine(d.Artifacts, "snapshots")).Except(snapshotsBefore), p => !p.Contains('/', StringComparison.Ordinal) && !p.EndsWith(".json", StringComparison.Ordinal));
+        var snapshot = Assert.Single(TempDirectory.Listing(Path.Combine(d.Artifacts, "snapshots")).Except(snapshotsBefore), p => !p.Contains('/', StringComparison.Ordinal) && !p.EndsWith(".json", StringComparison.Ordinal));
         Assert.Contains(snapshot, error.Message, StringComparison.Ordinal);
 
         await d.Engine.Containers.StartAsync(d.Server);
         var next = await new RestoreSetupOperation(d.Engine).RunAsync(options with { Checkpoint = null }, _log.Add);
         Assert.False(next.AlreadyIdentical);
         Assert.Null(next.Recovered);
-        Assert.Equal(setupTree, await d.ListAsync());
+        Assert.Equal(setupTree, await d.ListAsync(includeWorkArea: true));
     }
 }

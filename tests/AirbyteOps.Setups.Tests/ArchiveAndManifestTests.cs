@@ -26,7 +26,7 @@ public sealed class ArchiveAndManifestTests : IDisposable
     {
         var archive = Path.Combine(_dir, "x" + suffix);
         var from = what == "." ? Path.Combine(_dir, "tree", "data") : Path.Combine(_dir, "tree");
-        Run("tar", "-C", from, flags, archive, what);
+        ChildProcess.Check("tar", "-C", from, flags, archive, what);
         var content = await SetupContent.LoadAsync(new ArchiveTreeReader(archive), null, false);
         await AssertSampleTree(content.Stored);
     }
@@ -46,7 +46,7 @@ public sealed class ArchiveAndManifestTests : IDisposable
     public async Task A_truncated_archive_is_a_one_line_corruption_error()
     {
         var archive = Path.Combine(_dir, "x.tar.gz");
-        Run("tar", "-C", Path.Combine(_dir, "tree"), "-czf", archive, "data");
+        ChildProcess.Check("tar", "-C", Path.Combine(_dir, "tree"), "-czf", archive, "data");
         var bytes = File.ReadAllBytes(archive);
         File.WriteAllBytes(archive, bytes[..(bytes.Length / 2)]);
         var error = await Assert.ThrowsAsync<SetupException>(() => SetupContent.LoadAsync(new ArchiveTreeReader(archive), null, false));
@@ -111,15 +111,5 @@ public sealed class ArchiveAndManifestTests : IDisposable
                 Assert.Equal(SecretVault.Sha256Hex(Encoding.UTF8.GetBytes(item.Content)), entry.Sha256);
         }
         await Task.CompletedTask;
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{file} failed: {err}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -123,12 +122,11 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         var live = await d.ListAsync();
         Assert.NotEqual(setupTree, live);
 
-        using (var process = StartCrashRestore(checkpoint, d))
+        using (var process = ChildProcess.Start(typeof(Program).Assembly, "crash-restore", checkpoint, "my-setup", d.Artifacts, d.Server, d.Volume))
         {
-            var reached = await WaitForLineAsync(process, $"AT {checkpoint}", TimeSpan.FromMinutes(2));
+            var reached = await ChildProcess.WaitForLineAsync(process, $"AT {checkpoint}", TimeSpan.FromMinutes(2));
             Assert.True(reached, "the restore process never reached " + checkpoint);
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await ChildProcess.KillAsync(process);
         }
         var afterKill = await d.ListAsync(includeWorkArea: true);
         Assert.Contains(afterKill, e => e.Path == ".airbyteops-restore");
@@ -147,9 +145,9 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         await using var d = await TestDeployment.CreateAsync(fixture.Engine);
         var tree = Path.Combine(d.Artifacts, "hand-made", "data");
         SampleTree.WriteFolder(tree, SampleTree.Items());
-        Run("chown", "1000:1000", Path.Combine(tree, "config/SOURCE_CONNECTION", SampleTree.SourceId + ".json"));
+        ChildProcess.Check("chown", "1000:1000", Path.Combine(tree, "config/SOURCE_CONNECTION", SampleTree.SourceId + ".json"));
         var archive = Path.Combine(d.Artifacts, "data.tar.xz");
-        Run("tar", "-C", Path.Combine(d.Artifacts, "hand-made"), "-cJf", archive, "data");
+        ChildProcess.Check("tar", "-C", Path.Combine(d.Artifacts, "hand-made"), "-cJf", archive, "data");
         await d.SeedAsync(SampleTree.Items("something-else"));
 
         var result = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(archive), Log);
@@ -205,42 +203,9 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
     [Fact]
     public async Task Neither_server_nor_volume_is_a_one_line_error()
     {
-        var options = new ExportOptions { ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "x", ServerContainer = $"abops-test-{Guid.NewGuid():N}"[..24], DataVolume = $"abops-test-{Guid.NewGuid():N}"[..24], ArtifactsDirectory = Path.GetTempPath() };
+        var options = new ExportOptions { ConfigRoot = "/data", HelperImage = TestImages.Busybox, SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false, Setup = "x", ServerContainer = $"abops-test-{Guid.NewGuid():N}"[..24], DataVolume = $"abops-test-{Guid.NewGuid():N}"[..24], ArtifactsDirectory = Path.GetTempPath() };
         var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ExportSetupOperation(fixture.Engine).RunAsync(options, Log));
         Assert.Contains("Neither the server container", error.Message);
         Assert.DoesNotContain('\n', error.Message);
-    }
-
-    private static Process StartCrashRestore(string checkpoint, TestDeployment d)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in new[] { "crash-restore", checkpoint, "my-setup", d.Artifacts, d.Server, d.Volume }) info.ArgumentList.Add(arg);
-        return Process.Start(info)!;
-    }
-
-    private static async Task<bool> WaitForLineAsync(Process process, string expected, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            while (await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
-                if (line == expected) return true;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        return false;
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{file} failed: {err}");
     }
 }

@@ -91,4 +91,11 @@ public static class SampleTree
         foreach (var item in items.Where(i => i.Type == TarEntryType.Directory).Reverse())
             File.SetUnixFileMode(Path.Combine(root, item.Path), item.Mode);
     }
+
+    /// <summary>Puts the sample tree (or another) into the deployment's volume.</summary>
+    public static async Task SeedAsync(this TestDeployment deployment, IReadOnlyList<Item>? items = null)
+    {
+        using var tar = Tar(items ?? Items());
+        await deployment.CopyInAsync(tar);
+    }
 }

@@ -74,7 +74,7 @@ public sealed class DbtRunIntegrationTests(StandinFixture fixture) : IDisposable
     [Fact]
     public async Task Missing_dbt_says_how_to_get_one()
     {
-        var noImage = await Assert.ThrowsAsync<DockerOpsException>(() => new DbtRunOperation(fixture.Engine).RunAsync(Container() with { NormalizationImage = TestEngine.UniqueName("absent") + ":1" }, _log.Add));
+        var noImage = await Assert.ThrowsAsync<DockerOpsException>(() => new DbtRunOperation(fixture.Engine).RunAsync(Container() with { NormalizationImage = TestNames.Unique("absent") + ":1" }, _log.Add));
         using var empty = new TempDirectory();
         TestProjects.WriteProject(Path.Combine(_artifacts.Path, "normalization", "normalize"), TestProjects.ProfilesYml("localhost", 1, "x"));
         var noLocal = await Assert.ThrowsAsync<AirbyteOps.Processes.ProcessException>(() => new DbtRunOperation(fixture.Engine).RunAsync(Given.Dbt with { Mode = DbtMode.Local, ArtifactsDirectory = _artifacts.Path, SearchPath = empty.Path }, _log.Add));

@@ -5,17 +5,17 @@ internal static class Given
 {
     public static ExtractNormalizationOptions Extract { get; } = new()
     {
-        WorkspaceVolume = "airbyte_workspace", HelperImage = TestEngine.Busybox, ArtifactsDirectory = "artifacts",
+        WorkspaceVolume = "airbyte_workspace", HelperImage = TestImages.Busybox, ArtifactsDirectory = "artifacts",
     };
 
     public static LogsOptions Logs { get; } = new()
     {
-        WorkspaceVolume = "airbyte_workspace", HelperImage = TestEngine.Busybox, ArtifactsDirectory = "artifacts", Copy = false, Follow = false,
+        WorkspaceVolume = "airbyte_workspace", HelperImage = TestImages.Busybox, ArtifactsDirectory = "artifacts", Copy = false, Follow = false,
     };
 
     public static DbtRunOptions Dbt { get; } = new()
     {
         Mode = DbtMode.Container, NormalizationImage = "airbyte/normalization", WorkspaceVolume = "airbyte_workspace",
-        HelperImage = TestEngine.Busybox, ArtifactsDirectory = "artifacts", DbtExecutable = "dbt",
+        HelperImage = TestImages.Busybox, ArtifactsDirectory = "artifacts", DbtExecutable = "dbt",
     };
 }

@@ -12,15 +12,13 @@ namespace AirbyteOps.Workspace.Tests;
 /// </summary>
 public sealed class StandinFixture : IAsyncLifetime
 {
-    public const string PostgresImage = "airbyteops/postgres:15";
-
     private readonly TempDirectory _work = new("abops-test-standin-");
 
     public DockerEngine Engine { get; } = DockerEngine.Connect();
     public string DbtFolder => Path.Combine(_work.Path, "context", "dbt");
-    public string Image { get; } = $"{TestEngine.UniqueName("normalization-standin")}:0.18.1";
-    public string PostgresContainer { get; } = TestEngine.UniqueName("pg");
-    public int Port { get; } = TestEngine.FreePort();
+    public string Image { get; } = $"{TestNames.Unique("normalization-standin")}:0.18.1";
+    public string PostgresContainer { get; } = TestNames.Unique("pg");
+    public int Port { get; } = TestNames.FreePort();
     public string Password { get; } = $"pw-{Guid.NewGuid():N}";
     public string Volume { get; private set; } = "";
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Password={Password};Database=postgres;Pooling=false";
@@ -36,10 +34,10 @@ public sealed class StandinFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryPaths.Root;
         var context = Path.Combine(_work.Path, "context");
         // The same recipe as the image builder: publish into <context>/dbt, then build without pull.
-        var (exit, output) = await TestEngine.RunAsync("dotnet", "publish", Path.Combine(root, "src", "StandIns", "Dbt", "AirbyteOps.StandIns.Dbt.csproj"),
+        var (exit, output) = await ChildProcess.RunAsync("dotnet", "publish", Path.Combine(root, "src", "StandIns", "Dbt", "AirbyteOps.StandIns.Dbt.csproj"),
             "-c", "Release", "-r", "linux-x64", "--self-contained", "-o", DbtFolder, "-nologo", "-v", "quiet");
         if (exit != 0) throw new InvalidOperationException($"publishing the stand-in dbt failed:\n{output}");
         File.Copy(Path.Combine(root, "src", "StandIns", "Dbt", "image", "Dockerfile"), Path.Combine(context, "Dockerfile"));
@@ -50,7 +48,7 @@ public sealed class StandinFixture : IAsyncLifetime
             await Engine.Images.BuildAsync(tar, Image, new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = "test" });
         }
 
-        await Engine.Containers.CreateAsync(new ContainerSpec(PostgresContainer, PostgresImage)
+        await Engine.Containers.CreateAsync(new ContainerSpec(PostgresContainer, TestImages.Postgres)
         {
             Environment = new Dictionary<string, string> { ["POSTGRES_PASSWORD"] = Password },
             Ports = [new PortMapping(Port, 5432)],
@@ -118,12 +116,5 @@ public sealed class StandinFixture : IAsyncLifetime
         if (await Engine.Images.FindAsync(Image) is not null) await Engine.Images.RemoveAsync(Image);
         Engine.Dispose();
         _work.Dispose();
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"))) return dir.FullName;
-        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 }

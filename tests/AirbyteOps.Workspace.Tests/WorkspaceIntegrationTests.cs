@@ -17,14 +17,14 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     public async Task The_newest_normalization_is_job_12_attempt_1_where_the_tutorial_pipeline_picks_job_9()
     {
         var tutorial = new List<string>();
-        var exit = await fixture.Engine.RunAsync(new ContainerSpec(TestEngine.UniqueName("find"), TestEngine.Busybox)
+        var exit = await fixture.Engine.RunAsync(new ContainerSpec(TestNames.Unique("find"), TestImages.Busybox)
         {
             Command = ["sh", "-c", TutorialPipeline],
             Mounts = [new VolumeMount(fixture.Volume, "/data", ReadOnly: true)],
             NetworkMode = "none",
         }, tutorial.Add, TimeSpan.FromMinutes(2));
 
-        var workspace = await JobWorkspace.ReadAsync(fixture.Engine, fixture.Volume, TestEngine.Busybox);
+        var workspace = await JobWorkspace.ReadAsync(fixture.Engine, fixture.Volume, TestImages.Busybox);
 
         Assert.Equal(0, exit);
         Assert.Equal("9/0/", Assert.Single(tutorial, l => l.Length > 0));
@@ -40,9 +40,9 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
 
         var dockerCp = Path.Combine(_artifacts.Path, "docker-cp");
         Directory.CreateDirectory(dockerCp);
-        await using (var mounted = await WorkspaceVolume.OpenAsync(fixture.Engine, fixture.Volume, TestEngine.Busybox))
+        await using (var mounted = await WorkspaceVolume.OpenAsync(fixture.Engine, fixture.Volume, TestImages.Busybox))
         {
-            var (exit, output) = await TestEngine.RunAsync("docker", "cp", $"{mounted.ContainerId}:{MountedVolume.PathOf("12/1/normalize")}", dockerCp);
+            var (exit, output) = await ChildProcess.RunAsync("docker", "cp", $"{mounted.ContainerId}:{MountedVolume.PathOf("12/1/normalize")}", dockerCp);
             Assert.True(exit == 0, output);
         }
 
@@ -88,7 +88,7 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
 
         var noNormalize = await Assert.ThrowsAsync<WorkspaceException>(() => new ExtractNormalizationOperation(fixture.Engine).RunAsync(options, _log.Add));
         var noJob = await Assert.ThrowsAsync<WorkspaceException>(() => new ExtractNormalizationOperation(fixture.Engine).RunAsync(options with { Job = 99 }, _log.Add));
-        var noVolume = await Assert.ThrowsAsync<DockerOpsException>(() => new ExtractNormalizationOperation(fixture.Engine).RunAsync(options with { WorkspaceVolume = TestEngine.UniqueName("absent") }, _log.Add));
+        var noVolume = await Assert.ThrowsAsync<DockerOpsException>(() => new ExtractNormalizationOperation(fixture.Engine).RunAsync(options with { WorkspaceVolume = TestNames.Unique("absent") }, _log.Add));
 
         Assert.Contains("Job 11 has no normalize/models", noNormalize.Message, StringComparison.Ordinal);
         Assert.Contains("Job 99 is not in workspace volume", noJob.Message, StringComparison.Ordinal);

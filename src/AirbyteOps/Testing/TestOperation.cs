@@ -2,7 +2,7 @@ using AirbyteOps.Processes;
 
 namespace AirbyteOps.Testing;
 
-/// <summary>Runs every test project under tests/ with dotnet test, one after the other, and sums their TRX results.</summary>
+/// <summary>Runs every test project under tests/ (a *.Tests.csproj) with dotnet test, one after the other, and sums their TRX results.</summary>
 public sealed class TestOperation
 {
     public async Task<TestSummary> RunAsync(TestOptions options, Action<string> log, CancellationToken ct = default)
@@ -12,6 +12,8 @@ public sealed class TestOperation
         Directory.CreateDirectory(resultsDirectory);
         var projects = Directory.GetFiles(Path.Combine(repositoryRoot, "tests"), "*.csproj", SearchOption.AllDirectories)
             .Where(p => !p.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            // Only test projects: tests/ also holds libraries they share (AirbyteOps.TestSupport), which have no tests to run.
+            .Where(IsTestProject)
             .Order(StringComparer.Ordinal).ToList();
         var summary = TestSummary.Empty;
         var broken = new List<string>();
@@ -35,4 +37,7 @@ public sealed class TestOperation
         if (broken.Count > 0) log($"These test projects did not produce results (build or host failure): {string.Join(", ", broken)}.");
         return summary;
     }
+
+    /// <summary>True for a test project by its name (AirbyteOps.Something.Tests); false for a shared library under tests/.</summary>
+    public static bool IsTestProject(string csproj) => Path.GetFileNameWithoutExtension(csproj).EndsWith(".Tests", StringComparison.Ordinal);
 }

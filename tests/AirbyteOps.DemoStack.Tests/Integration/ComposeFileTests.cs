@@ -57,8 +57,8 @@ public sealed class ComposeFileTests
 
     private static async Task<YamlMappingNode> ConfigAsync(IReadOnlyDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("docker-compose") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryPaths.DemoStack };
-        foreach (var argument in new[] { "-f", Path.Combine(RepositoryPaths.DemoStack, "docker-compose.yaml"), "config" }) start.ArgumentList.Add(argument);
+        var start = new ProcessStartInfo("docker-compose") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DemoStackPaths.DemoStack };
+        foreach (var argument in new[] { "-f", Path.Combine(DemoStackPaths.DemoStack, "docker-compose.yaml"), "config" }) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment)
         {
             if (value is null) start.Environment.Remove(key);

@@ -82,7 +82,7 @@ public sealed class DemoStackContainerTests : IClassFixture<DemoStackFixture>
     public async Task A_sync_to_a_closed_port_fails_the_job_and_says_why_in_the_log()
     {
         var source = await _stack.Api.CreateSourceAsync(ApiClient.FileDefinitionId, "covid-nowhere", ApiClient.CovidFileConfig());
-        var destination = await _stack.Api.CreateDestinationAsync(ApiClient.PostgresDefinitionId, "nowhere", ApiClient.PostgresConfig(FreePort.Next(), _stack.DestinationPassword));
+        var destination = await _stack.Api.CreateDestinationAsync(ApiClient.PostgresDefinitionId, "nowhere", ApiClient.PostgresConfig(TestNames.FreePort(), _stack.DestinationPassword));
         var connection = await _stack.Api.CreateConnectionAsync(source, destination);
 
         var info = await _stack.Api.SyncAsync(connection);

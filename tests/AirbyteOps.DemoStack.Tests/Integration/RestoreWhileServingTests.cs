@@ -22,18 +22,14 @@ public sealed class RestoreWhileServingTests : IAsyncLifetime
     {
         var password = "pw-" + Guid.NewGuid().ToString("N");
         await _stack.Api.CreateDestinationAsync(ApiClient.PostgresDefinitionId, "kept", ApiClient.PostgresConfig(5432, password));
-        var export = await new ExportSetupOperation(_stack.Engine).RunAsync(new ExportOptions
-        {
-            ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false, Overwrite = false,
-            Setup = "served", ArtifactsDirectory = _artifacts, ServerContainer = _stack.Server, DataVolume = _stack.DataVolume,
-        }, _log.Add);
+        var export = await new ExportSetupOperation(_stack.Engine).RunAsync(TestDeployment.ExportOptionsFor("served", _artifacts, _stack.Server, _stack.DataVolume), _log.Add);
         await _stack.Api.CreateDestinationAsync(ApiClient.LocalCsvDefinitionId, "added-after-export", ApiClient.CsvConfig());
         var before = await _stack.Engine.Containers.InspectAsync(_stack.Server);
         Assert.Equal(["added-after-export", "kept"], await DestinationNamesAsync());
 
         await new RestoreSetupOperation(_stack.Engine).RunAsync(new RestoreOptions
         {
-            ConfigRoot = "/data", HelperImage = "airbyteops/busybox:latest", ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
+            ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
             Setup = "served", ArtifactsDirectory = _artifacts, ServerContainer = _stack.Server, DataVolume = _stack.DataVolume,
             HealthProbe = _ => _stack.Api.HealthAsync(),
         }, _log.Add);

@@ -19,7 +19,7 @@ public sealed class SeedImageTests
             await engine.Volumes.CreateAsync(id + "-empty", labels);
             await engine.Volumes.CreateAsync(id + "-full", labels);
             // A setup already in the volume: one marker file.
-            await engine.Containers.CreateAsync(new ContainerSpec(containers[2], "airbyteops/busybox:latest") { Command = ["touch", "/v/marker"], Mounts = [new VolumeMount(id + "-full", "/v")], NetworkMode = "none", Labels = labels });
+            await engine.Containers.CreateAsync(new ContainerSpec(containers[2], TestImages.Busybox) { Command = ["touch", "/v/marker"], Mounts = [new VolumeMount(id + "-full", "/v")], NetworkMode = "none", Labels = labels });
             await engine.Containers.StartAsync(containers[2]);
             Assert.Equal(0, await engine.Containers.WaitAsync(containers[2]));
 

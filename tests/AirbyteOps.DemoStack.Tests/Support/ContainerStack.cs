@@ -16,7 +16,7 @@ public sealed class ContainerStack : IAsyncDisposable
     private static readonly string[] Images =
     [
         $"airbyteops/airbyte-db:{Version}", $"airbyteops/airbyte-seed:{Version}", $"airbyteops/airbyte-server:{Version}",
-        $"airbyteops/airbyte-scheduler:{Version}", $"airbyteops/airbyte-webapp:{Version}", "airbyteops/postgres:15", "airbyteops/busybox:latest",
+        $"airbyteops/airbyte-scheduler:{Version}", $"airbyteops/airbyte-webapp:{Version}", TestImages.Postgres, TestImages.Busybox,
     ];
 
     private readonly List<string> _containers = [];
@@ -39,7 +39,7 @@ public sealed class ContainerStack : IAsyncDisposable
     public string Db => Prefix + "-db";
     public string LocalDirectory => _local.Path;
     public string WorkerPrefix => Prefix + "-worker";
-    public int ServerPort { get; } = FreePort.Next();
+    public int ServerPort { get; } = TestNames.FreePort();
     public int WebappPort { get; private set; }
     public int DestinationPort { get; private set; }
     public string DestinationPassword { get; } = "pw-" + Guid.NewGuid().ToString("N")[..12];
@@ -112,7 +112,7 @@ public sealed class ContainerStack : IAsyncDisposable
         });
         if (webapp)
         {
-            WebappPort = FreePort.Next();
+            WebappPort = TestNames.FreePort();
             await StartAsync(new ContainerSpec(Prefix + "-webapp", $"airbyteops/airbyte-webapp:{Version}")
             {
                 Environment = new Dictionary<string, string> { ["AIRBYTE_SERVER_URL"] = $"http://{Server}:8001" },
@@ -122,8 +122,8 @@ public sealed class ContainerStack : IAsyncDisposable
         }
         if (destination)
         {
-            DestinationPort = FreePort.Next();
-            await StartAsync(new ContainerSpec(Prefix + "-destination", "airbyteops/postgres:15")
+            DestinationPort = TestNames.FreePort();
+            await StartAsync(new ContainerSpec(Prefix + "-destination", TestImages.Postgres)
             {
                 Environment = new Dictionary<string, string> { ["POSTGRES_PASSWORD"] = DestinationPassword },
                 Ports = [new PortMapping(DestinationPort, 5432)],

@@ -29,7 +29,7 @@ public sealed class InProcessStack : IAsyncDisposable
         Directory.CreateDirectory(stack.ConfigRoot);
         Directory.CreateDirectory(stack.WorkspaceRoot);
         Directory.CreateDirectory(stack.LocalRoot);
-        if (seeded) TempDirectory.CopyTree(RepositoryPaths.SeedConfig, Path.Combine(stack.ConfigRoot, "config"));
+        if (seeded) TempDirectory.CopyTree(DemoStackPaths.SeedConfig, Path.Combine(stack.ConfigRoot, "config"));
         StandInDatasets.DataDirectory = Path.Combine(AppContext.BaseDirectory, "Data");
         var settings = new StandInSettings
         {
@@ -39,7 +39,7 @@ public sealed class InProcessStack : IAsyncDisposable
             WorkerMode = "in-process",
             SyncWait = TimeSpan.FromSeconds(60),
         };
-        var port = FreePort.Next();
+        var port = TestNames.FreePort();
         stack._server = ServerHost.Build(settings, stack.Jobs, $"http://127.0.0.1:{port}");
         await stack._server.StartAsync();
         stack.Api = new ApiClient($"http://127.0.0.1:{port}");

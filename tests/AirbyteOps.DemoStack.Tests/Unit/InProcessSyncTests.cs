@@ -86,7 +86,7 @@ public sealed class InProcessSyncTests
     {
         await using var stack = await InProcessStack.StartAsync();
         var source = await stack.Api.CreateSourceAsync(ApiClient.FileDefinitionId, "covid", ApiClient.CovidFileConfig());
-        var destination = await stack.Api.CreateDestinationAsync(ApiClient.PostgresDefinitionId, "nowhere", ApiClient.PostgresConfig(FreePort.Next(), "pw-never-logged"));
+        var destination = await stack.Api.CreateDestinationAsync(ApiClient.PostgresDefinitionId, "nowhere", ApiClient.PostgresConfig(TestNames.FreePort(), "pw-never-logged"));
         var connection = await stack.Api.CreateConnectionAsync(source, destination);
 
         var info = await stack.Api.SyncAsync(connection);

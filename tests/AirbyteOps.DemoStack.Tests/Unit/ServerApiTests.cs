@@ -14,7 +14,7 @@ public sealed class ServerApiTests
         Assert.False(await stack.Api.HealthAsync());
 
         // When: the tutorial's restore, a plain file copy, with no restart.
-        TempDirectory.CopyTree(RepositoryPaths.SeedConfig, Path.Combine(stack.ConfigRoot, "config"));
+        TempDirectory.CopyTree(DemoStackPaths.SeedConfig, Path.Combine(stack.ConfigRoot, "config"));
 
         Assert.True(await stack.Api.HealthAsync());
     }

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
+using AirbyteOps.Docker;
 
 namespace AirbyteOps.Faults.Tests.Support;
 
@@ -46,5 +47,29 @@ public static class ConfigTree
         }
         memory.Position = 0;
         return memory;
+    }
+
+    /// <summary>A throw-away deployment whose volume holds the tree labelled <paramref name="label"/>.</summary>
+    public static async Task<TestDeployment> DeployAsync(DockerEngine engine, bool running, string label = "live")
+    {
+        var deployment = await TestDeployment.CreateAsync(engine, running);
+        await deployment.SeedAsync(label);
+        return deployment;
+    }
+
+    /// <summary>Replaces config/ in the deployment's volume with the tree labelled <paramref name="label"/>.</summary>
+    public static async Task SeedAsync(this TestDeployment deployment, string label)
+    {
+        await deployment.DeleteAsync("config");
+        using var tar = Tar(Items(label));
+        await deployment.CopyInAsync(tar);
+    }
+
+    /// <summary>The label of the tree that is live in the volume (the name of its one STANDARD_SYNC file).</summary>
+    public static async Task<string> WorkspaceLabelAsync(this TestDeployment deployment)
+    {
+        var sync = (await deployment.ListAsync(includeWorkArea: false)).Select(e => e.Path)
+            .Where(p => p.StartsWith("config/STANDARD_SYNC/", StringComparison.Ordinal) && p.EndsWith(".json", StringComparison.Ordinal)).ToList();
+        return sync.Count == 1 ? Path.GetFileNameWithoutExtension(sync[0]) : $"({sync.Count} labels)";
     }
 }

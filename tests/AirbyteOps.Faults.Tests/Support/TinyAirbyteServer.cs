@@ -19,7 +19,7 @@ public sealed class TinyAirbyteServer : IDisposable
     public TinyAirbyteServer(params (string Id, string Name)[] connections)
     {
         _connections = connections;
-        var port = Names.FreePort();
+        var port = TestNames.FreePort();
         BaseUrl = new Uri($"http://127.0.0.1:{port}/api/v1/");
         _listener.Prefixes.Add(BaseUrl.ToString());
         _listener.Start();

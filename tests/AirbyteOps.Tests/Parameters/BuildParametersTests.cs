@@ -127,7 +127,7 @@ public sealed class BuildParametersTests : IDisposable
     [Fact]
     public void The_checked_in_schema_is_the_one_the_parameters_type_generates()
     {
-        var path = Path.Combine(RepositoryRoot(), ".nuke", "build.schema.json");
+        var path = Path.Combine(RepositoryPaths.Root, ".nuke", "build.schema.json");
 
         // Every build run rewrites it when stale; a difference here means a parameter changed without a build.
         Assert.Equal(BuildSchema.Generate(), File.ReadAllText(path));
@@ -139,7 +139,7 @@ public sealed class BuildParametersTests : IDisposable
         var schema = JsonSchema.FromText(BuildSchema.Generate());
         var options = new EvaluationOptions { OutputFormat = OutputFormat.List };
 
-        var checkedIn = Json(File.ReadAllText(Path.Combine(RepositoryRoot(), ".nuke", "parameters.json")));
+        var checkedIn = Json(File.ReadAllText(Path.Combine(RepositoryPaths.Root, ".nuke", "parameters.json")));
         Assert.True(schema.Evaluate(checkedIn, options).IsValid);
         Assert.True(schema.Evaluate(Json("""{ "postgres-port": 3001, "images": "official", "archive": true }"""), options).IsValid);
         Assert.False(schema.Evaluate(Json("""{ "postgres-port": 99999 }"""), options).IsValid);
@@ -151,19 +151,12 @@ public sealed class BuildParametersTests : IDisposable
     public void Every_target_name_is_a_task_of_the_build_script()
     {
         var targets = typeof(TargetNames).GetFields().Select(f => (string)f.GetValue(null)!).ToHashSet();
-        var script = File.ReadAllText(Path.Combine(RepositoryRoot(), "build", "build.cake"));
+        var script = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "build", "build.cake"));
 
         foreach (var target in targets) Assert.Contains($"Task(TargetNames.{target})", script);
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
-
-    internal static string RepositoryRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "build.sh"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
-        return dir;
-    }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace AirbyteOps.TestSupport;
+
+/// <summary>
+/// Programs the tests run: a test assembly started again as a separate "build process" (its own Main), so a test can
+/// kill it mid-operation, and plain commands (an argument list, no shell) whose exit code and output are checked.
+/// </summary>
+public static class ChildProcess
+{
+    /// <summary>Starts <paramref name="assembly"/> (a test assembly with a Main of its own) with dotnet exec; stdout and stderr redirected.</summary>
+    public static Process Start(Assembly assembly, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(assembly.Location);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        return Process.Start(info)!;
+    }
+
+    /// <summary>True once the process printed <paramref name="expected"/>; false if it ended or the timeout passed first.</summary>
+    public static async Task<bool> WaitForLineAsync(Process process, string expected, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+                if (line == expected) return true;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return false;
+    }
+
+    public static async Task KillAsync(Process process)
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>Runs a program (an argument list, no shell) and returns its exit code and output (stdout, then stderr).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Runs a program to its end and fails the test, with what it wrote to stderr, unless it exits 0.</summary>
+    public static void Check(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"{file} failed: {err}");
+    }
+}
