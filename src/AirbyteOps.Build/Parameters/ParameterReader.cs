@@ -22,6 +22,8 @@ public static class ParameterReader
     /// <param name="commandLine">The command line's options (name without dashes, value), as Cake parsed them.</param>
     /// <param name="environment">Looks up an environment variable.</param>
     /// <param name="parametersFile">The parameters file; a missing file is an empty layer.</param>
+    private const string FromCommandLine = "from the command line";
+
     public static BuildParameters Read(IEnumerable<KeyValuePair<string, string>> commandLine, Func<string, string?> environment, string parametersFile)
     {
         var fromCommandLine = commandLine.Where(kv => !CakeOptions.Contains(kv.Key) && !kv.Key.Contains('_', StringComparison.Ordinal)).ToList();
@@ -57,6 +59,8 @@ public static class ParameterReader
         {
             if (configuration[p.Name] is not { } text) continue;
             var where = Source(p, fromCommandLine, environment);
+            // A bare switch on the command line (--archive, which Cake reads as an empty value) means on.
+            if (p.ValueType == typeof(bool) && text.Length == 0 && where == FromCommandLine) text = "true";
             p.Property.SetValue(parameters, Convert(p, text, where));
         }
         Validate(parameters, fromCommandLine, environment);
@@ -116,7 +120,7 @@ public static class ParameterReader
     }
 
     private static string Source(ParameterDescriptor p, List<KeyValuePair<string, string>> commandLine, Func<string, string?> environment) =>
-        commandLine.Any(kv => ParameterDescriptor.Find(kv.Key) == p) ? "from the command line"
+        commandLine.Any(kv => ParameterDescriptor.Find(kv.Key) == p) ? FromCommandLine
         : !string.IsNullOrEmpty(environment(p.EnvironmentVariable)) ? $"from {p.EnvironmentVariable}"
         : "from .nuke/parameters.json";
 

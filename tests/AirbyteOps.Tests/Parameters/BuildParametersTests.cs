@@ -57,6 +57,20 @@ public sealed class BuildParametersTests : IDisposable
         Assert.Equal(AirbyteOps.Workspace.Dbt.DbtMode.Local, parameters.DbtMode);
     }
 
+    [Fact]
+    public void A_bare_switch_on_the_command_line_is_on_and_an_empty_one_elsewhere_is_off()
+    {
+        // Cake hands a switch given without a value (./build.sh Tutorial --restart) over as an empty value.
+        var bare = ParameterReader.Read([new("restart", ""), new("archive", "false")], _ => null, ParametersFile);
+        _environment["AIRBYTEOPS_RESTART"] = "";
+        File.WriteAllText(ParametersFile, """{ "overwrite": "" }""");
+
+        Assert.True(bare.Restart);
+        Assert.False(bare.Archive);
+        Assert.False(Read().Restart);
+        Assert.False(Read().Overwrite);
+    }
+
     [Theory]
     [InlineData("--postgres-port", "99999", "--postgres-port must be a whole number from 1 to 65535, not '99999' (from the command line).")]
     [InlineData("--postgres-port", "0", "--postgres-port must be a whole number from 1 to 65535, not '0' (from the command line).")]
