@@ -48,7 +48,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
             "WipeVolumes" => () => new WipeVolumesOperation(engine).RunAsync(new ComposeOptions(compose, absent, null, new Uri($"http://127.0.0.1:{TestNames.FreePort()}/api/v1"), TimeSpan.FromSeconds(10)), _log.Add),
             "Logs" => () => new LogsOperation(engine).RunAsync(new LogsOptions { WorkspaceVolume = absent, HelperImage = TestImages.Busybox, ArtifactsDirectory = _artifacts, Copy = false, Follow = false }, _log.Add),
             "ExtractNormalization" => () => new ExtractNormalizationOperation(engine).RunAsync(new ExtractNormalizationOptions { WorkspaceVolume = absent, HelperImage = TestImages.Busybox, ArtifactsDirectory = _artifacts }, _log.Add),
-            "DbtRun" => () => new DbtRunOperation(engine).RunAsync(new DbtRunOptions { Mode = DbtMode.Container, WorkspaceVolume = absent, NormalizationImage = TestImages.Normalization, HelperImage = TestImages.Busybox, ArtifactsDirectory = _artifacts, DbtExecutable = "dbt" }, _log.Add),
+            "DbtRun" => () => new DbtRunOperation(engine).RunAsync(new DbtRunOptions { Mode = DbtMode.Container, WorkspaceVolume = absent, NormalizationImage = TestImages.Normalization, HelperImage = TestImages.Busybox, ArtifactsDirectory = _artifacts, DbtExecutable = "dbt", Timeout = TimeSpan.FromMinutes(1) }, _log.Add),
             "LocalData" => () => new LocalDataOperation(engine).RunAsync(new LocalDataOptions(local, TestImages.Busybox), _log.Add),
             _ => throw new ArgumentOutOfRangeException(nameof(target)),
         };

@@ -16,6 +16,6 @@ internal static class Given
     public static DbtRunOptions Dbt { get; } = new()
     {
         Mode = DbtMode.Container, NormalizationImage = "airbyte/normalization", WorkspaceVolume = "airbyte_workspace",
-        HelperImage = TestImages.Busybox, ArtifactsDirectory = "artifacts", DbtExecutable = "dbt",
+        HelperImage = TestImages.Busybox, ArtifactsDirectory = "artifacts", DbtExecutable = "dbt", Timeout = TimeSpan.FromMinutes(5),
     };
 }

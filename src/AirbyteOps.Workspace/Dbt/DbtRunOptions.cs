@@ -24,6 +24,6 @@ public sealed record DbtRunOptions
     public string? SearchPath { get; init; }
     /// <summary>Container mode's network (not a parameter): host, as the tutorial, so "localhost" in profiles.yml is the host.</summary>
     public string Network { get; init; } = "host";
-    /// <summary>Longest run of one dbt command (not a parameter).</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
+    /// <summary>--dbt-timeout: the longest run of one dbt command.</summary>
+    public required TimeSpan Timeout { get; init; }
 }
