@@ -92,6 +92,26 @@ public sealed class OpenApiContract
         });
     }
 
+    /// <summary>
+    /// A known defect of the real specs: some schemas require a snake_case name whose property is declared camelCase
+    /// (AirbyteStream requires <c>json_schema</c> beside <c>jsonSchema</c> and <c>additionalProperties: false</c>, 0.12's
+    /// SourceDiscoverSchemaRead <c>job_info</c> beside <c>jobInfo</c>), which no body can satisfy; Airbyte's generated
+    /// server binds by the declared property. Such a requirement is read as the declared property's.
+    /// </summary>
+    private static void FixSnakeCaseRequired(JsonObject schema)
+    {
+        if (schema["required"] is not JsonArray required || schema["properties"] is not JsonObject properties) return;
+        schema["required"] = new JsonArray(required.Select(r => r!.GetValue<string>())
+            .Select(name => properties.ContainsKey(name) ? name : CamelCase(name) is var camel && properties.ContainsKey(camel) ? camel : name)
+            .Select(name => (JsonNode?)JsonValue.Create(name)).ToArray());
+    }
+
+    private static string CamelCase(string snake)
+    {
+        var parts = snake.Split('_');
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+
     /// <summary>OpenAPI 3.0 schema → JSON Schema 2020-12: refs to $defs, nullable to a "null" type.</summary>
     private static JsonNode? Convert(JsonNode? node)
     {
@@ -105,6 +125,7 @@ public sealed class OpenApiContract
                     else
                         o[key] = Convert(o[key]?.DeepClone());
                 }
+                FixSnakeCaseRequired(o);
                 if (o["nullable"]?.GetValue<bool>() == true && o["type"] is JsonValue type)
                     o["type"] = new JsonArray(type.GetValue<string>(), "null");
                 o.Remove("nullable");

@@ -26,7 +26,7 @@ public sealed partial class SyncOperation(AirbyteApi api)
         var connection = await FindConnectionAsync(api, options.Connection, ct).ConfigureAwait(false);
         var connectionId = connection["connectionId"]!.GetValue<string>();
         var name = connection["name"]?.GetValue<string>() ?? connectionId;
-        var jobs = new JobLister(api, connectionId);
+        var jobs = new JobLister(api, connectionId, ListsConfigTypes(options.AirbyteVersion));
         var before = (await jobs.ListAsync(ct).ConfigureAwait(false)).Select(j => j.Id).DefaultIfEmpty(0).Max();
 
         log($"Starting a sync of connection '{name}' ({connectionId}) ...");
@@ -101,6 +101,13 @@ public sealed partial class SyncOperation(AirbyteApi api)
         }
     }
 
+    /// <summary>True for versions known to take jobs/list {configTypes} (0.20 on); unknown or older: {configType} first.</summary>
+    public static bool ListsConfigTypes(string? version)
+    {
+        var match = Regex.Match(version ?? "", @"^v?(\d+)\.(\d+)");
+        return match.Success && (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) > 0 || int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) >= 20);
+    }
+
     /// <summary>Job statuses of every version: 0.7.1 says completed where later versions say succeeded; incomplete (an attempt failed, another follows) is not the end.</summary>
     public static bool IsTerminal(string status) => status is "succeeded" or "completed" or "failed" or "cancelled";
 
@@ -158,9 +165,9 @@ public sealed partial class SyncOperation(AirbyteApi api)
     /// jobs/list of a connection's syncs: <c>{configType}</c> up to 0.12, <c>{configTypes}</c> from 0.20 (the form in
     /// between is not known here: the other form is tried when one is refused, and the one that worked is kept).
     /// </summary>
-    private sealed class JobLister(AirbyteApi api, string connectionId)
+    private sealed class JobLister(AirbyteApi api, string connectionId, bool plural)
     {
-        private bool _plural;
+        private bool _plural = plural;
 
         public async Task<IReadOnlyList<(long Id, string Status)>> ListAsync(CancellationToken ct)
         {
