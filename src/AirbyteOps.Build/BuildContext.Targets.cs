@@ -136,7 +136,7 @@ public sealed partial class BuildContext
     private async Task SyncAsync(string connection, CancellationToken ct)
     {
         using var api = new AirbyteApi(Parameters.ServerUrl);
-        await new SyncOperation(api).RunAsync(new SyncOptions(connection, Timeout), Log, ct).ConfigureAwait(false);
+        await new SyncOperation(api).RunAsync(new SyncOptions(connection, Timeout) { AirbyteVersion = Parameters.AirbyteVersion }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task LocalDataAsync(CancellationToken ct)

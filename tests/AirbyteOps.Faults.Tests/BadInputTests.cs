@@ -101,7 +101,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
 
         output.WriteLine(error.Message);
         OneLine.Assert(error, "No connection 'covid-19'", "exchange-rate, covid");
-        Assert.Equal(["workspaces/list", "connections/list"], server.Routes);
+        Assert.Equal(["workspaces/get_by_slug", "connections/list"], server.Routes);
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class BadInputTests(EngineFixture fixture, ITestOutputHelper outpu
         var error = await Assert.ThrowsAsync<AirbyteApiException>(() => SyncOperation.FindConnectionAsync(api, "covid"));
 
         output.WriteLine(error.Message);
-        OneLine.Assert(error, $"The Airbyte server at {url}/ does not answer", "workspaces/list", "./build.sh ComposeUp");
+        OneLine.Assert(error, $"The Airbyte server at {url}/ does not answer", "workspaces/get_by_slug", "./build.sh ComposeUp");
     }
 
     public void Dispose()

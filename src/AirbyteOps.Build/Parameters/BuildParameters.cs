@@ -111,7 +111,7 @@ public sealed class BuildParameters
     [Parameter("ExportSetup: replace a saved setup whose content differs (otherwise refused)")]
     public bool Overwrite { get; init; }
 
-    [Parameter("ExportSetup: the Airbyte version to record; empty reads AIRBYTE_VERSION off the server")]
+    [Parameter("ExportSetup: the Airbyte version to record (Sync: to pick the API form); empty reads AIRBYTE_VERSION off the server")]
     public string? AirbyteVersion { get; init; }
 
     [Parameter("RestoreSetup: the secrets file; empty means <setup>.secrets.json beside the setup")]

@@ -11,11 +11,17 @@ namespace AirbyteOps.Api;
 public sealed class AirbyteApi : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly TimeSpan _requestTimeout;
 
-    public AirbyteApi(Uri baseUrl, TimeSpan? requestTimeout = null)
+    /// <summary>An API client; <paramref name="handler"/> replaces the network (tests hand in a recording double).</summary>
+    public AirbyteApi(Uri baseUrl, TimeSpan? requestTimeout = null, HttpMessageHandler? handler = null)
     {
         BaseUrl = new Uri(baseUrl.ToString().TrimEnd('/') + "/");
-        _http = new HttpClient { BaseAddress = BaseUrl, Timeout = requestTimeout ?? TimeSpan.FromSeconds(10) };
+        _requestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10);
+        // The timeout is per request (see PostAsync), so one call (connections/sync) can wait longer than the rest.
+        _http = (handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false));
+        _http.BaseAddress = BaseUrl;
+        _http.Timeout = Timeout.InfiniteTimeSpan;
     }
 
     public Uri BaseUrl { get; }
@@ -25,7 +31,9 @@ public sealed class AirbyteApi : IDisposable
     {
         try
         {
-            using var response = await _http.GetAsync("health", ct).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_requestTimeout);
+            using var response = await _http.GetAsync("health", timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode) return false;
             var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct).ConfigureAwait(false);
             return body?["db"]?.GetValue<bool>() == true;
@@ -37,34 +45,58 @@ public sealed class AirbyteApi : IDisposable
         }
     }
 
-    public async Task<JsonObject> PostAsync(string route, object body, CancellationToken ct = default)
+    /// <summary>POST <paramref name="route"/> with a JSON body; <paramref name="timeout"/> overrides the client's request timeout.</summary>
+    public async Task<JsonObject> PostAsync(string route, object body, CancellationToken ct = default, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? _requestTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(limit);
         HttpResponseMessage response;
         try
         {
-            response = await _http.PostAsJsonAsync(route, body, ct).ConfigureAwait(false);
+            response = await _http.PostAsJsonAsync(route, body, deadline.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
             throw new AirbyteApiException($"The Airbyte server at {BaseUrl} does not answer ({ex.Message}); run ./build.sh ComposeUp first.", ex);
         }
-        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            // HttpClient's own timeout: the server accepted the connection but sent nothing back (hung or still starting).
-            throw new AirbyteApiException($"The Airbyte server at {BaseUrl} does not answer (no response to {route} within {_http.Timeout.TotalSeconds:0.#} s); run ./build.sh ComposeUp first, or check --server-url.", ex);
+            // Our own timeout: the server accepted the connection but sent nothing back (hung or still starting).
+            throw new AirbyteApiException($"The Airbyte server at {BaseUrl} does not answer (no response to {route} within {limit.TotalSeconds:0.#} s); run ./build.sh ComposeUp first, or check --server-url.", ex) { TimedOut = true };
         }
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
-                throw new AirbyteApiException($"Airbyte API {route} answered {(int)response.StatusCode}: {FirstLine(text)}");
+                throw new AirbyteApiException($"Airbyte API {route} answered {(int)response.StatusCode}: {FirstLine(text)}", (int)response.StatusCode);
             return JsonNode.Parse(text) as JsonObject ?? throw new AirbyteApiException($"Airbyte API {route} answered something that is not a JSON object.");
         }
     }
 
+    /// <summary>
+    /// The default workspace: workspaces/get_by_slug {"slug":"default"}, which every file-era version has (0.7 on);
+    /// workspaces/list (0.27.1 on) only when the slug is not found.
+    /// </summary>
     public async Task<string> DefaultWorkspaceIdAsync(CancellationToken ct = default)
     {
-        var list = await PostAsync("workspaces/list", new { }, ct).ConfigureAwait(false);
+        try
+        {
+            var workspace = await PostAsync("workspaces/get_by_slug", new { slug = "default" }, ct).ConfigureAwait(false);
+            if (workspace["workspaceId"]?.GetValue<string>() is { } id) return id;
+        }
+        catch (AirbyteApiException ex) when (ex.StatusCode is 404 or 422)
+        {
+        }
+        JsonObject list;
+        try
+        {
+            list = await PostAsync("workspaces/list", new { }, ct).ConfigureAwait(false);
+        }
+        catch (AirbyteApiException ex) when (ex.StatusCode == 404)
+        {
+            throw new AirbyteApiException($"The Airbyte server at {BaseUrl} has no workspace with the slug 'default' (and, before 0.27.1, no workspaces/list to find another).", ex);
+        }
         return list["workspaces"]?.AsArray().FirstOrDefault()?["workspaceId"]?.GetValue<string>()
             ?? throw new AirbyteApiException("The Airbyte server lists no workspace.");
     }

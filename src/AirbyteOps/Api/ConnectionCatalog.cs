@@ -39,16 +39,56 @@ public static partial class ConnectionCatalog
                 log($"Connection '{d.Name}' already exists ({existing["connectionId"]}); left as it is.");
                 continue;
             }
-            var created = await api.PostAsync("connections/create", new JsonObject
-            {
-                ["name"] = d.Name,
-                ["sourceId"] = sourceId,
-                ["destinationId"] = destinationId,
-                ["status"] = "active",
-            }, ct).ConfigureAwait(false);
+            var discovered = await api.PostAsync("sources/discover_schema", new { sourceId }, ct, DiscoverTimeout).ConfigureAwait(false);
+            var created = await api.PostAsync("connections/create", ConnectionCreate(d.Name, sourceId, destinationId, discovered), ct).ConfigureAwait(false);
             log($"Created connection '{d.Name}' ({created["connectionId"]}): {d.Source.Name} → {d.Destination.Name}.");
         }
     }
+
+    /// <summary>Discovery runs the source's connector in a job: allow it far longer than an ordinary request.</summary>
+    private static readonly TimeSpan DiscoverTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The connections/create body for what sources/discover_schema answered, every stream selected, full refresh:
+    /// <c>{schema}</c> (0.7–0.19) gives <c>syncMode</c> + <c>syncSchema</c> with every field selected; <c>{catalog}</c>
+    /// (0.20 on) gives <c>syncCatalog</c> with every stream selected, overwriting. Without either, the real server stores
+    /// a connection with no streams, so a discovery without one is an error.
+    /// </summary>
+    public static JsonObject ConnectionCreate(string name, string sourceId, string destinationId, JsonObject discovered)
+    {
+        var body = new JsonObject { ["name"] = name, ["sourceId"] = sourceId, ["destinationId"] = destinationId, ["status"] = "active" };
+        if (discovered["schema"] is JsonObject schema)
+        {
+            var syncSchema = (JsonObject)schema.DeepClone();
+            foreach (var stream in Streams(syncSchema))
+            {
+                foreach (var field in stream["fields"]?.AsArray().OfType<JsonObject>() ?? []) field["selected"] = true;
+                if (stream.ContainsKey("syncMode")) stream["syncMode"] = "full_refresh";
+            }
+            body["syncMode"] = "full_refresh";
+            body["syncSchema"] = syncSchema;
+        }
+        else if (discovered["catalog"] is JsonObject catalog)
+        {
+            var syncCatalog = (JsonObject)catalog.DeepClone();
+            foreach (var stream in Streams(syncCatalog))
+            {
+                var config = stream["config"] as JsonObject ?? new JsonObject();
+                config["syncMode"] = "full_refresh";
+                config["destinationSyncMode"] = "overwrite";
+                config["selected"] = true;
+                stream["config"] = config;
+            }
+            body["syncCatalog"] = syncCatalog;
+        }
+        else
+        {
+            throw new AirbyteApiException($"sources/discover_schema of '{name}''s source answered no schema or catalog (the discovery failed; its job log says why).");
+        }
+        return body;
+    }
+
+    private static IEnumerable<JsonObject> Streams(JsonObject schemaOrCatalog) => schemaOrCatalog["streams"]?.AsArray().OfType<JsonObject>() ?? [];
 
     private static async Task<string> EnsureAsync(AirbyteApi api, string kind, string workspaceId, EndpointDescription e, CancellationToken ct, Action<string> log)
     {
@@ -59,9 +99,13 @@ public static partial class ConnectionCatalog
             return found[$"{kind}Id"]!.GetValue<string>();
         }
         var definitions = await api.PostAsync($"{kind}_definitions/list", new { }, ct).ConfigureAwait(false);
-        var definition = definitions[$"{kind}Definitions"]?.AsArray().OfType<JsonObject>()
-            .FirstOrDefault(x => string.Equals(x["name"]?.GetValue<string>(), e.Definition, StringComparison.OrdinalIgnoreCase))
-            ?? throw new AirbyteApiException($"The deployment has no {kind} definition named '{e.Definition}' (for '{e.Name}').");
+        // By docker repository, not display name: names changed between versions ("exchangeratesapi.io" in 0.7.1,
+        // "Exchange Rates Api" later), repositories are what the seed keys on. The first listed repository present wins.
+        var known = definitions[$"{kind}Definitions"]?.AsArray().OfType<JsonObject>().ToList() ?? [];
+        var definition = e.Repositories
+            .Select(r => known.FirstOrDefault(x => string.Equals(x["dockerRepository"]?.GetValue<string>(), r, StringComparison.Ordinal)))
+            .FirstOrDefault(x => x is not null)
+            ?? throw new AirbyteApiException($"The deployment has no {kind} definition with the docker repository {string.Join(" or ", e.Repositories)} (for '{e.Name}'); it has: {string.Join(", ", known.Select(x => x["dockerRepository"]?.GetValue<string>()))}.");
         var created = await api.PostAsync($"{kind}s/create", new JsonObject
         {
             ["name"] = e.Name,
@@ -69,16 +113,22 @@ public static partial class ConnectionCatalog
             [$"{kind}DefinitionId"] = definition[$"{kind}DefinitionId"]!.DeepClone(),
             ["connectionConfiguration"] = e.Configuration.DeepClone(),
         }, ct).ConfigureAwait(false);
-        log($"Created the {kind} '{e.Name}' ({e.Definition}).");
+        log($"Created the {kind} '{e.Name}' ({definition["dockerRepository"]}).");
         return created[$"{kind}Id"]!.GetValue<string>();
     }
 
     private static EndpointDescription Endpoint(YamlMappingNode node, string key, Func<string, string?> variables)
     {
         var e = (YamlMappingNode)node.Children[new YamlScalarNode(key)];
-        return new EndpointDescription(Text(e, "name"), Text(e, "definition"),
+        return new EndpointDescription(Text(e, "name"), Repositories(e),
             ToJson(e.Children[new YamlScalarNode("configuration")], variables) as JsonObject ?? throw new AirbyteApiException($"The {key} '{Text(e, "name")}' needs a configuration mapping."));
     }
+
+    /// <summary>definition: one docker repository, or a list of them (a connector renamed between versions).</summary>
+    private static IReadOnlyList<string> Repositories(YamlMappingNode node) =>
+        node.Children.TryGetValue(new YamlScalarNode("definition"), out var v) && v is YamlSequenceNode list
+            ? list.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList()
+            : [Text(node, "definition")];
 
     private static string Text(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlScalarNode s ? s.Value ?? "" : throw new AirbyteApiException($"A connection description lacks '{key}'.");
@@ -107,8 +157,9 @@ public static partial class ConnectionCatalog
 
 public sealed record ConnectionDescription(string Name, EndpointDescription Source, EndpointDescription Destination);
 
-public sealed record EndpointDescription(string Name, string Definition, JsonObject Configuration)
+/// <summary>A source or destination: its name, the docker repositories of its definition (first present wins), its configuration.</summary>
+public sealed record EndpointDescription(string Name, IReadOnlyList<string> Repositories, JsonObject Configuration)
 {
     // The configuration may hold a password: keep it out of any printed record.
-    public override string ToString() => $"{Name} ({Definition})";
+    public override string ToString() => $"{Name} ({string.Join(" or ", Repositories)})";
 }

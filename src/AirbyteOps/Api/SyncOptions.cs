@@ -5,4 +5,7 @@ public sealed record SyncOptions(string Connection, TimeSpan Timeout)
 {
     /// <summary>How often jobs/get is asked while the job runs (not a parameter).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The deployment's Airbyte version when known (--airbyte-version), e.g. 0.27.3-alpha: picks the jobs/list form first.</summary>
+    public string? AirbyteVersion { get; init; }
 }

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace AirbyteOps.Faults.Tests.Support;
 
 /// <summary>
-/// A tiny stand-in Airbyte API on 127.0.0.1 (HttpListener) that speaks the few routes Sync needs: workspaces/list,
+/// A tiny stand-in Airbyte API on 127.0.0.1 (HttpListener) that speaks the few routes Sync needs: workspaces/get_by_slug, jobs/list,
 /// connections/list, connections/sync, jobs/get. It records every route asked, so a test can prove that nothing was
 /// started. Any other route answers 404 as the real server does.
 /// </summary>
@@ -40,7 +40,8 @@ public sealed class TinyAirbyteServer : IDisposable
             lock (Routes) Routes.Add(route);
             JsonNode? body = route switch
             {
-                "workspaces/list" => new JsonObject { ["workspaces"] = new JsonArray(new JsonObject { ["workspaceId"] = WorkspaceId, ["name"] = "default" }) },
+                "workspaces/get_by_slug" => new JsonObject { ["workspaceId"] = WorkspaceId, ["name"] = "default", ["slug"] = "default" },
+                "jobs/list" => new JsonObject { ["jobs"] = new JsonArray() },
                 "connections/list" => new JsonObject
                 {
                     ["connections"] = new JsonArray(_connections.Select(c => (JsonNode)new JsonObject { ["connectionId"] = c.Id, ["name"] = c.Name, ["status"] = "active" }).ToArray()),

@@ -7,13 +7,14 @@ namespace AirbyteOps.StandIns.DemoStack.Api;
 /// <summary>Config files → the API's read shapes of Airbyte 0.7 (WorkspaceRead, SourceRead, DestinationRead, ConnectionRead, JobRead, AttemptRead...).</summary>
 public static class ApiShapes
 {
-    private static readonly string[] WorkspaceFields = ["workspaceId", "customerId", "email", "name", "slug", "initialSetupComplete", "anonymousDataCollection", "news", "securityUpdates"];
+    private static readonly string[] WorkspaceFields = ["workspaceId", "customerId", "email", "name", "slug", "initialSetupComplete", "onboardingComplete", "anonymousDataCollection", "news", "securityUpdates"];
 
     public static JsonObject Workspace(JsonObject config)
     {
         var read = new JsonObject();
         foreach (var field in WorkspaceFields)
             if (config[field] is { } value) read[field] = value.DeepClone();
+        read["onboardingComplete"] ??= false; // required in 0.7.1's WorkspaceRead
         return read;
     }
 
@@ -26,8 +27,8 @@ public static class ApiShapes
         ["sourceDefinitionId"] = config["sourceDefinitionId"]?.DeepClone(),
         ["sourceId"] = config["sourceId"]?.DeepClone(),
         ["workspaceId"] = config["workspaceId"]?.DeepClone(),
-        // Plaintext, secrets included: Airbyte 0.7 returned configurations as stored.
-        ["connectionConfiguration"] = config["configuration"]?.DeepClone() ?? new JsonObject(),
+        // Secrets masked, as the real server did (only the files hold plaintext).
+        ["connectionConfiguration"] = Masked(config["configuration"]),
         ["name"] = config["name"]?.DeepClone(),
         ["sourceName"] = definition?["name"]?.DeepClone(),
     };
@@ -37,23 +38,28 @@ public static class ApiShapes
         ["destinationDefinitionId"] = config["destinationDefinitionId"]?.DeepClone(),
         ["destinationId"] = config["destinationId"]?.DeepClone(),
         ["workspaceId"] = config["workspaceId"]?.DeepClone(),
-        ["connectionConfiguration"] = config["configuration"]?.DeepClone() ?? new JsonObject(),
+        ["connectionConfiguration"] = Masked(config["configuration"]),
         ["name"] = config["name"]?.DeepClone(),
         ["destinationName"] = definition?["name"]?.DeepClone(),
     };
 
-    public static JsonObject Connection(JsonObject sync, JsonObject? schedule) => new()
+    public static JsonObject Connection(JsonObject sync, JsonObject? schedule)
     {
-        ["connectionId"] = sync["connectionId"]?.DeepClone(),
-        ["name"] = sync["name"]?.DeepClone() ?? "default",
-        ["sourceId"] = sync["sourceId"]?.DeepClone(),
-        ["destinationId"] = sync["destinationId"]?.DeepClone(),
-        ["syncSchema"] = CatalogDocuments.ConfigToApiSchema(sync["schema"] as JsonObject),
-        ["schedule"] = schedule is null || schedule["manual"]?.GetValue<bool>() != false || schedule["schedule"] is not JsonObject s
-            ? null
-            : new JsonObject { ["units"] = s["units"]?.DeepClone(), ["timeUnit"] = s["timeUnit"]?.DeepClone() },
-        ["status"] = sync["status"]?.DeepClone() ?? "active",
-    };
+        var read = new JsonObject
+        {
+            ["connectionId"] = sync["connectionId"]?.DeepClone(),
+            ["name"] = sync["name"]?.DeepClone() ?? "default",
+            ["sourceId"] = sync["sourceId"]?.DeepClone(),
+            ["destinationId"] = sync["destinationId"]?.DeepClone(),
+            ["syncMode"] = sync["syncMode"]?.DeepClone() ?? "full_refresh",
+            ["syncSchema"] = CatalogDocuments.ConfigToApiSchema(sync["schema"] as JsonObject),
+            ["status"] = sync["status"]?.DeepClone() ?? "active",
+        };
+        // 0.7.1's ConnectionSchedule is not nullable: a manual connection has no schedule field.
+        if (schedule is not null && schedule["manual"]?.GetValue<bool>() == false && schedule["schedule"] is JsonObject s)
+            read["schedule"] = new JsonObject { ["units"] = s["units"]?.DeepClone(), ["timeUnit"] = s["timeUnit"]?.DeepClone() };
+        return read;
+    }
 
     public static JsonObject Job(JobRecord job) => new()
     {
@@ -79,6 +85,29 @@ public static class ApiShapes
         };
         if (attempt.EndedAt is { } ended) read["endedAt"] = ended.ToUnixTimeSeconds();
         return read;
+    }
+
+    /// <summary>
+    /// The fields the stand-in's connectors' specs mark <c>airbyte_secret</c> (destination-postgres <c>password</c>;
+    /// source-file <c>provider.password</c>, <c>provider.aws_secret_access_key</c>), at any depth, as the real server
+    /// masked them in reads.
+    /// </summary>
+    private static readonly HashSet<string> SecretFields = ["password", "aws_secret_access_key"];
+
+    public const string Mask = "**********";
+
+    public static JsonObject Masked(JsonNode? configuration)
+    {
+        var copy = configuration?.DeepClone() as JsonObject ?? new JsonObject();
+        MaskIn(copy);
+        return copy;
+
+        static void MaskIn(JsonObject o)
+        {
+            foreach (var key in o.Select(p => p.Key).ToList())
+                if (SecretFields.Contains(key) && o[key] is JsonValue) o[key] = Mask;
+                else if (o[key] is JsonObject inner) MaskIn(inner);
+        }
     }
 
     private static JsonObject Pick(JsonObject config, params string[] fields)

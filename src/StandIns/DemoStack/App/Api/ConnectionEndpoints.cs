@@ -30,6 +30,7 @@ public static class ConnectionEndpoints
                 ["sourceId"] = sourceId.ToString(),
                 ["destinationId"] = destinationId.ToString(),
                 ["name"] = body["name"]?.GetValue<string>() ?? "default",
+                ["syncMode"] = body["syncMode"]?.GetValue<string>() ?? "full_refresh",
                 ["schema"] = CatalogDocuments.ApiToConfigSchema(syncSchema),
                 ["status"] = status,
             };

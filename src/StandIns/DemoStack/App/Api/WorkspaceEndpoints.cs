@@ -12,8 +12,18 @@ public static class WorkspaceEndpoints
         {
             var list = new JsonArray();
             foreach (var workspace in await repo.ListAsync(ConfigType.StandardWorkspace, ct).ConfigureAwait(false))
-                if (workspace["tombstone"]?.GetValue<bool>() != true) list.Add(ApiShapes.Workspace(workspace));
+                list.Add(ApiShapes.Workspace(workspace));
             return Results.Json(new JsonObject { ["workspaces"] = list });
+        });
+
+        // 0.7's way to the default workspace (workspaces/list came in 0.27.1; the stand-in keeps it for older clients).
+        api.MapPost("workspaces/get_by_slug", async (HttpRequest request, ConfigRepository repo, CancellationToken ct) =>
+        {
+            var body = await ApiRequest.BodyAsync(request, ct).ConfigureAwait(false);
+            var slug = ApiRequest.RequiredString(body, "slug");
+            foreach (var workspace in await repo.ListAsync(ConfigType.StandardWorkspace, ct).ConfigureAwait(false))
+                if (workspace["slug"]?.GetValue<string>() == slug) return Results.Json(ApiShapes.Workspace(workspace));
+            throw new ApiException(404, $"Could not find workspace with slug: {slug}");
         });
 
         api.MapPost("workspaces/get", async (HttpRequest request, ConfigRepository repo, CancellationToken ct) =>
@@ -28,7 +38,7 @@ public static class WorkspaceEndpoints
             var body = await ApiRequest.BodyAsync(request, ct).ConfigureAwait(false);
             var id = ApiRequest.RequiredId(body, "workspaceId");
             var workspace = await GetAsync(repo, id, ct).ConfigureAwait(false);
-            foreach (var field in new[] { "email", "initialSetupComplete", "anonymousDataCollection", "news", "securityUpdates", "displaySetupWizard" })
+            foreach (var field in new[] { "email", "initialSetupComplete", "anonymousDataCollection", "news", "securityUpdates", "onboardingComplete" })
                 if (body.ContainsKey(field)) workspace[field] = body[field]?.DeepClone();
             await repo.WriteAsync(ConfigType.StandardWorkspace, id, workspace, ct).ConfigureAwait(false);
             return Results.Json(ApiShapes.Workspace(workspace));

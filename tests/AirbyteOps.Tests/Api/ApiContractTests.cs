@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using AirbyteOps.Api;
+
+namespace AirbyteOps.Tests.Api;
+
+/// <summary>
+/// The client against doubles of the real versions: every request it builds is valid under that version's real spec
+/// (airbyte-reference/api/&lt;version&gt;/config.yaml), and so is every answer of the double (so the double is honest).
+/// </summary>
+public sealed class ApiContractTests
+{
+    public static TheoryData<string> Versions => [AirbyteReference.V071, AirbyteReference.V012, AirbyteReference.V020, AirbyteReference.V0273];
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task CreateConnections_sends_only_requests_the_version_accepts_and_selects_the_discovered_streams(string version)
+    {
+        var server = new AirbyteDouble(version, SyncBehaviour.JobAtOnce);
+        using var api = new AirbyteApi(new Uri("http://airbyte.test/api/v1"), handler: server);
+        var lines = new List<string>();
+
+        await new CreateConnectionsOperation(api).RunAsync(new CreateConnectionsOptions(ConnectionsFile, "exchange-rate", _ => "x"), lines.Add);
+
+        AssertAllValid(version, server);
+        var create = Assert.Single(server.Exchanges, e => e.Route == "connections/create").Request!;
+        if (version is AirbyteReference.V020 or AirbyteReference.V0273)
+        {
+            Assert.Null(create["syncMode"]);
+            Assert.True(create["syncCatalog"]!["streams"]![0]!["config"]!["selected"]!.GetValue<bool>());
+        }
+        else
+        {
+            Assert.Equal("full_refresh", create["syncMode"]!.GetValue<string>());
+            Assert.True(create["syncSchema"]!["streams"]![0]!["fields"]![0]!["selected"]!.GetValue<bool>());
+        }
+        Assert.DoesNotContain(server.Exchanges, e => e.Route == "workspaces/list");
+        Assert.Contains(lines, l => l.Contains("airbyte/source-exchange", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(AirbyteReference.V071, SyncBehaviour.StatusAfterJob, 40)]
+    [InlineData("tutorial-b9bc9c8", SyncBehaviour.BlockingGivesUp, 350)]
+    [InlineData(AirbyteReference.V012, SyncBehaviour.JobAtOnce, 350)]
+    [InlineData(AirbyteReference.V0273, SyncBehaviour.JobAtOnce, 350)]
+    public async Task Sync_reports_the_outcome_and_records_and_every_log_line_once_whatever_connections_sync_answers(string version, SyncBehaviour behaviour, int linesPerPoll)
+    {
+        var server = new AirbyteDouble(version, behaviour) { LinesPerPoll = linesPerPoll };
+        using var api = new AirbyteApi(new Uri("http://airbyte.test/api/v1"), handler: server);
+        await new CreateConnectionsOperation(api).RunAsync(new CreateConnectionsOptions(ConnectionsFile, "exchange-rate", _ => "x"), _ => { });
+        var lines = new List<string>();
+
+        var result = await new SyncOperation(api).RunAsync(
+            new SyncOptions("exchange-rate", TimeSpan.FromSeconds(30)) { PollInterval = TimeSpan.FromMilliseconds(5), AirbyteVersion = version.TrimStart('v') },
+            l => { lock (lines) lines.Add(l); });
+
+        Assert.Equal(("succeeded", 7L, 36L, 16387L), (result.Status, result.JobId, result.Records, result.Bytes));
+        var printed = lines.Where(l => l.StartsWith("  [7/0] ", StringComparison.Ordinal)).Select(l => l["  [7/0] ".Length..]).ToList();
+        Assert.Equal(server.Log, printed);
+        AssertAllValid(version, server);
+    }
+
+    [Fact]
+    public void The_sync_call_waits_longer_than_the_blocking_servers_own_120_s()
+    {
+        Assert.True(SyncOperation.SyncCallTimeout > TimeSpan.FromSeconds(120));
+    }
+
+    private static string ConnectionsFile => Path.Combine(RepositoryPaths.Root, "build", "connections.yaml");
+
+    private static void AssertAllValid(string version, AirbyteDouble server)
+    {
+        var spec = OpenApiContract.For(version);
+        var problems = server.Exchanges.SelectMany(e => spec.CheckRequest(e.Route, e.Request)
+            .Concat(e.Status == 200 ? spec.CheckResponse(e.Route, e.Status, e.Response) : [])).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.DoesNotContain(server.Exchanges, e => e.Status == 422);
+    }
+}
