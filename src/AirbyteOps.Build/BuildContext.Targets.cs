@@ -4,9 +4,11 @@ using AirbyteOps.Compose;
 using AirbyteOps.Destinations;
 using AirbyteOps.Engine;
 using AirbyteOps.Images;
+using AirbyteOps.Locks;
 using AirbyteOps.Postgres;
 using AirbyteOps.Setups.Export;
 using AirbyteOps.Setups.Restore;
+using AirbyteOps.Setups.Verify;
 using AirbyteOps.Testing;
 using AirbyteOps.Tutorial;
 using AirbyteOps.Workspace.Dbt;
@@ -46,9 +48,9 @@ public sealed partial class BuildContext
 
     public Task StartPostgres() => RunAsync(TargetNames.StartPostgres, StartPostgresAsync);
 
-    public Task ComposeUp() => RunAsync(TargetNames.ComposeUp, ComposeUpAsync);
+    public Task ComposeUp() => RunLockedAsync(TargetNames.ComposeUp, ComposeUpAsync);
 
-    public Task WipeVolumes() => RunAsync(TargetNames.WipeVolumes, WipeVolumesAsync);
+    public Task WipeVolumes() => RunLockedAsync(TargetNames.WipeVolumes, WipeVolumesAsync);
 
     public Task CreateConnections() => RunAsync(TargetNames.CreateConnections, ct => CreateConnectionsAsync(Parameters.Connection, ct));
 
@@ -56,11 +58,17 @@ public sealed partial class BuildContext
 
     public Task LocalData() => RunAsync(TargetNames.LocalData, LocalDataAsync);
 
-    public Task ExportSetup() => RunAsync(TargetNames.ExportSetup, ct =>
+    public Task ExportSetup() => RunLockedAsync(TargetNames.ExportSetup, ct =>
         ExportSetupAsync(Required(Parameters.Setup, "setup", "ExportSetup needs a setup name or path"), Parameters.Overwrite, ct));
 
-    public Task RestoreSetup() => RunAsync(TargetNames.RestoreSetup, ct =>
+    public Task RestoreSetup() => RunLockedAsync(TargetNames.RestoreSetup, ct =>
         RestoreSetupAsync(Required(Parameters.Setup, "setup", "RestoreSetup needs a setup name, folder or archive"), ct));
+
+    public Task VerifySetup() => RunAsync(TargetNames.VerifySetup, ct =>
+        new VerifySetupOperation().RunAsync(new VerifyOptions
+        {
+            Setup = Required(Parameters.Setup, "setup", "VerifySetup needs a setup name, folder or archive"), ArtifactsDirectory = Artifacts, SecretsFile = Parameters.SecretsFile,
+        }, Log, ct));
 
     public Task Logs() => RunAsync(TargetNames.Logs, async ct =>
     {
@@ -76,7 +84,7 @@ public sealed partial class BuildContext
 
     public Task DbtRun() => RunAsync(TargetNames.DbtRun, DbtRunAsync);
 
-    public Task Tutorial() => RunAsync(TargetNames.Tutorial, ct =>
+    public Task Tutorial() => RunLockedAsync(TargetNames.Tutorial, ct =>
         new TutorialOperation().RunAsync(new TutorialOptions(Path.Combine(Artifacts, "tutorial", "state.json"), TutorialSteps(), Parameters.Restart), Log, ct));
 
     public Task Test() => RunAsync(TargetNames.Test, async ct =>
@@ -194,6 +202,18 @@ public sealed partial class BuildContext
     }
 
     // ---- Shared pieces ----
+
+    /// <summary>
+    /// <see cref="RunAsync"/> holding the deployment's lock (its compose project on this engine endpoint) for the whole
+    /// target: a second process waits up to --lock-timeout, then fails naming the holder.
+    /// </summary>
+    private Task RunLockedAsync(string target, Func<CancellationToken, Task> work) => RunAsync(target, async ct =>
+    {
+        var endpoint = Engine.Endpoint.ToString();
+        using var held = await DeploymentLock.AcquireAsync(DeploymentLock.PathFor(endpoint, Parameters.Project), $"'{Parameters.Project}' on {endpoint}",
+            target, TimeSpan.FromSeconds(Parameters.LockTimeout), Log, ct).ConfigureAwait(false);
+        await work(ct).ConfigureAwait(false);
+    });
 
     private ComposeOptions ComposeOptions => new(ComposeFile, Parameters.Project, Parameters.EnvFile, Parameters.ServerUrl, Timeout);
 
