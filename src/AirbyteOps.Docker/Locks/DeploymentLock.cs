@@ -48,7 +48,7 @@ public sealed class DeploymentLock : IDisposable
     /// <summary>The lock file of a deployment: the project's name (readable) and a hash of endpoint and project (unique).</summary>
     public static string PathFor(string endpoint, string project, string? directory = null)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{endpoint}\n{project}")))[..12];
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{endpoint}\n{project}")))[..12].ToLowerInvariant();
         var readable = new string(project.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(40).ToArray());
         return System.IO.Path.Combine(directory ?? System.IO.Path.GetTempPath(), $"airbyteops-{readable}-{hash}.lock");
     }
