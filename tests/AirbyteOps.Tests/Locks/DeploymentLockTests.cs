@@ -43,7 +43,7 @@ public sealed class DeploymentLockTests : IDisposable
         while (!await HeldAsync() && DateTime.UtcNow < deadline) { }
         await Assert.ThrowsAsync<DeploymentBusyException>(() => DeploymentLock.AcquireAsync(LockPath, "'airbyte'", "RestoreSetup", TimeSpan.FromMilliseconds(500), _log.Add));
 
-        holder.Kill();
+        holder.Kill(entireProcessTree: true); // flock(1) runs sleep with the locked descriptor: both must die
         await holder.WaitForExitAsync();
         using var taken = await DeploymentLock.AcquireAsync(LockPath, "'airbyte'", "RestoreSetup", TimeSpan.FromSeconds(5), _log.Add);
         Assert.Contains(_log, l => l.StartsWith("Took over the lock", StringComparison.Ordinal) && l.Contains($"process {holder.Id}", StringComparison.Ordinal));
