@@ -32,17 +32,13 @@ public sealed class DeploymentLock : IDisposable
 {
     private readonly FileStream _handle;
 
-    private DeploymentLock(FileStream handle, string path, string deployment, LockHolder holder)
+    private DeploymentLock(FileStream handle, string path)
     {
         _handle = handle;
         Path = path;
-        Deployment = deployment;
-        Holder = holder;
     }
 
     public string Path { get; }
-    public string Deployment { get; }
-    public LockHolder Holder { get; }
     public string InfoPath => InfoPathOf(Path);
 
     /// <summary>The lock file of a deployment: the project's name (readable) and a hash of endpoint and project (unique).</summary>
@@ -87,7 +83,7 @@ public sealed class DeploymentLock : IDisposable
                 AtomicFile.WriteAllText(InfoPathOf(path), JsonSerializer.Serialize(holder));
                 if (previous is not null && previous.Pid != holder.Pid)
                     log($"Took over the lock of deployment {deployment} from {previous.Describe(DateTimeOffset.UtcNow)}, which ended without releasing it (its process died).");
-                return new DeploymentLock(handle, path, deployment, holder);
+                return new DeploymentLock(handle, path);
             }
             var current = ReadHolder(path);
             if (clock.Elapsed >= timeout)

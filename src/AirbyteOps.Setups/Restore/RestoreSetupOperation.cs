@@ -87,7 +87,12 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         }
         catch (Exception ex) when (ex is not OperationCanceledException || ct.IsCancellationRequested)
         {
-            var why = ex is AirbyteOpsException ? ex.Message : $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
+            var why = ex switch
+            {
+                AirbyteOpsException => ex.Message,
+                OperationCanceledException when ct.IsCancellationRequested => "interrupted (Ctrl-C or SIGTERM)",
+                _ => $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}",
+            };
             log($"Restore failed ({why}); putting the previous configuration back...");
             try
             {
