@@ -58,6 +58,10 @@ var restoreSetup = Task(TargetNames.RestoreSetup)
     .IsDependentOn(composeUp)
     .Does<BuildContext>(build => build.RestoreSetup());
 
+var verifySetup = Task(TargetNames.VerifySetup)
+    .Description("Check a setup completely without touching any deployment (manifest, checksums, secrets in the sidecar, what a restore would write)")
+    .Does<BuildContext>(build => build.VerifySetup());
+
 var logs = Task(TargetNames.Logs)
     .Description("List the jobs and attempts of the workspace volume, newest first; --job N [--attempt M] prints (or --copy copies) that attempt's log")
     .IsDependentOn(ensureDocker)

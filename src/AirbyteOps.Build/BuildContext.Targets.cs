@@ -4,9 +4,11 @@ using AirbyteOps.Compose;
 using AirbyteOps.Destinations;
 using AirbyteOps.Engine;
 using AirbyteOps.Images;
+using AirbyteOps.Locks;
 using AirbyteOps.Postgres;
 using AirbyteOps.Setups.Export;
 using AirbyteOps.Setups.Restore;
+using AirbyteOps.Setups.Verify;
 using AirbyteOps.Testing;
 using AirbyteOps.Tutorial;
 using AirbyteOps.Workspace.Dbt;
@@ -46,9 +48,9 @@ public sealed partial class BuildContext
 
     public Task StartPostgres() => RunAsync(TargetNames.StartPostgres, StartPostgresAsync);
 
-    public Task ComposeUp() => RunAsync(TargetNames.ComposeUp, ComposeUpAsync);
+    public Task ComposeUp() => RunLockedAsync(TargetNames.ComposeUp, ComposeUpAsync);
 
-    public Task WipeVolumes() => RunAsync(TargetNames.WipeVolumes, WipeVolumesAsync);
+    public Task WipeVolumes() => RunLockedAsync(TargetNames.WipeVolumes, WipeVolumesAsync);
 
     public Task CreateConnections() => RunAsync(TargetNames.CreateConnections, ct => CreateConnectionsAsync(Parameters.Connection, ct));
 
@@ -56,11 +58,17 @@ public sealed partial class BuildContext
 
     public Task LocalData() => RunAsync(TargetNames.LocalData, LocalDataAsync);
 
-    public Task ExportSetup() => RunAsync(TargetNames.ExportSetup, ct =>
+    public Task ExportSetup() => RunLockedAsync(TargetNames.ExportSetup, ct =>
         ExportSetupAsync(Required(Parameters.Setup, "setup", "ExportSetup needs a setup name or path"), Parameters.Overwrite, ct));
 
-    public Task RestoreSetup() => RunAsync(TargetNames.RestoreSetup, ct =>
+    public Task RestoreSetup() => RunLockedAsync(TargetNames.RestoreSetup, ct =>
         RestoreSetupAsync(Required(Parameters.Setup, "setup", "RestoreSetup needs a setup name, folder or archive"), ct));
+
+    public Task VerifySetup() => RunAsync(TargetNames.VerifySetup, ct =>
+        new VerifySetupOperation().RunAsync(new VerifyOptions
+        {
+            Setup = Required(Parameters.Setup, "setup", "VerifySetup needs a setup name, folder or archive"), ArtifactsDirectory = Artifacts, SecretsFile = Parameters.SecretsFile,
+        }, Log, ct));
 
     public Task Logs() => RunAsync(TargetNames.Logs, async ct =>
     {
@@ -76,7 +84,7 @@ public sealed partial class BuildContext
 
     public Task DbtRun() => RunAsync(TargetNames.DbtRun, DbtRunAsync);
 
-    public Task Tutorial() => RunAsync(TargetNames.Tutorial, ct =>
+    public Task Tutorial() => RunLockedAsync(TargetNames.Tutorial, ct =>
         new TutorialOperation().RunAsync(new TutorialOptions(Path.Combine(Artifacts, "tutorial", "state.json"), TutorialSteps(), Parameters.Restart), Log, ct));
 
     public Task Test() => RunAsync(TargetNames.Test, async ct =>
@@ -88,24 +96,84 @@ public sealed partial class BuildContext
         if (summary.Failed > 0) throw new BuildFailure($"{summary.Failed} test(s) failed; results in {results}.");
     });
 
-    /// <summary>The tutorial, in its order; each step names the target it runs. The tutorial owns the setup names it exports.</summary>
+    /// <summary>
+    /// The tutorial, in its order; each step names the target it runs and, where it leaves a lasting effect that the
+    /// rest of the tutorial keeps, how to check that effect in the world. The tutorial owns the setup names it exports.
+    /// (CreateConnections exchange-rate has no check: the wipe and the restore of my-setup remove its connection on purpose.)
+    /// </summary>
     private IReadOnlyList<TutorialStep> TutorialSteps() =>
     [
-        new(TargetNames.StartPostgres, null, StartPostgresAsync),
-        new(TargetNames.ComposeUp, null, ComposeUpAsync),
-        new(TargetNames.ExportSetup, "my-setup", ct => ExportSetupAsync("my-setup", overwrite: true, ct)),
+        new(TargetNames.StartPostgres, null, StartPostgresAsync) { Effect = DestinationAnswersAsync },
+        new(TargetNames.ComposeUp, null, ComposeUpAsync) { Effect = ServerHealthyAsync },
+        new(TargetNames.ExportSetup, "my-setup", ct => ExportSetupAsync("my-setup", overwrite: true, ct)) { Effect = ct => SetupVerifiesAsync("my-setup", ct) },
         new(TargetNames.CreateConnections, "exchange-rate", ct => CreateConnectionsAsync("exchange-rate", ct)),
-        new(TargetNames.Sync, "exchange-rate", ct => SyncAsync("exchange-rate", ct)),
+        new(TargetNames.Sync, "exchange-rate", ct => SyncAsync("exchange-rate", ct)) { Effect = _ => Task.FromResult(CsvMissing()) },
         new(TargetNames.LocalData, null, LocalDataAsync),
-        new(TargetNames.ExportSetup, "exchange-rate-setup", ct => ExportSetupAsync("exchange-rate-setup", overwrite: true, ct)),
+        new(TargetNames.ExportSetup, "exchange-rate-setup", ct => ExportSetupAsync("exchange-rate-setup", overwrite: true, ct)) { Effect = ct => SetupVerifiesAsync("exchange-rate-setup", ct) },
         new(TargetNames.WipeVolumes, null, WipeVolumesAsync),
-        new(TargetNames.ComposeUp, null, ComposeUpAsync),
-        new(TargetNames.RestoreSetup, "my-setup", ct => RestoreSetupAsync("my-setup", ct)),
-        new(TargetNames.CreateConnections, "covid", ct => CreateConnectionsAsync("covid", ct)),
+        new(TargetNames.ComposeUp, null, ComposeUpAsync) { Effect = ServerHealthyAsync },
+        new(TargetNames.RestoreSetup, "my-setup", ct => RestoreSetupAsync("my-setup", ct)) { Effect = ServerHealthyAsync },
+        new(TargetNames.CreateConnections, "covid", ct => CreateConnectionsAsync("covid", ct)) { Effect = ct => ConnectionExistsAsync("covid", ct) },
         new(TargetNames.Sync, "covid", ct => SyncAsync("covid", ct)),
-        new(TargetNames.ExtractNormalization, null, ExtractNormalizationAsync),
-        new(TargetNames.DbtRun, null, DbtRunAsync),
+        new(TargetNames.ExtractNormalization, null, ExtractNormalizationAsync) { Effect = _ => Task.FromResult(NormalizationProjectMissing()) },
+        new(TargetNames.DbtRun, null, DbtRunAsync) { Effect = NormalizedRowsAsync },
     ];
+
+    // ---- The tutorial's effect checks: null when the effect is there, else what is missing ----
+
+    private const string NormalizedSchema = "quarantine";
+    private const string NormalizedTable = "covid_epidemiology";
+
+    private PostgresOptions DestinationOptions => new(Parameters.PostgresContainer, Parameters.PostgresImage ?? Image(ImageRole.Postgres),
+        Parameters.PostgresPort, Parameters.PostgresUser, Parameters.PostgresPassword, Parameters.PostgresDb, Timeout);
+
+    private async Task<string?> DestinationAnswersAsync(CancellationToken ct) =>
+        await PostgresProbe.QueryAsync(DestinationOptions.ConnectionString, ct).ConfigureAwait(false)
+            ? null
+            : $"the destination Postgres on 127.0.0.1:{Parameters.PostgresPort} does not answer a query";
+
+    private async Task<string?> ServerHealthyAsync(CancellationToken ct)
+    {
+        using var api = new AirbyteApi(Parameters.ServerUrl, TimeSpan.FromSeconds(3));
+        return await api.IsHealthyAsync(ct).ConfigureAwait(false) ? null : $"the Airbyte server at {Parameters.ServerUrl} is not up and healthy (compose project '{Parameters.Project}')";
+    }
+
+    private async Task<string?> SetupVerifiesAsync(string setup, CancellationToken ct)
+    {
+        try
+        {
+            await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = setup, ArtifactsDirectory = Artifacts }, _ => { }, ct).ConfigureAwait(false);
+            return null;
+        }
+        catch (AirbyteOpsException ex)
+        {
+            return $"setup '{setup}' does not verify ({ex.Message.TrimEnd('.')})";
+        }
+    }
+
+    private string? CsvMissing()
+    {
+        var csv = Path.Combine(Parameters.LocalRoot, "data", "exchange_rate_raw.csv");
+        return File.Exists(csv) && new FileInfo(csv).Length > 0 ? null : $"{csv} is not there";
+    }
+
+    private async Task<string?> ConnectionExistsAsync(string connection, CancellationToken ct)
+    {
+        using var api = new AirbyteApi(Parameters.ServerUrl, TimeSpan.FromSeconds(3));
+        await SyncOperation.FindConnectionAsync(api, connection, ct).ConfigureAwait(false); // says what is missing when it is
+        return null;
+    }
+
+    private string? NormalizationProjectMissing()
+    {
+        var project = Path.Combine(NormalizationProject.DirectoryUnder(Artifacts), "dbt_project.yml");
+        return File.Exists(project) ? null : $"{project} is not there";
+    }
+
+    private async Task<string?> NormalizedRowsAsync(CancellationToken ct) =>
+        await PostgresProbe.CountRowsAsync(DestinationOptions.ConnectionString, NormalizedSchema, NormalizedTable, ct).ConfigureAwait(false) is > 0
+            ? null
+            : $"the normalized table {NormalizedSchema}.{NormalizedTable} in the destination has no rows (or is not there)";
 
     // ---- The operations the targets and the tutorial share ----
 
@@ -114,9 +182,7 @@ public sealed partial class BuildContext
         Log("File content in the local destination (may not exist yet):");
         foreach (var line in LocalRoot.Describe(Parameters.LocalRoot)) Log("  " + line);
         await NeedImageAsync(ImageRole.Postgres, ct).ConfigureAwait(false);
-        var p = Parameters;
-        await new StartPostgresOperation(Engine).RunAsync(new PostgresOptions(p.PostgresContainer, p.PostgresImage ?? Image(ImageRole.Postgres),
-            p.PostgresPort, p.PostgresUser, p.PostgresPassword, p.PostgresDb, Timeout), Log, ct).ConfigureAwait(false);
+        await new StartPostgresOperation(Engine).RunAsync(DestinationOptions, Log, ct).ConfigureAwait(false);
     }
 
     private async Task ComposeUpAsync(CancellationToken ct)
@@ -194,6 +260,18 @@ public sealed partial class BuildContext
     }
 
     // ---- Shared pieces ----
+
+    /// <summary>
+    /// <see cref="RunAsync"/> holding the deployment's lock (its compose project on this engine endpoint) for the whole
+    /// target: a second process waits up to --lock-timeout, then fails naming the holder.
+    /// </summary>
+    private Task RunLockedAsync(string target, Func<CancellationToken, Task> work) => RunAsync(target, async ct =>
+    {
+        var endpoint = Engine.Endpoint.ToString();
+        using var held = await DeploymentLock.AcquireAsync(DeploymentLock.PathFor(endpoint, Parameters.Project), $"'{Parameters.Project}' on {endpoint}",
+            target, TimeSpan.FromSeconds(Parameters.LockTimeout), Log, ct).ConfigureAwait(false);
+        await work(ct).ConfigureAwait(false);
+    });
 
     private ComposeOptions ComposeOptions => new(ComposeFile, Parameters.Project, Parameters.EnvFile, Parameters.ServerUrl, Timeout);
 

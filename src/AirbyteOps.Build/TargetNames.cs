@@ -14,6 +14,7 @@ public static class TargetNames
     public const string LocalData = nameof(LocalData);
     public const string ExportSetup = nameof(ExportSetup);
     public const string RestoreSetup = nameof(RestoreSetup);
+    public const string VerifySetup = nameof(VerifySetup);
     public const string Logs = nameof(Logs);
     public const string ExtractNormalization = nameof(ExtractNormalization);
     public const string DbtRun = nameof(DbtRun);

@@ -4,3 +4,4 @@ global using AirbyteOps.Setups.Secrets;
 global using AirbyteOps.Setups.Manifest;
 global using AirbyteOps.Setups.Export;
 global using AirbyteOps.Setups.Restore;
+global using AirbyteOps.Setups.Verify;

@@ -15,7 +15,8 @@ public sealed class ValidationTests
     [InlineData("../x", "climbs out")]
     [InlineData("config/../../x", "climbs out")]
     [InlineData("config\\x", "backslash")]
-    [InlineData("config/\u0001x", "control character")]
+    [InlineData("config/\u0000x", "NUL character")]
+    [InlineData("config/\uFFFDx", "not valid UTF-8")]
     public void Bad_names_are_refused(string name, string why)
     {
         var error = Assert.Throws<TreeException>(() => SafeTree.NormalizeName(name, "test"));
@@ -26,6 +27,8 @@ public sealed class ValidationTests
     [InlineData("./config/x.json", "config/x.json")]
     [InlineData("data/", "data")]
     [InlineData("./", "")]
+    [InlineData("config/a\nb.json", "config/a\nb.json")]
+    [InlineData("config/tab\there", "config/tab\there")]
     public void Names_are_normalized(string name, string expected) => Assert.Equal(expected, SafeTree.NormalizeName(name, "test"));
 
     public static TheoryData<string, string> BadTrees => new()

@@ -31,6 +31,10 @@ public sealed class BuildParameters
     [Range(1, 86_400)]
     public int Timeout { get; init; } = 120;
 
+    [Parameter("Seconds to wait while another process holds the deployment's lock (ComposeUp, WipeVolumes, ExportSetup, RestoreSetup, Tutorial run one at a time per deployment)")]
+    [Range(0, 86_400)]
+    public int LockTimeout { get; init; } = 300;
+
     // ---- StartPostgres ----
     [Parameter("The local-file destination folder on the host (Airbyte's LOCAL_ROOT bind mount)")]
     [Required]

@@ -25,12 +25,15 @@ public sealed class SafeTree
 
     /// <summary>
     /// The tree-relative form of an archive entry name ("./config/x.json" → "config/x.json", "./" → "").
-    /// Throws on absolute names, <c>..</c>, backslashes and control characters.
+    /// Throws on absolute names, <c>..</c>, backslashes, NUL and names that were not valid UTF-8. Other control characters
+    /// (a newline, a tab) are ordinary bytes of a Linux file name: tar, the manifest's JSON and the volume all carry them.
     /// </summary>
     public static string NormalizeName(string raw, string where)
     {
         if (raw.Length == 0) throw Refuse(where, "(empty name)", "has an empty name");
-        if (raw.Contains('\0', StringComparison.Ordinal) || raw.Any(char.IsControl)) throw Refuse(where, raw, "has a control character in its name");
+        if (raw.Contains('\0', StringComparison.Ordinal)) throw Refuse(where, raw, "has a NUL character in its name");
+        // Readers decode names as UTF-8 and put U+FFFD where bytes were not: the name could not be written back as it was.
+        if (raw.Contains('\uFFFD', StringComparison.Ordinal)) throw Refuse(where, raw, "has a name that is not valid UTF-8 (shown with '\uFFFD'), which cannot be stored or written back byte for byte");
         if (raw.Contains('\\', StringComparison.Ordinal)) throw Refuse(where, raw, "uses a backslash in its name (ambiguous path)");
         if (raw.StartsWith('/')) throw Refuse(where, raw, "is an absolute path");
         var parts = new List<string>();
@@ -130,7 +133,24 @@ public sealed class SafeTree
 
     /// <summary>The one-line refusal: "Refusing &lt;where&gt;: entry '&lt;name&gt;' &lt;why&gt;; nothing was written."</summary>
     public static TreeException Refuse(string where, string entry, string why) =>
-        new($"Refusing {where}: entry '{Printable(entry)}' {why}; nothing was written.");
+        new($"Refusing {where}: entry '{Printable(entry)}' {why}; nothing was written.") { Where = where, Entry = entry, Reason = why };
 
-    private static string Printable(string s) => new(s.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+    /// <summary>A name as one line of text: control characters escaped (a newline shows as \n), so a message stays one line.</summary>
+    public static string Printable(string s)
+    {
+        if (!s.Any(char.IsControl)) return s;
+        var text = new System.Text.StringBuilder(s.Length + 8);
+        foreach (var c in s)
+        {
+            text.Append(c switch
+            {
+                '\n' => "\\n",
+                '\t' => "\\t",
+                '\r' => "\\r",
+                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        }
+        return text.ToString();
+    }
 }

@@ -42,6 +42,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                     if (location.Archive is not null && !File.Exists(location.Archive))
                         await PublishArchiveAsync(capture, location.Archive, log, ct).ConfigureAwait(false);
                     log($"Setup '{location.Name}' is already up to date ({files} files, {ConfigCounts.Format(counts)}); nothing changed.");
+                    await VerifyWrittenAsync(location, options.ArtifactsDirectory, log, ct).ConfigureAwait(false);
                     return new ExportResult(location, true, files, bytes, secrets, manifest.Source.Name, counts, existing);
                 }
                 if (!options.Overwrite)
@@ -66,6 +67,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                 log($"{secrets} secret value(s) moved to {location.SecretsFile} (mode 0600, git-ignored); the setup itself holds placeholders only.");
             else if (options.SecretsMode == SecretsMode.Sidecar)
                 log("No secret values found in the connection configurations.");
+            await VerifyWrittenAsync(location, options.ArtifactsDirectory, log, ct).ConfigureAwait(false);
             return new ExportResult(location, false, files, bytes, secrets, manifest.Source.Name, counts, manifest);
         }
         finally
@@ -86,7 +88,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                 log($"Reading {options.ConfigRoot} from container '{server.Name}' ({server.State})...");
                 await using var tar = await engine.Containers.CopyOutAsync(server.Name, options.ConfigRoot, ct).ConfigureAwait(false);
                 var source = new SetupSource("container", server.Name, options.ConfigRoot, engine.Endpoint.ToString(), machine);
-                return await SetupCapture.CaptureAsync(tar, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct).ConfigureAwait(false);
+                return Restorable(await SetupCapture.CaptureAsync(tar, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct).ConfigureAwait(false), options.ConfigRoot);
             }
             log(deployment.Server is null
                 ? $"No container '{options.ServerContainer}'; reading volume '{deployment.Volume}' directly..."
@@ -94,12 +96,60 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: true, ct).ConfigureAwait(false);
             await using var volumeTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false);
             var volumeSource = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), machine);
-            return await SetupCapture.CaptureAsync(volumeTar, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct).ConfigureAwait(false);
+            return Restorable(await SetupCapture.CaptureAsync(volumeTar, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct).ConfigureAwait(false), options.ConfigRoot);
+        }
+        catch (TreeException refused) when (refused.Entry is not null)
+        {
+            if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+            throw Unrestorable(refused, options.ConfigRoot);
         }
         catch
         {
             if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The captured tree judged as RestoreSetup will judge it (SafeTree: links resolved inside the tree, hard links,
+    /// entries under links), before anything is published: a setup the restore would refuse is never written.
+    /// </summary>
+    private static SetupCapture Restorable(SetupCapture capture, string configRoot)
+    {
+        if (capture.Live.Count == 0)
+            throw new SetupException($"{capture.Manifest.Source.Kind} '{capture.Manifest.Source.Name}' holds nothing under {configRoot}; there is no configuration to export (is --config-root right?).");
+        SafeTree.Validate(capture.Live.Select(e => e.Node), $"{capture.Manifest.Source.Kind} '{capture.Manifest.Source.Name}' {configRoot}");
+        return capture;
+    }
+
+    /// <summary>SafeTree's refusal of one live entry, told as an export refusal with what to do about it.</summary>
+    private static TreeException Unrestorable(TreeException refused, string configRoot)
+    {
+        var entry = SafeTree.Printable(refused.Entry!);
+        return new TreeException(
+            $"Refusing to export {refused.Where}: entry '{entry}' {refused.Reason}; RestoreSetup would refuse a setup holding it, so nothing was saved. " +
+            $"Remove {configRoot.TrimEnd('/')}/{entry} or replace it with a relative link that stays inside {configRoot}, then export again.", refused)
+        { Where = refused.Where, Entry = refused.Entry, Reason = refused.Reason };
+    }
+
+    /// <summary>
+    /// The last word of an export: VerifySetup on what was written (the folder, and the archive too), from the disk, with
+    /// the secrets file beside it, exactly as RestoreSetup will read it.
+    /// </summary>
+    private static async Task VerifyWrittenAsync(SetupLocation location, string artifacts, Action<string> log, CancellationToken ct)
+    {
+        foreach (var written in new[] { location.Folder, location.Archive }.OfType<string>())
+        {
+            try
+            {
+                var lines = new List<string>();
+                await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = written, ArtifactsDirectory = artifacts, SecretsFile = location.SecretsFile }, lines.Add, ct).ConfigureAwait(false);
+                log($"Verified {written}: {lines[^1]}");
+            }
+            catch (AirbyteOpsException ex)
+            {
+                throw new SetupException($"ExportSetup wrote {written}, but it does not verify ({ex.Message.TrimEnd('.')}); do not rely on it: this is a bug, please report it.", ex);
+            }
         }
     }
 

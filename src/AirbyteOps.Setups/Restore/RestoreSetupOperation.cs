@@ -16,7 +16,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
     public async Task<RestoreResult> RunAsync(RestoreOptions options, Action<string> log, CancellationToken ct = default)
     {
         var location = SetupLocation.ForRestore(options.Setup, options.ArtifactsDirectory, options.SecretsFile);
-        ITreeReader reader = location.Folder is not null ? new FolderTreeReader(location.Folder) : new ArchiveTreeReader(location.Archive!);
+        var reader = SetupContent.ReaderFor(location);
         log($"Checking {reader.Description}...");
         var content = await SetupContent.LoadAsync(reader, location.SecretsFile, options.AllowMissingSecrets, ct).ConfigureAwait(false);
         var files = content.Expected.Count(e => e.Kind is EntryKind.File or EntryKind.HardLink);
@@ -87,7 +87,12 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         }
         catch (Exception ex) when (ex is not OperationCanceledException || ct.IsCancellationRequested)
         {
-            var why = ex is AirbyteOpsException ? ex.Message : $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
+            var why = ex switch
+            {
+                AirbyteOpsException => ex.Message,
+                OperationCanceledException when ct.IsCancellationRequested => "interrupted (Ctrl-C or SIGTERM)",
+                _ => $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}",
+            };
             log($"Restore failed ({why}); putting the previous configuration back...");
             try
             {

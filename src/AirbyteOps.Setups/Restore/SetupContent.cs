@@ -49,6 +49,10 @@ internal sealed class SetupContent
         return name.StartsWith(prefix + "/", StringComparison.Ordinal) ? name[(prefix.Length + 1)..] : null;
     }
 
+    /// <summary>The reader of a located setup: its folder, else its archive.</summary>
+    public static ITreeReader ReaderFor(SetupLocation location) =>
+        location.Folder is not null ? new FolderTreeReader(location.Folder) : new ArchiveTreeReader(location.Archive!);
+
     public static async Task<SetupContent> LoadAsync(ITreeReader reader, string? secretsPath, bool allowMissingSecrets, CancellationToken ct = default)
     {
         var where = reader.Description;

@@ -5,8 +5,10 @@ using System.Text.Json;
 namespace AirbyteOps.Tutorial;
 
 /// <summary>
-/// Runs the tutorial's steps in order and records each finished step in a state file, so a run after a
-/// failure resumes at the failed step and a run after success reports every step as already in place.
+/// Runs the tutorial's steps in order. The state file remembers finished steps, but never overrules the world: a
+/// remembered step whose effect check finds its effect gone (the destination removed, the stack wiped) is redone, with
+/// every step after it, and the run says which effect was missing. So a run after a failure resumes at the failed step,
+/// a run after success reports every step as in place, and a run after the world was removed rebuilds it.
 /// Ends with a table: step, outcome, time.
 /// </summary>
 public sealed class TutorialOperation
@@ -17,17 +19,26 @@ public sealed class TutorialOperation
         if (options.Restart && File.Exists(stateFile)) File.Delete(stateFile);
         var done = Load(stateFile);
         var reports = new List<StepReport>();
+        var redoing = false; // once a step runs, every later one runs too: each builds on the one before
         try
         {
             for (var i = 0; i < steps.Count; i++)
             {
                 var step = steps[i];
                 var label = $"{i + 1:00} {step.Name}";
-                if (done.Contains(label))
+                if (!redoing && done.Contains(label))
                 {
-                    reports.Add(new StepReport(label, "in place (done in an earlier run)", TimeSpan.Zero));
-                    continue;
+                    var missing = await MissingEffectAsync(step, ct).ConfigureAwait(false);
+                    if (missing is null)
+                    {
+                        reports.Add(new StepReport(label, step.Effect is null ? "in place (done in an earlier run)" : "in place (checked)", TimeSpan.Zero));
+                        continue;
+                    }
+                    log($"Step {label} was done in an earlier run, but its effect is gone: {missing}. Redoing the tutorial from this step.");
                 }
+                redoing = true;
+                done.RemoveWhere(d => string.CompareOrdinal(d, label) >= 0);
+                Save(stateFile, done);
                 log($"==> Step {label}");
                 var clock = Stopwatch.StartNew();
                 try
@@ -50,6 +61,20 @@ public sealed class TutorialOperation
             PrintTable(reports, log);
         }
         return reports;
+    }
+
+    /// <summary>What the step's effect check finds missing (null: there, or nothing to check); a check that fails says why.</summary>
+    private static async Task<string?> MissingEffectAsync(TutorialStep step, CancellationToken ct)
+    {
+        if (step.Effect is null) return null;
+        try
+        {
+            return await step.Effect(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return $"checking it failed ({ex.Message.Split('\n')[0].TrimEnd('.')})";
+        }
     }
 
     private static void PrintTable(IReadOnlyList<StepReport> reports, Action<string> log)

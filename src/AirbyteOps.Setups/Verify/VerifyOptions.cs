@@ -1,0 +1,12 @@
+namespace AirbyteOps.Setups.Verify;
+
+/// <summary>What the VerifySetup target was given; the build's parameters hold the defaults.</summary>
+public sealed record VerifyOptions
+{
+    /// <summary>--setup: a name (under &lt;artifacts&gt;/setups/), or a path to a setup folder or archive.</summary>
+    public required string Setup { get; init; }
+    /// <summary>--artifacts: where setups/ live.</summary>
+    public required string ArtifactsDirectory { get; init; }
+    /// <summary>--secrets-file; null (not given): &lt;setup&gt;.secrets.json next to the setup.</summary>
+    public string? SecretsFile { get; init; }
+}
