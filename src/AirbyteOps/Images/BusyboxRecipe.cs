@@ -18,8 +18,10 @@ public sealed class BusyboxRecipe : ImageRecipe
 
     public override async Task<string> FingerprintAsync(ImageBuildContext context, CancellationToken ct)
     {
-        await EnsureStaticBusyboxAsync(Path.Combine(context.ScratchDirectory, "apt-busybox.log"), _ => { }, ct).ConfigureAwait(false);
-        return new Fingerprint().Add("busybox-static").AddFile(Binary, "busybox").Add("v1").Value;
+        // The cache key is the binary's size and time: the same binary was confirmed static when the fingerprint was cached.
+        if (!context.StatOnly)
+            await EnsureStaticBusyboxAsync(Path.Combine(context.ScratchDirectory, "apt-busybox.log"), _ => { }, ct).ConfigureAwait(false);
+        return context.NewFingerprint().Add("busybox-static").AddFile(Binary, "busybox").Add("v1").Value;
     }
 
     public override async Task BuildAsync(ImageBuildContext context, string fingerprint, Action<string> log, CancellationToken ct)

@@ -17,7 +17,7 @@ public sealed class DebianBaseRecipe : ImageRecipe
     public override string Describe => $"debootstrap --variant=minbase {Suite} with {string.Join(", ", Packages)}";
 
     public override Task<string> FingerprintAsync(ImageBuildContext context, CancellationToken ct) =>
-        Task.FromResult(new Fingerprint().Add("debootstrap").Add("minbase").Add(Suite).Add(string.Join(",", Packages)).Add("v1").Value);
+        Task.FromResult(context.NewFingerprint().Add("debootstrap").Add("minbase").Add(Suite).Add(string.Join(",", Packages)).Add("v1").Value);
 
     public override async Task BuildAsync(ImageBuildContext context, string fingerprint, Action<string> log, CancellationToken ct)
     {

@@ -28,7 +28,7 @@ public sealed class DockerfileRecipe : ImageRecipe
 
     public override async Task<string> FingerprintAsync(ImageBuildContext context, CancellationToken ct)
     {
-        var fingerprint = new Fingerprint().Add("dockerfile").Add("v1").AddFolder(Path.Combine(context.RepositoryRoot, ContextFolder));
+        var fingerprint = context.NewFingerprint().Add("dockerfile").Add("v1").AddFolder(Path.Combine(context.RepositoryRoot, ContextFolder));
         foreach (var app in Publish)
         {
             fingerprint.Add(app.Subfolder).AddFolder(Path.GetDirectoryName(Path.Combine(context.RepositoryRoot, app.Project))!);
