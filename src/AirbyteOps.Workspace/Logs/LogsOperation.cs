@@ -62,7 +62,7 @@ public sealed class LogsOperation(DockerEngine engine)
     {
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         var job = options.Job!.Value;
-        var workspace = await JobWorkspace.ReadAsync(mounted, job, ct: ct).ConfigureAwait(false);
+        var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, job, ct: ct).ConfigureAwait(false);
         var attempts = workspace.Attempts;
         if (attempts.Count == 0)
             throw new WorkspaceException($"Job {job} is not in workspace volume '{options.WorkspaceVolume}': run ./build.sh Logs to see the jobs there.");
