@@ -1,5 +1,6 @@
 using AirbyteOps.Docker;
 using AirbyteOps.IO;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Workspace.Normalization;
 
@@ -24,7 +25,10 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
         var files = await AtomicDirectory.WriteAsync(destination, async partial =>
         {
             int count;
-            await using (var tar = await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false))
+            var project = chosen.Files.Where(f => f.Path.StartsWith(JobAttempt.NormalizeFolder + "/", StringComparison.Ordinal)).ToList();
+            using var progress = ProgressReporter.ForConsole($"Copying {chosen.Id.RelativePath}/normalize", null,
+                ProgressReporter.TarSize(project.Select(f => f.Size).Append(0)), log);
+            await using (var tar = new ProgressStream(await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false), progress))
             {
                 count = await SafeTarExtractor.ExtractAsync(tar, partial, $"the normalization project of {chosen.Id}", ct).ConfigureAwait(false);
             }

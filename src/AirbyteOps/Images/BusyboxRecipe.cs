@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using AirbyteOps.Docker;
 using AirbyteOps.Processes;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Images;
 
@@ -47,7 +48,9 @@ public sealed class BusyboxRecipe : ImageRecipe
         }
         tar.Position = 0;
         log($"Importing busybox ({applets.Count} applets) as {Tag} ...");
-        await context.Engine.Images.ImportAsync(tar, Tag,
+        using var progress = ProgressReporter.ForConsole($"Importing {Tag}", null, tar.Length, log);
+        await using var counted = new ProgressStream(tar, progress, leaveOpen: true);
+        await context.Engine.Images.ImportAsync(counted, Tag,
             ["CMD [\"sh\"]", "ENV PATH=/bin", $"LABEL {Labels.Recipe}={fingerprint}", $"LABEL {Labels.Managed}=true"], ct).ConfigureAwait(false);
     }
 

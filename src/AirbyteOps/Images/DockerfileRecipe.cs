@@ -2,6 +2,7 @@ using AirbyteOps.IO;
 using System.Formats.Tar;
 using AirbyteOps.Docker;
 using AirbyteOps.Processes;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Images;
 
@@ -63,7 +64,8 @@ public sealed class DockerfileRecipe : ImageRecipe
             await using (var tar = File.Create(tarPath))
                 await TarFile.CreateFromDirectoryAsync(scratch, tar, includeBaseDirectory: false, ct).ConfigureAwait(false);
             log($"Building {Tag} from {Describe} ...");
-            await using (var tar = File.OpenRead(tarPath))
+            using (var progress = ProgressReporter.ForConsole($"Sending the build context of {Tag}", null, new FileInfo(tarPath).Length, log))
+            await using (var tar = new ProgressStream(File.OpenRead(tarPath), progress))
                 await context.Engine.Images.BuildAsync(tar, Tag, new Dictionary<string, string> { [Labels.Recipe] = fingerprint, [Labels.Managed] = "true" },
                     line => { if (line.StartsWith("Step ", StringComparison.Ordinal)) log("  " + line); }, ct).ConfigureAwait(false);
             File.Delete(tarPath);
