@@ -36,6 +36,12 @@ public sealed partial class BuildContext : IDisposable
     /// <param name="log">Where the targets' lines go.</param>
     public static BuildContext Create(string root, IEnumerable<KeyValuePair<string, string>> commandLine, Action<string> log)
     {
+        Profile("Setup begins");
+        if (Profiling)
+        {
+            var inner = log;
+            log = line => { Profile("line: " + (line.Length > 60 ? line[..60] : line)); inner(line); };
+        }
         var parameters = ParameterReader.Read(commandLine, Environment.GetEnvironmentVariable, Path.Combine(root, ".nuke", "parameters.json"));
         var context = new BuildContext(root, parameters, log);
         var schema = Path.Combine(root, ".nuke", "build.schema.json");
@@ -50,6 +56,7 @@ public sealed partial class BuildContext : IDisposable
         }
         context.ListenForInterrupts();
         _current = context;
+        Profile("Setup done");
         return context;
     }
 
@@ -78,7 +85,9 @@ public sealed partial class BuildContext : IDisposable
     {
         try
         {
+            Profile($"{target} begins");
             await work(Cancellation).ConfigureAwait(false);
+            Profile($"{target} done");
         }
         catch (OperationCanceledException ex) when (Cancellation.IsCancellationRequested)
         {
@@ -91,6 +100,19 @@ public sealed partial class BuildContext : IDisposable
             throw new BuildFailure($"{target} failed unexpectedly ({ex.GetType().Name}: {ex.Message.Split('\n')[0].Trim()}); this is a bug: details in {details}.", ex);
         }
     }
+
+    /// <summary>
+    /// AIRBYTEOPS_PROFILE=1: one line on stderr per stage (Setup, each target) with the milliseconds since the process
+    /// started, so bench/README.md can say where a run's time goes. Off by default; never on stdout.
+    /// </summary>
+    public static void Profile(string stage)
+    {
+        if (!Profiling) return;
+        var since = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
+        Console.Error.WriteLine($"profile: {since.TotalMilliseconds,7:0} ms  {stage}");
+    }
+
+    private static bool Profiling => Environment.GetEnvironmentVariable("AIRBYTEOPS_PROFILE") == "1";
 
     private void ListenForInterrupts()
     {

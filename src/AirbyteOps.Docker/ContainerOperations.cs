@@ -132,6 +132,32 @@ public sealed class ContainerOperations
         return response.StatusCode;
     }
 
+    /// <summary>
+    /// Runs the container's own healthcheck command once, now (as <c>docker exec</c>): true when it exits 0, null when the
+    /// container has no command healthcheck. Readiness is then seen the moment it happens, not at the engine's next interval.
+    /// </summary>
+    public async Task<bool?> ProbeHealthcheckAsync(string name, CancellationToken ct = default)
+    {
+        var inspect = await _engine.GuardAsync($"container '{name}'", () => Api.InspectContainerAsync(name, ct)).ConfigureAwait(false);
+        var test = inspect.Config?.Healthcheck?.Test;
+        if (test is null || test.Count < 2) return null;
+        // The compose file's own test, as the engine would run it: CMD is an argument list, CMD-SHELL one string for sh -c.
+        IList<string>? command = test[0] switch
+        {
+            "CMD" => test.Skip(1).ToList(),
+            "CMD-SHELL" => ["/bin/sh", "-c", test[1]],
+            _ => null,
+        };
+        if (command is null) return null;
+        var exec = await _engine.GuardAsync($"running the healthcheck of container '{name}'", () => _engine.Client.Exec.CreateContainerExecAsync(name,
+            new ContainerExecCreateParameters { Cmd = command, AttachStdout = true, AttachStderr = true }, ct)).ConfigureAwait(false);
+        using (var stream = await _engine.GuardAsync($"running the healthcheck of container '{name}'", () => _engine.Client.Exec.StartContainerExecAsync(exec.ID,
+            new ContainerExecStartParameters(), ct)).ConfigureAwait(false))
+            await stream.ReadOutputToEndAsync(ct).ConfigureAwait(false);
+        var result = await _engine.GuardAsync($"running the healthcheck of container '{name}'", () => _engine.Client.Exec.InspectContainerExecAsync(exec.ID, ct)).ConfigureAwait(false);
+        return !result.Running && result.ExitCode == 0;
+    }
+
     /// <summary>The last <paramref name="tail"/> lines of the container's output (stdout and stderr).</summary>
     public async Task<IReadOnlyList<string>> LogsAsync(string name, int tail = 20, CancellationToken ct = default)
     {

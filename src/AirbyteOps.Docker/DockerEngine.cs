@@ -44,19 +44,25 @@ public sealed class DockerEngine : IDisposable
     }
 
     /// <summary>True when the engine answers within the timeout.</summary>
-    public async Task<bool> PingAsync(TimeSpan? timeout = null, CancellationToken ct = default)
+    public async Task<bool> PingAsync(TimeSpan? timeout = null, CancellationToken ct = default) =>
+        await AnswerAsync(async c => { await Client.System.PingAsync(c).ConfigureAwait(false); return true; }, timeout, ct).ConfigureAwait(false);
+
+    /// <summary>The engine's version when it answers within the timeout, else null: a ping and the version in one round trip.</summary>
+    public Task<VersionResponse?> TryVersionAsync(TimeSpan? timeout = null, CancellationToken ct = default) =>
+        AnswerAsync<VersionResponse?>(async c => await Client.System.GetVersionAsync(c).ConfigureAwait(false), timeout, ct);
+
+    private async Task<T?> AnswerAsync<T>(Func<CancellationToken, Task<T>> call, TimeSpan? timeout, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout ?? TimeSpan.FromSeconds(3));
         try
         {
-            await Client.System.PingAsync(cts.Token).ConfigureAwait(false);
-            return true;
+            return await call(cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or SocketException or IOException or OperationCanceledException or DockerApiException)
         {
             if (ct.IsCancellationRequested) throw;
-            return false;
+            return default;
         }
     }
 

@@ -111,6 +111,41 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     }
 
     [Fact]
+    public async Task A_workspace_with_a_5_GB_log_is_listed_without_reading_the_log()
+    {
+        // A sparse 5 GiB logs.log (no disk used) with one real line at its end, written in the volume itself.
+        const string Write = "mkdir -p /v/7/0 && truncate -s \"$1\" /v/7/0/logs.log && echo >> /v/7/0/logs.log && echo \"$2\" >> /v/7/0/logs.log && echo {} > /v/7/0/catalog.json";
+        var volume = TestNames.Unique("ws-biglog");
+        await fixture.Engine.Volumes.CreateAsync(volume, new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = "test" });
+        try
+        {
+            var exit = await fixture.Engine.RunAsync(new ContainerSpec(TestNames.Unique("biglog"), TestImages.Busybox)
+            {
+                Entrypoint = ["sh", "-c", Write, "sh"],
+                Command = ["5G", "the last line of a big log"],
+                Mounts = [new VolumeMount(volume, "/v")],
+                NetworkMode = "none",
+            }, _log.Add, TimeSpan.FromMinutes(1));
+            Assert.Equal(0, exit);
+
+            var withTails = await JobWorkspace.ReadAsync(fixture.Engine, volume, TestImages.Busybox);
+            var namesOnly = await JobWorkspace.ReadAsync(fixture.Engine, volume, TestImages.Busybox, lastLogLines: false);
+
+            var attempt = Assert.Single(withTails.Attempts);
+            Assert.Equal(5L * 1024 * 1024 * 1024 + "\nthe last line of a big log\n".Length, attempt.Log!.Size);
+            Assert.Equal("the last line of a big log", attempt.LastLogLine);
+            // What crossed the engine: the stat lines and at most the log's last 8 KB, never its 5 GiB.
+            Assert.InRange(withTails.ListingBytes, 1, 16 * 1024);
+            Assert.InRange(namesOnly.ListingBytes, 1, 1024);
+            Assert.Null(Assert.Single(namesOnly.Attempts).LastLogLine);
+        }
+        finally
+        {
+            await fixture.Engine.Volumes.RemoveAsync(volume);
+        }
+    }
+
+    [Fact]
     public async Task Logs_of_one_job_prints_its_newest_attempt_or_copies_it_with_the_catalog()
     {
         var options = Given.Logs with { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path, Job = 12 };

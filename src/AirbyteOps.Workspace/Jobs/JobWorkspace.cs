@@ -1,28 +1,37 @@
-using System.Text;
 using AirbyteOps.Docker;
 
 namespace AirbyteOps.Workspace.Jobs;
 
 /// <summary>
-/// The jobs and attempts in Airbyte's workspace volume (<c>&lt;job&gt;/&lt;attempt&gt;/...</c>), read from the tar
-/// headers of the archive endpoint: names, sizes, modes and times, without extracting anything. File bodies are
-/// skipped as they stream past, except the tail of each <c>logs.log</c> (for its last line).
+/// The jobs and attempts in Airbyte's workspace volume (<c>&lt;job&gt;/&lt;attempt&gt;/...</c>): names, sizes, modes and times,
+/// listed by busybox <c>find</c> and <c>stat</c> in a one-off container on the volume (read-only, no network), so what
+/// crosses the engine grows with the number of files, never with their bytes: no file body is read, except the last
+/// 8 KB of each <c>logs.log</c> when the last log lines are asked for (busybox <c>tail -c</c> seeks to them).
 /// </summary>
 public sealed class JobWorkspace
 {
-    // Enough for any sane last line; the rest of the body is read past, never kept.
-    private const int LogTailBytes = 8 * 1024;
+    // A constant script (the 8 KB of log tail is enough for any sane last line); the start folder, the end-of-listing marker, whether to tail the logs and the logs' depth
+    // travel as arguments. Devices, fifos and sockets are left out of the listing, as the tar reader skipped them.
+    private const string ListScript =
+        "cd /volume || exit 2; [ -e \"$1\" ] || exit 0; " +
+        "find \"$1\" -mindepth 1 ! -type b ! -type c ! -type p ! -type s -exec stat -c '%f %s %Y %n' -- {} + || exit 3; " +
+        "echo \"$2\"; [ \"$3\" = yes ] || exit 0; " +
+        "find \"$1\" -mindepth \"$4\" -maxdepth \"$4\" -type f -name logs.log -exec tail -v -c 8192 -- {} +";
 
-    private JobWorkspace(string volume, IReadOnlyList<JobAttempt> attempts)
+    private JobWorkspace(string volume, IReadOnlyList<JobAttempt> attempts, long listingBytes)
     {
         Volume = volume;
         Attempts = attempts;
+        ListingBytes = listingBytes;
     }
 
     public string Volume { get; }
 
     /// <summary>All attempts, newest first (by job number, then attempt number).</summary>
     public IReadOnlyList<JobAttempt> Attempts { get; }
+
+    /// <summary>Bytes of listing (and log tails) that crossed the engine to read this workspace.</summary>
+    public long ListingBytes { get; }
 
     public IReadOnlyList<long> Jobs => Attempts.Select(a => a.Id.Job).Distinct().ToList();
 
@@ -33,71 +42,85 @@ public sealed class JobWorkspace
         Attempts.FirstOrDefault(a => a.HasNormalization && (job is null || a.Id.Job == job) && (attempt is null || a.Id.Attempt == attempt));
 
     /// <summary>
-    /// Reads the whole workspace volume (<paramref name="job"/> set: only that job's folder, which streams less).
-    /// <paramref name="lastLogLines"/>: also read each logs.log's last line (its tail is kept; finding jobs does not need it).
+    /// Lists the workspace volume (<paramref name="job"/> set: only that job's folder).
+    /// <paramref name="lastLogLines"/>: also read each logs.log's last line (from its last 8 KB; finding jobs does not need it).
     /// </summary>
     public static async Task<JobWorkspace> ReadAsync(DockerEngine engine, string volume, string helperImage, long? job = null, bool lastLogLines = true, CancellationToken ct = default)
     {
-        await using var mounted = await WorkspaceVolume.OpenAsync(engine, volume, helperImage, ct).ConfigureAwait(false);
-        return await ReadAsync(mounted, job, lastLogLines, ct).ConfigureAwait(false);
+        if (await engine.Volumes.FindAsync(volume, ct).ConfigureAwait(false) is null)
+            throw new DockerOpsException($"Workspace volume '{volume}' does not exist: start Airbyte and run a sync first (./build.sh ComposeUp Sync), or pass --workspace-volume with the right name.");
+        var start = job?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ".";
+        var marker = $"--airbyteops-listing-end-{Guid.NewGuid():N}--";
+        var lines = new List<string>();
+        long bytes = 0;
+        var spec = new ContainerSpec($"airbyteops-workspace-list-{Guid.NewGuid():N}"[..40], helperImage)
+        {
+            Entrypoint = ["sh", "-c", ListScript, "sh"],
+            Command = [start, marker, lastLogLines ? "yes" : "no", job is null ? "3" : "2"],
+            Mounts = [new VolumeMount(volume, MountedVolume.MountPath, ReadOnly: true)],
+            Labels = new Dictionary<string, string> { [Labels.Role] = "volume-access" },
+            NetworkMode = "none",
+        };
+        var exit = await engine.RunAsync(spec, line => { bytes += line.Length + 1; lines.Add(line); }, ct: ct).ConfigureAwait(false);
+        if (exit != 0)
+            throw new DockerOpsException($"Listing workspace volume '{volume}' failed (exit {exit}): {lines.LastOrDefault(l => !l.Contains(marker, StringComparison.Ordinal)) ?? "no output"}.");
+        return new JobWorkspace(volume, Parse(lines, marker), bytes);
     }
 
-    public static async Task<JobWorkspace> ReadAsync(MountedVolume mounted, long? job = null, bool lastLogLines = true, CancellationToken ct = default)
-    {
-        var jobPath = job?.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (jobPath is not null && await mounted.StatAsync(jobPath, ct).ConfigureAwait(false) is null)
-            return new JobWorkspace(mounted.Volume, []);
-        // Buffered: the tar reader asks for 512-byte headers, and each small read of the chunked HTTP stream is costly.
-        await using var tar = new BufferedStream(await mounted.CopyOutAsync(jobPath ?? "", ct).ConfigureAwait(false), 1 << 20);
-        // The archive of the volume root names entries "volume/<job>/..."; of a job folder "<job>/...".
-        return new JobWorkspace(mounted.Volume, await ReadTarAsync(tar, stripFirst: jobPath is null, lastLogLines, ct).ConfigureAwait(false));
-    }
-
-    /// <summary>Groups tar entries into attempts. Public to the tests, which feed it tars they build.</summary>
-    internal static async Task<IReadOnlyList<JobAttempt>> ReadTarAsync(Stream tar, bool stripFirst, bool lastLogLines = true, CancellationToken ct = default)
+    /// <summary>
+    /// Groups the listing into attempts: <c>stat</c> lines (raw mode in hex, size, mtime, path) up to the marker, then
+    /// <c>tail -v</c> output (a <c>==&gt; path &lt;==</c> header per logs.log, then its last bytes).
+    /// </summary>
+    internal static IReadOnlyList<JobAttempt> Parse(IEnumerable<string> lines, string marker)
     {
         var files = new Dictionary<JobAttemptId, List<WorkspaceFile>>();
         var lastLines = new Dictionary<JobAttemptId, string?>();
-        // Listing only: nothing is written, so devices or fifos in the volume are skipped rather than refused.
-        await TarTree.ReadAsync(tar, "the workspace volume", async (entry, body) =>
+        var listing = true;
+        JobAttemptId? tailOf = null;
+        foreach (var line in lines)
         {
-            var name = stripFirst ? TarTree.StripFirst(entry.Name) : entry.Name.TrimEnd('/');
-            if (name is null || !JobAttemptId.TryParsePath(name, out var id, out var rest)) return;
-            if (!files.TryGetValue(id, out var list)) files[id] = list = [];
-            if (rest.Length == 0) return;
-            var isDirectory = entry.Kind == EntryKind.Directory;
-            list.Add(new WorkspaceFile(rest, isDirectory ? 0 : entry.Size, entry.Modified, entry.Mode, isDirectory));
-            if (rest == JobAttempt.LogFileName && body is not null)
-                lastLines[id] = await ReadLastLineAsync(body, ct).ConfigureAwait(false);
-        }, skipSpecial: true, ct).ConfigureAwait(false);
+            if (listing)
+            {
+                if (line == marker) listing = false;
+                else if (ParseStat(line) is var (path, file) && JobAttemptId.TryParsePath(path, out var id, out var rest))
+                {
+                    if (!files.TryGetValue(id, out var list)) files[id] = list = [];
+                    if (rest.Length > 0 && file is not null) list.Add(file with { Path = rest });
+                }
+                continue;
+            }
+            if (line.StartsWith("==> ", StringComparison.Ordinal) && line.EndsWith(" <==", StringComparison.Ordinal)
+                && JobAttemptId.TryParsePath(Relative(line[4..^4]), out var logOf, out var logRest) && logRest == JobAttempt.LogFileName)
+            {
+                tailOf = logOf;
+                lastLines[logOf] = null;
+            }
+            else if (tailOf is { } current && line.Trim().Length > 0)
+                lastLines[current] = line;
+        }
         return files
             .Select(kv => new JobAttempt(kv.Key, kv.Value.OrderBy(f => f.Path, StringComparer.Ordinal).ToList(), lastLines.GetValueOrDefault(kv.Key)))
             .OrderByDescending(a => a.Id)
             .ToList();
     }
 
-    private static async Task<string?> ReadLastLineAsync(Stream body, CancellationToken ct)
+    private static string Relative(string path) => path.StartsWith("./", StringComparison.Ordinal) ? path[2..] : path;
+
+    /// <summary>One <c>stat -c '%f %s %Y %n'</c> line: the path, and the entry (null for a special file, which is skipped).</summary>
+    private static (string Path, WorkspaceFile? File)? ParseStat(string line)
     {
-        var buffer = new byte[64 * 1024];
-        var tail = new byte[LogTailBytes];
-        var tailLength = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-        {
-            if (read >= LogTailBytes)
-            {
-                Array.Copy(buffer, read - LogTailBytes, tail, 0, LogTailBytes);
-                tailLength = LogTailBytes;
-            }
-            else
-            {
-                var keep = Math.Min(tailLength, LogTailBytes - read);
-                Array.Copy(tail, tailLength - keep, tail, 0, keep);
-                Array.Copy(buffer, 0, tail, keep, read);
-                tailLength = keep + read;
-            }
-        }
-        var text = Encoding.UTF8.GetString(tail, 0, tailLength);
-        return text.Split('\n').Select(l => l.TrimEnd('\r')).LastOrDefault(l => l.Trim().Length > 0);
+        var parts = line.Split(' ', 4);
+        if (parts.Length < 4
+            || !int.TryParse(parts[0], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var raw)
+            || !long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
+            || !long.TryParse(parts[2], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            return null;
+        var type = raw & 0xF000;
+        var isDirectory = type == 0x4000;
+        var modified = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        var file = type is 0x4000 or 0x8000 or 0xA000
+            ? new WorkspaceFile("", type == 0x8000 ? size : 0, modified, (UnixFileMode)(raw & 0xFFF), isDirectory)
+            : null;
+        return (Relative(parts[3]), file);
     }
 }

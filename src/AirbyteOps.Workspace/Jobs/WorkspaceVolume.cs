@@ -1,4 +1,5 @@
 using AirbyteOps.Docker;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Workspace.Jobs;
 
@@ -16,11 +17,12 @@ public static class WorkspaceVolume
         return await engine.Volumes.OpenAsync(volume, helperImage, readOnly: true, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The content of one regular file of the volume, or null when it is not there.</summary>
-    public static async Task<byte[]?> ReadFileAsync(MountedVolume mounted, string relative, CancellationToken ct = default)
+    /// <summary>The content of one regular file of the volume, or null when it is not there; <paramref name="progress"/> counts the bytes as they come.</summary>
+    public static async Task<byte[]?> ReadFileAsync(MountedVolume mounted, string relative, CancellationToken ct = default, ProgressReporter? progress = null)
     {
         if (await mounted.StatAsync(relative, ct).ConfigureAwait(false) is null) return null;
-        await using var tar = await mounted.CopyOutAsync(relative, ct).ConfigureAwait(false);
+        var stream = await mounted.CopyOutAsync(relative, ct).ConfigureAwait(false);
+        await using var tar = progress is null ? stream : new ProgressStream(stream, progress);
         return await TarTree.ReadFileAsync(tar, $"volume '{mounted.Volume}'", ct).ConfigureAwait(false);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AirbyteOps.Docker;
 using AirbyteOps.IO;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Workspace.Logs;
 
@@ -62,7 +63,7 @@ public sealed class LogsOperation(DockerEngine engine)
     {
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         var job = options.Job!.Value;
-        var workspace = await JobWorkspace.ReadAsync(mounted, job, ct: ct).ConfigureAwait(false);
+        var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, job, ct: ct).ConfigureAwait(false);
         var attempts = workspace.Attempts;
         if (attempts.Count == 0)
             throw new WorkspaceException($"Job {job} is not in workspace volume '{options.WorkspaceVolume}': run ./build.sh Logs to see the jobs there.");
@@ -76,7 +77,9 @@ public sealed class LogsOperation(DockerEngine engine)
             Directory.CreateDirectory(folder);
             foreach (var name in new[] { JobAttempt.LogFileName, JobAttempt.CatalogFileName })
             {
-                var content = await WorkspaceVolume.ReadFileAsync(mounted, $"{attempt.Id.RelativePath}/{name}", ct).ConfigureAwait(false);
+                var size = attempt.Files.FirstOrDefault(f => f.Path == name && !f.IsDirectory)?.Size;
+                using var progress = ProgressReporter.ForConsole($"Copying {attempt.Id.RelativePath}/{name}", null, size is { } s ? ProgressReporter.TarSize([s]) : null, log);
+                var content = await WorkspaceVolume.ReadFileAsync(mounted, $"{attempt.Id.RelativePath}/{name}", ct, progress).ConfigureAwait(false);
                 if (content is null)
                 {
                     log($"{attempt.Id}: no {name} to copy.");

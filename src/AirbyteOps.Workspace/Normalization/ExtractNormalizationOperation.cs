@@ -1,5 +1,6 @@
 using AirbyteOps.Docker;
 using AirbyteOps.IO;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Workspace.Normalization;
 
@@ -13,7 +14,7 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
     {
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         log($"Reading workspace volume '{options.WorkspaceVolume}'{(options.Job is { } j ? $" (job {j})" : "")}...");
-        var workspace = await JobWorkspace.ReadAsync(mounted, options.Job, lastLogLines: false, ct).ConfigureAwait(false);
+        var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, options.Job, lastLogLines: false, ct).ConfigureAwait(false);
         var chosen = Choose(workspace, options.Job, options.Attempt);
         log($"Newest normalization project{(options.Job is null ? "" : " of the chosen job")}: {chosen.Id} (/tmp/workspace/{chosen.Id.RelativePath}/normalize in the server).");
 
@@ -24,7 +25,10 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
         var files = await AtomicDirectory.WriteAsync(destination, async partial =>
         {
             int count;
-            await using (var tar = await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false))
+            var project = chosen.Files.Where(f => f.Path.StartsWith(JobAttempt.NormalizeFolder + "/", StringComparison.Ordinal)).ToList();
+            using var progress = ProgressReporter.ForConsole($"Copying {chosen.Id.RelativePath}/normalize", null,
+                ProgressReporter.TarSize(project.Select(f => f.Size).Append(0)), log);
+            await using (var tar = new ProgressStream(await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false), progress))
             {
                 count = await SafeTarExtractor.ExtractAsync(tar, partial, $"the normalization project of {chosen.Id}", ct).ConfigureAwait(false);
             }

@@ -15,9 +15,13 @@ public sealed class EnsureDockerOperation(DockerEngine engine)
     /// <summary>Returns the engine's version once it answers.</summary>
     public async Task<string> RunAsync(EnsureDockerOptions options, Action<string> log, CancellationToken ct = default)
     {
-        if (!await engine.PingAsync(ct: ct).ConfigureAwait(false))
+        // One round trip when the engine answers (the common case): its version is the ping.
+        var version = await engine.TryVersionAsync(ct: ct).ConfigureAwait(false);
+        if (version is null)
+        {
             await StartEngineAsync(options, log, ct).ConfigureAwait(false);
-        var version = await engine.VersionAsync(ct).ConfigureAwait(false);
+            version = await engine.VersionAsync(ct).ConfigureAwait(false);
+        }
         log($"Docker engine {version.Version} (API {version.APIVersion}) answers at {engine.Endpoint}.");
         return version.Version;
     }

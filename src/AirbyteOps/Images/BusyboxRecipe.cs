@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using AirbyteOps.Docker;
 using AirbyteOps.Processes;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Images;
 
@@ -18,8 +19,10 @@ public sealed class BusyboxRecipe : ImageRecipe
 
     public override async Task<string> FingerprintAsync(ImageBuildContext context, CancellationToken ct)
     {
-        await EnsureStaticBusyboxAsync(Path.Combine(context.ScratchDirectory, "apt-busybox.log"), _ => { }, ct).ConfigureAwait(false);
-        return new Fingerprint().Add("busybox-static").AddFile(Binary, "busybox").Add("v1").Value;
+        // The cache key is the binary's size and time: the same binary was confirmed static when the fingerprint was cached.
+        if (!context.StatOnly)
+            await EnsureStaticBusyboxAsync(Path.Combine(context.ScratchDirectory, "apt-busybox.log"), _ => { }, ct).ConfigureAwait(false);
+        return context.NewFingerprint().Add("busybox-static").AddFile(Binary, "busybox").Add("v1").Value;
     }
 
     public override async Task BuildAsync(ImageBuildContext context, string fingerprint, Action<string> log, CancellationToken ct)
@@ -45,7 +48,9 @@ public sealed class BusyboxRecipe : ImageRecipe
         }
         tar.Position = 0;
         log($"Importing busybox ({applets.Count} applets) as {Tag} ...");
-        await context.Engine.Images.ImportAsync(tar, Tag,
+        using var progress = ProgressReporter.ForConsole($"Importing {Tag}", null, tar.Length, log);
+        await using var counted = new ProgressStream(tar, progress, leaveOpen: true);
+        await context.Engine.Images.ImportAsync(counted, Tag,
             ["CMD [\"sh\"]", "ENV PATH=/bin", $"LABEL {Labels.Recipe}={fingerprint}", $"LABEL {Labels.Managed}=true"], ct).ConfigureAwait(false);
     }
 

@@ -1,5 +1,6 @@
 using AirbyteOps.Docker;
 using AirbyteOps.Processes;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Images;
 
@@ -17,7 +18,7 @@ public sealed class DebianBaseRecipe : ImageRecipe
     public override string Describe => $"debootstrap --variant=minbase {Suite} with {string.Join(", ", Packages)}";
 
     public override Task<string> FingerprintAsync(ImageBuildContext context, CancellationToken ct) =>
-        Task.FromResult(new Fingerprint().Add("debootstrap").Add("minbase").Add(Suite).Add(string.Join(",", Packages)).Add("v1").Value);
+        Task.FromResult(context.NewFingerprint().Add("debootstrap").Add("minbase").Add(Suite).Add(string.Join(",", Packages)).Add("v1").Value);
 
     public override async Task BuildAsync(ImageBuildContext context, string fingerprint, Action<string> log, CancellationToken ct)
     {
@@ -56,8 +57,9 @@ public sealed class DebianBaseRecipe : ImageRecipe
 
         log($"Importing the root filesystem as {Tag} ...");
         // GNU tar keeps owners, modes, device nodes and links of the root filesystem exactly.
+        using var progress = ProgressReporter.ForConsole($"Importing {Tag}", null, null, log);
         exit = await ProcessRunner.ReadOutputAsync("tar", ["--numeric-owner", "-C", rootfs, "-c", "."], archive =>
-            context.Engine.Images.ImportAsync(archive, Tag,
+            context.Engine.Images.ImportAsync(new ProgressStream(archive, progress, leaveOpen: true), Tag,
                 ["CMD [\"bash\"]", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "ENV LANG=C.UTF-8", $"LABEL {Labels.Recipe}={fingerprint}", $"LABEL {Labels.Managed}=true"], ct), ct).ConfigureAwait(false);
         if (exit != 0) throw new ProcessException($"tar of {rootfs} failed (exit {exit}).");
         await RemoveTreeAsync(rootfs, ct).ConfigureAwait(false);

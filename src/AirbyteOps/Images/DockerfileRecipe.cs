@@ -2,6 +2,7 @@ using AirbyteOps.IO;
 using System.Formats.Tar;
 using AirbyteOps.Docker;
 using AirbyteOps.Processes;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Images;
 
@@ -28,7 +29,7 @@ public sealed class DockerfileRecipe : ImageRecipe
 
     public override async Task<string> FingerprintAsync(ImageBuildContext context, CancellationToken ct)
     {
-        var fingerprint = new Fingerprint().Add("dockerfile").Add("v1").AddFolder(Path.Combine(context.RepositoryRoot, ContextFolder));
+        var fingerprint = context.NewFingerprint().Add("dockerfile").Add("v1").AddFolder(Path.Combine(context.RepositoryRoot, ContextFolder));
         foreach (var app in Publish)
         {
             fingerprint.Add(app.Subfolder).AddFolder(Path.GetDirectoryName(Path.Combine(context.RepositoryRoot, app.Project))!);
@@ -63,7 +64,8 @@ public sealed class DockerfileRecipe : ImageRecipe
             await using (var tar = File.Create(tarPath))
                 await TarFile.CreateFromDirectoryAsync(scratch, tar, includeBaseDirectory: false, ct).ConfigureAwait(false);
             log($"Building {Tag} from {Describe} ...");
-            await using (var tar = File.OpenRead(tarPath))
+            using (var progress = ProgressReporter.ForConsole($"Sending the build context of {Tag}", null, new FileInfo(tarPath).Length, log))
+            await using (var tar = new ProgressStream(File.OpenRead(tarPath), progress))
                 await context.Engine.Images.BuildAsync(tar, Tag, new Dictionary<string, string> { [Labels.Recipe] = fingerprint, [Labels.Managed] = "true" },
                     line => { if (line.StartsWith("Step ", StringComparison.Ordinal)) log("  " + line); }, ct).ConfigureAwait(false);
             File.Delete(tarPath);

@@ -3,10 +3,16 @@ using System.Text;
 
 namespace AirbyteOps.Images;
 
-/// <summary>A SHA-256 over recipe inputs: strings, and folders (relative paths, modes and contents; bin/ and obj/ skipped).</summary>
-public sealed class Fingerprint
+/// <summary>
+/// A SHA-256 over recipe inputs: strings, and folders (relative paths, modes and contents; bin/ and obj/ skipped).
+/// A <see cref="StatOnly"/> fingerprint hashes each file's size and modification time instead of its content: the
+/// cheap key under which the real fingerprint is cached (artifacts/cache/images), so a no-op check reads no sources.
+/// </summary>
+public sealed class Fingerprint(bool statOnly = false)
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public bool StatOnly { get; } = statOnly;
 
     public Fingerprint Add(string text)
     {
@@ -18,6 +24,13 @@ public sealed class Fingerprint
     public Fingerprint AddFile(string path, string name)
     {
         Add(name);
+        if (StatOnly)
+        {
+            var info = new FileInfo(path);
+            return Add(info.Exists
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(OperatingSystem.IsWindows() ? 0 : (int)info.UnixFileMode)} {info.Length} {info.LastWriteTimeUtc.Ticks}")
+                : "missing");
+        }
         if (!OperatingSystem.IsWindows()) Add(((int)File.GetUnixFileMode(path)).ToString(System.Globalization.CultureInfo.InvariantCulture));
         _hash.AppendData(File.ReadAllBytes(path));
         return this;

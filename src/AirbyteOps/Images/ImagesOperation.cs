@@ -19,13 +19,22 @@ public sealed class ImagesOperation(DockerEngine engine)
         }
         var context = new ImageBuildContext(engine, options.RepositoryRoot, options.ScratchDirectory, options.DebianMirror ?? DetectDebianMirror());
         var recipes = options.Images.SelectMany(ImageCatalog.Closure).Distinct().ToList();
+        var cache = FingerprintCache.Load(Path.Combine(options.ScratchDirectory, "fingerprints.json"));
+        var reused = new List<string>();
         foreach (var recipe in Order(recipes))
         {
-            var fingerprint = await recipe.FingerprintAsync(context, ct).ConfigureAwait(false);
+            // The cheap key first (sizes and times of the sources, base image ids); the sources are hashed only when it changed.
+            var key = await recipe.FingerprintAsync(context with { StatOnly = true }, ct).ConfigureAwait(false);
+            var fingerprint = cache.Get(recipe.Tag, key);
+            if (fingerprint is null)
+            {
+                fingerprint = await recipe.FingerprintAsync(context, ct).ConfigureAwait(false);
+                cache.Set(recipe.Tag, key, fingerprint);
+            }
             var existing = await engine.Images.FindAsync(recipe.Tag, ct).ConfigureAwait(false);
             if (existing?.Config?.Labels is { } labels && labels.TryGetValue(Labels.Recipe, out var current) && current == fingerprint)
             {
-                log($"{recipe.Tag}: up to date (built from the same recipe, reused).");
+                reused.Add(recipe.Tag);
                 continue;
             }
             log(existing is null ? $"{recipe.Tag}: not present, building ({recipe.Describe})." : $"{recipe.Tag}: recipe changed, rebuilding ({recipe.Describe}).");
@@ -33,6 +42,10 @@ public sealed class ImagesOperation(DockerEngine engine)
             await recipe.BuildAsync(context, fingerprint, log, ct).ConfigureAwait(false);
             log($"{recipe.Tag}: built in {clock.Elapsed.TotalSeconds:0.0} s.");
         }
+        cache.Save();
+        // The no-op path stays quiet: one line for every image found current, not one per recipe.
+        if (reused.Count > 0)
+            log($"Images up to date (built from the same recipes, reused): {string.Join(", ", reused)}.");
     }
 
     private async Task RequireOfficialAsync(string image, Action<string> log, CancellationToken ct)

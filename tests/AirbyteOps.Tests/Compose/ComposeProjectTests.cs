@@ -29,6 +29,10 @@ public sealed class ComposeProjectTests : IAsyncLifetime
           extra:
             image: {{ImageCatalog.Busybox}}
             command: ["sh", "-c", "${EXTRA_COMMAND:-exec sleep 600}"]
+            # The engine runs this first after 10 minutes: ComposeUp must see it pass (or not) without waiting for that.
+            healthcheck:
+              test: ["CMD", "sh", "-c", "${EXTRA_HEALTH:-true}"]
+              interval: 10m
         volumes:
           data:
         """;
@@ -51,14 +55,14 @@ public sealed class ComposeProjectTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private ComposeOptions Project(string? extraCommand = null)
+    private ComposeOptions Project(string? extraCommand = null, string? extraHealth = null, int timeoutSeconds = 60)
     {
         var project = TestNames.Unique("p").Replace("-", "", StringComparison.Ordinal);
         var port = TestNames.FreePort();
         var envFile = Path.Combine(_dir, project + ".env");
-        File.WriteAllText(envFile, $"PORT={port}\n" + (extraCommand is null ? "" : $"EXTRA_COMMAND={extraCommand}\n"));
+        File.WriteAllText(envFile, $"PORT={port}\n" + (extraCommand is null ? "" : $"EXTRA_COMMAND={extraCommand}\n") + (extraHealth is null ? "" : $"EXTRA_HEALTH={extraHealth}\n"));
         _projects.Add((project, envFile));
-        return new ComposeOptions(Path.Combine(_dir, "docker-compose.yaml"), project, envFile, new Uri($"http://127.0.0.1:{port}/api/v1"), TimeSpan.FromSeconds(60));
+        return new ComposeOptions(Path.Combine(_dir, "docker-compose.yaml"), project, envFile, new Uri($"http://127.0.0.1:{port}/api/v1"), TimeSpan.FromSeconds(timeoutSeconds));
     }
 
     private async Task<IReadOnlyList<ContainerInfo>> ContainersOf(string project) =>
@@ -81,6 +85,21 @@ public sealed class ComposeProjectTests : IAsyncLifetime
         Assert.Contains(_log, l => l.Contains("already up", StringComparison.Ordinal));
         using var api = new AirbyteOps.Api.AirbyteApi(options.ServerUrl);
         Assert.True(await api.IsHealthyAsync());
+    }
+
+    [Fact]
+    public async Task A_healthcheck_the_engine_has_not_run_yet_is_run_by_ComposeUp_itself()
+    {
+        var passing = Project();
+        var failing = Project(extraHealth: "false", timeoutSeconds: 5);
+
+        await new ComposeUpOperation(Engine).RunAsync(passing, _log.Add);
+        var extra = (await ContainersOf(passing.Project)).Single(c => c.Name.Contains("extra", StringComparison.Ordinal));
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ComposeUpOperation(Engine).RunAsync(failing, _log.Add));
+
+        // Ready while the engine's own check (every 10 minutes) has not run once: the readiness came from ComposeUp's probe.
+        Assert.Equal("starting", extra.Health);
+        Assert.Contains("Timed out", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
