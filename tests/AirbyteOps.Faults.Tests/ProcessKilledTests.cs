@@ -84,6 +84,64 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         Assert.Equal(setupTree, await d.ListAsync(includeWorkArea: true));
     }
 
+    /// <summary>
+    /// Issue 12: Ctrl-C in the build process at each durable step of a restore. The child turns SIGINT into cancellation
+    /// (PosixSignalRegistration, as the build host does); the restore unwinds, says where the deployment is, and exits.
+    /// </summary>
+    [Theory(Skip = "Not yet run on the shared engine (helper-h ran out of lock time): run with --filter SIGINT_at_each_restore_step, then remove this Skip.")]
+    [InlineData("staged")]
+    [InlineData("swap-begun")]
+    [InlineData("swapped")]
+    public async Task SIGINT_at_each_restore_step_leaves_the_deployment_as_before_or_as_restored_never_between_and_no_helper(string step)
+    {
+        await using var d = await ConfigTree.DeployAsync(fixture.Engine, running: false, "setup");
+        await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
+        var restored = await d.ListAsync(includeWorkArea: true);
+        await d.SeedAsync("live");
+        var before = await d.ListAsync(includeWorkArea: true);
+        Assert.NotEqual(before, restored);
+
+        string output;
+        using (var child = ChildProcess.Start(typeof(Program).Assembly, "restore", step, "my-setup", d.Artifacts, d.Server, d.Volume))
+        {
+            var reached = await ChildProcess.WaitForLineAsync(child, $"AT {step}", TimeSpan.FromMinutes(2));
+            if (!reached)
+            {
+                await ChildProcess.KillAsync(child);
+                Assert.Fail($"the restore never reached {step}: " + await child.StandardError.ReadToEndAsync());
+            }
+            var (code, killOutput) = await ChildProcess.RunAsync("kill", "-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(code == 0, killOutput);
+            var rest = child.StandardOutput.ReadToEndAsync();
+            var exited = child.WaitForExitAsync();
+            if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMinutes(2))) != exited)
+            {
+                await ChildProcess.KillAsync(child);
+                Assert.Fail($"the restore did not end within 2 minutes of SIGINT at {step}");
+            }
+            output = await rest;
+            // It ended on its own, by unwinding (exit 1 and its message), not by the signal's default action.
+            Assert.True(child.ExitCode == 1, $"exit code {child.ExitCode}; output: {output}; stderr: {await child.StandardError.ReadToEndAsync()}");
+        }
+        var failed = output.Split('\n').Single(l => l.StartsWith("FAILED ", StringComparison.Ordinal));
+        Assert.Contains("interrupted (Ctrl-C or SIGTERM)", failed);
+
+        // As before or as restored, never between; the message says which, and says it truly.
+        var after = await d.ListAsync(includeWorkArea: true);
+        Assert.True(after.SequenceEqual(before) || after.SequenceEqual(restored), $"after SIGINT at {step} the volume is neither the live tree nor the setup's");
+        if (failed.Contains("The previous configuration was put back and verified; nothing changed", StringComparison.Ordinal)) Assert.Equal(before, after);
+        else Assert.Equal(restored, after);
+
+        // No helper container left on the volume (only the server).
+        var helpers = (await d.Engine.Containers.ListAsync([AirbyteOps.Docker.Labels.Managed]))
+            .Where(c => c.Mounts.Any(m => m.Name == d.Volume) && c.Name.TrimStart('/') != d.Server).Select(c => c.Name).ToList();
+        Assert.Empty(helpers);
+
+        // And the next run completes.
+        await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), _log.Add);
+        Assert.Equal(restored, await d.ListAsync(includeWorkArea: true));
+    }
+
     /// <summary>Every file under the folder with its bytes (hex), every folder and link by name: to compare byte for byte.</summary>
     private static async Task<Dictionary<string, string>> SnapshotFolderAsync(string folder)
     {

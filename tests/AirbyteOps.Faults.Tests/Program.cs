@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AirbyteOps.Docker;
 using AirbyteOps.Setups;
 
@@ -11,7 +12,8 @@ namespace AirbyteOps.Faults.Tests;
 /// through the given engine endpoint (the test's <see cref="Support.EngineStopStandIn"/>, which holds the read so the kill
 /// lands mid-export).</item>
 /// <item>"restore &lt;checkpoint&gt; &lt;setup&gt; &lt;artifacts&gt; &lt;server&gt; &lt;volume&gt;": a real RestoreSetup that prints
-/// "AT &lt;checkpoint&gt;" when it gets there and then waits to be killed.</item>
+/// "AT &lt;checkpoint&gt;" when it gets there and then waits to be killed, or interrupted: SIGINT (Ctrl-C) cancels the
+/// restore as the build host does, and the child prints "FAILED &lt;message&gt;" and exits 1 once the restore has unwound.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -35,19 +37,37 @@ public static class Program
             return 0;
         }
         using var engine = DockerEngine.Connect(DockerEngine.DefaultSocket);
+        // Ctrl-C becomes cancellation of the running operation (the process is not ended by the signal itself).
+        using var interrupt = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        });
+        try
+        {
+            await RestoreAsync(engine, args, interrupt.Token);
+        }
+        catch (AirbyteOpsException error)
+        {
+            Console.WriteLine("FAILED " + error.Message);
+            return 1;
+        }
+        Console.WriteLine("FINISHED");
+        return 0;
+    }
+
+    private static async Task RestoreAsync(DockerEngine engine, string[] args, CancellationToken ct) =>
         await new RestoreSetupOperation(engine).RunAsync(new RestoreOptions
         {
             ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
             Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5],
-            Checkpoint = async (step, ct) =>
+            Checkpoint = async (step, token) =>
             {
                 if (step != args[1]) return;
                 Console.WriteLine($"AT {step}");
-                await Console.Out.FlushAsync(ct);
-                await Task.Delay(Timeout.Infinite, ct);
+                await Console.Out.FlushAsync(token);
+                await Task.Delay(Timeout.Infinite, token);
             },
-        }, Console.WriteLine);
-        Console.WriteLine("FINISHED");
-        return 0;
-    }
+        }, Console.WriteLine, ct);
 }
