@@ -88,7 +88,7 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
     /// Issue 12: Ctrl-C in the build process at each durable step of a restore. The child turns SIGINT into cancellation
     /// (PosixSignalRegistration, as the build host does); the restore unwinds, says where the deployment is, and exits.
     /// </summary>
-    [Theory(Skip = "Not yet run on the shared engine (helper-h ran out of lock time): run with --filter SIGINT_at_each_restore_step, then remove this Skip.")]
+    [Theory]
     [InlineData("staged")]
     [InlineData("swap-begun")]
     [InlineData("swapped")]
