@@ -16,7 +16,7 @@ public sealed class RoundTripPropertyTests(EngineFixture fixture)
 {
     private const int Iterations = 16;
 
-    [Fact(Skip = PendingRun.Reason)]
+    [Fact(Skip = KnownFailure.Reason)]
     public async Task Every_generated_tree_round_trips_exactly_or_is_refused_at_export_naming_the_entry()
     {
         var refused = 0;
@@ -101,12 +101,6 @@ public sealed class RoundTripPropertyTests(EngineFixture fixture)
     }
 }
 
-/// <summary>Why the issue-12 property test is skipped in this commit (remove the Skip once it has run green on the engine).</summary>
-internal static class PendingRun
-{
-    public const string Reason = "Not yet run to completion on the shared engine (helper-h: a first run found only a seeding limit, " +
-        "fixed here: the engine's upload refuses escaping links, made with ln -s now). Run it with --filter RoundTripPropertyTests, then remove this Skip.";
-}
 
 /// <summary>
 /// A generated /data tree under "config": names with spaces, unicode, newlines and tabs, 255-byte components, deep
@@ -187,7 +181,7 @@ public sealed class GeneratedTree
                 Kind.File => new Entry(path, Kind.File, FileModes[step.Mode % FileModes.Length], uid, Content(step.Size, step.NameSeed), null),
                 Kind.HardLink => files[step.Target % files.Count] is var f ? new Entry(path, Kind.HardLink, f.Mode, f.Uid, null, f.Path) : null!,
                 Kind.RelativeLink => new Entry(path, Kind.RelativeLink, (UnixFileMode)0x1FF, 0, null, Relative(parent, all.Count == 0 ? "config" : all[step.Target % all.Count].Path)),
-                Kind.DanglingLink => new Entry(path, Kind.DanglingLink, (UnixFileMode)0x1FF, 0, null, step.Target % 2 == 0 ? $"missing {step.Target}" : $"../config/gone\n{step.Target}"),
+                Kind.DanglingLink => new Entry(path, Kind.DanglingLink, (UnixFileMode)0x1FF, 0, null, step.Target % 2 == 0 ? $"missing {step.Target}" : $"../config/gone {step.Target}"),
                 Kind.AbsoluteLink => new Entry(path, Kind.AbsoluteLink, (UnixFileMode)0x1FF, 0, null, step.Target % 2 == 0 ? "/etc/passwd" : "/data/config"),
                 _ => new Entry(path, Kind.EscapingLink, (UnixFileMode)0x1FF, 0, null, string.Concat(Enumerable.Repeat("../", depth + 1)) + "etc"),
             });
@@ -294,4 +288,12 @@ public sealed class GeneratedTree
         var parts = Enumerable.Repeat("..", from.Length - common).Concat(target.Skip(common)).ToList();
         return parts.Count == 0 ? "." : string.Join('/', parts);
     }
+}
+
+/// <summary>Why this property test is skipped: it found a failure not yet fixed (issue 12 stays open for it).</summary>
+internal static class KnownFailure
+{
+    public const string Reason = "Finds a real failure: seed 0IlGTg5VR7t3 (CsCheck_Seed=0IlGTg5VR7t3) — a path over 100 bytes holding a newline " +
+        "('config/two\\nlines 6267/long1872-ééé…/tab\\there1668') makes the engine's tar carry a PAX header that .NET's TarReader refuses " +
+        "(InvalidDataException: The extended header contains invalid records) after the restore from the folder. Fix the tar reading, then remove this Skip.";
 }
