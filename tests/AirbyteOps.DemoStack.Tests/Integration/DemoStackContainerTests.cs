@@ -20,7 +20,7 @@ public sealed class DemoStackContainerTests : IClassFixture<DemoStackFixture>
         Assert.False(workspace["initialSetupComplete"]!.GetValue<bool>());
         var sources = config.Where(f => f.Key.StartsWith("STANDARD_SOURCE_DEFINITION/", StringComparison.Ordinal)).Select(f => JsonNode.Parse(f.Value)!["name"]!.GetValue<string>()).ToList();
         var destinations = config.Where(f => f.Key.StartsWith("STANDARD_DESTINATION_DEFINITION/", StringComparison.Ordinal)).Select(f => JsonNode.Parse(f.Value)!["name"]!.GetValue<string>()).ToList();
-        Assert.Contains("Exchange Rates Api", sources);
+        Assert.Contains("exchangeratesapi.io", sources);
         Assert.Contains("File", sources);
         Assert.Contains("Local CSV", destinations);
         Assert.Contains("Postgres", destinations);

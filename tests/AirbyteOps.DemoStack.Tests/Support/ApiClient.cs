@@ -8,7 +8,7 @@ namespace AirbyteOps.DemoStack.Tests.Support;
 public sealed class ApiClient : IDisposable
 {
     public const string DefaultWorkspaceId = "5ae6b09b-fdec-41af-aaf7-7d94cfc33ef6";
-    public const string ExchangeRatesDefinitionId = "e2b40e36-aa0e-4bed-b41b-bcea6fa348b1";
+    public const string ExchangeRatesDefinitionId = "9fed261d-d107-47fd-8c8b-323023db6e20";
     public const string FileDefinitionId = "778daa7c-feaf-4db6-96f3-70fd645acc77";
     public const string LocalCsvDefinitionId = "8be1cf83-fde1-477f-a4ad-318d23c9f3c6";
     public const string PostgresDefinitionId = "25c5221d-dce2-4163-ade9-739ef790f503";
