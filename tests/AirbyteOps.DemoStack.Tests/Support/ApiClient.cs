@@ -69,7 +69,22 @@ public sealed class ApiClient : IDisposable
         }))["connectionId"]!.GetValue<string>();
     }
 
-    public Task<JsonObject> SyncAsync(string connectionId) => PostAsync("connections/sync", new JsonObject { ["connectionId"] = connectionId });
+    /// <summary>
+    /// connections/sync as 0.7.1 answers it ({status} once the job ended), then the connection's newest sync job from
+    /// jobs/list and its jobs/get: <c>{status, job: JobRead, logs: {logLines}}</c>.
+    /// </summary>
+    public async Task<JsonObject> SyncAsync(string connectionId)
+    {
+        var status = (await PostAsync("connections/sync", new JsonObject { ["connectionId"] = connectionId }))["status"]!.GetValue<string>();
+        var jobs = (await PostAsync("jobs/list", new JsonObject { ["configType"] = "sync", ["configId"] = connectionId }))["jobs"]!.AsArray();
+        var newest = jobs.Max(j => j!["id"]!.GetValue<long>());
+        var info = await PostAsync("jobs/get", new JsonObject { ["id"] = newest });
+        info["status"] = status;
+        return info;
+    }
+
+    /// <summary>The log lines of a jobs/get answer (0.7.1: one log per job).</summary>
+    public static List<string> LogLines(JsonObject info) => info["logs"]!["logLines"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
 
     public static JsonObject CsvConfig(string path = "/local/data") => new() { ["destination_path"] = path };
 
