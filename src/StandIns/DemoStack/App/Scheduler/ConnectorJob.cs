@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AirbyteOps.StandIns.DemoStack.Hosting;
 using AirbyteOps.StandIns.DemoStack.Jobs;
@@ -14,9 +13,6 @@ namespace AirbyteOps.StandIns.DemoStack.Scheduler;
 /// </summary>
 public static class ConnectorJob
 {
-    private const string Origin = "WorkerRun(call)";
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
-
     /// <summary>Runs <paramref name="work"/> as job <paramref name="configType"/> (API name: discover_schema, ...) of <paramref name="scope"/>.</summary>
     public static async Task<T> RunAsync<T>(IJobStore store, StandInSettings settings, string configType, string scope, string dockerImage, string command,
         JsonObject? connectorConfiguration, Func<JobLog, T> work, CancellationToken ct)
@@ -33,18 +29,18 @@ public static class ConnectorJob
             using var log = new JobLog(logPath, directory);
             try
             {
-                log.Info(Origin, "Executing worker wrapper...");
+                log.Info(JobProcessor.Origin, "Executing worker wrapper...");
                 if (connectorConfiguration is not null)
-                    await File.WriteAllTextAsync(Path.Combine(directory, "tap_config.json"), connectorConfiguration.ToJsonString(Compact), ct).ConfigureAwait(false);
+                    await File.WriteAllTextAsync(Path.Combine(directory, "tap_config.json"), connectorConfiguration.ToJsonString(JobProcessor.Compact), ct).ConfigureAwait(false);
                 log.Debug("DockerProcessBuilderFactory(create)", $"Preparing command: (demo stack: answered in the server, no container) {dockerImage} {command}");
                 var result = work(log);
                 succeeded = true;
-                log.Info(Origin, $"{configType} job {job.Id} succeeded");
+                log.Info(JobProcessor.Origin, $"{configType} job {job.Id} succeeded");
                 return result;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                log.Error(Origin, $"{configType} job {job.Id} failed: {ex.Message}");
+                log.Error(JobProcessor.Origin, $"{configType} job {job.Id} failed: {ex.Message}");
                 throw;
             }
         }
