@@ -249,12 +249,12 @@ public sealed partial class BuildContext
     private async Task DbtRunAsync(CancellationToken ct)
     {
         var p = Parameters;
-        if (p.DbtMode == DbtMode.Container && p.NormalizationImage is null) await NeedImageAsync(ImageRole.Normalization, ct).ConfigureAwait(false);
         var result = await new DbtRunOperation(Engine).RunAsync(new DbtRunOptions
         {
             Mode = p.DbtMode, NormalizationImage = p.NormalizationImage ?? Image(ImageRole.Normalization), WorkspaceVolume = p.WorkspaceVolume,
             HelperImage = Image(ImageRole.Busybox), ArtifactsDirectory = Artifacts, ProjectDirectory = p.ProjectDir,
             Job = p.Job, Attempt = p.Attempt, DbtExecutable = p.Dbt, Timeout = TimeSpan.FromMinutes(p.DbtTimeout),
+            NormalizationImageFromJobLog = p.NormalizationImage is null && p.Images == ImageSource.Official, EnsureImage = p.NormalizationImage is null ? (image, token) => NeedImagesAsync([image], token) : null,
         }, Log, ct).ConfigureAwait(false);
         result.ThrowIfFailed();
     }

@@ -14,6 +14,10 @@ public static class AirbyteReference
 
     public static string ApiSpec(string version) => Existing(Path.Combine(Root, "api", version, "config.yaml"));
 
+    public static string ConfigSeed(string version) => Existing(Path.Combine(Root, "config-seed", version, "config"));
+
+    public static string DataTreeReconstructed => Existing(Path.Combine(Root, "data-tree-reconstructed", "tutorial-0.7"));
+
     public static string ConfigTypes(string version) => Existing(Path.Combine(Root, "config-types", version));
 
     private static string Existing(string path) =>

@@ -72,6 +72,44 @@ public sealed class DbtRunIntegrationTests(StandinFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_named_image_the_tag_comes_from_the_chosen_attempts_docker_run_line_else_the_known_tag()
+    {
+        // Tags no host has, so nothing runs: the ensure step records what it was asked for, and the check that follows refuses.
+        const string logged = "airbyte/normalization:0.0.0-abops-test-from-log";
+        var known = TestNames.Unique("absent-known") + ":0.1.2";
+        var volume = await TestEngine.CreateVolumeAsync(fixture.Engine, "dbt-tag", new TarBuilder()
+            .File("3/0/logs.log", "2020-12-11 14:37:09 INFO (/tmp/workspace/3/0) WorkerRun(call):62 - Executing worker wrapper...\n"
+                + $"2020-12-11 14:37:20 DEBUG (/tmp/workspace/3/0) DockerProcessBuilderFactory(create):88 - Preparing command: docker run --rm -i -v airbyte_workspace:/data -v /tmp/airbyte_local:/local -w /data/3/0/normalize --network host {logged} run --integration-type postgres --config destination_config.json --catalog destination_catalog.json\n")
+            .AddProject("3/0/normalize", TestProjects.ProfilesYml("localhost", 1, "x")));
+        try
+        {
+            var asked = new List<string>();
+            DbtRunOptions Options(bool fromLog) => Container() with
+            {
+                WorkspaceVolume = volume, NormalizationImage = known, NormalizationImageFromJobLog = fromLog,
+                EnsureImage = (image, _) => { asked.Add(image); return Task.CompletedTask; },
+            };
+
+            var fromLog = await Assert.ThrowsAsync<DockerOpsException>(() => new DbtRunOperation(fixture.Engine).RunAsync(Options(fromLog: true), _log.Add));
+            Assert.Equal([logged], asked);
+            Assert.Contains($"'{logged}' is not on this machine", fromLog.Message, StringComparison.Ordinal);
+            Assert.Contains(_log, l => l.Contains($"names the normalization image it ran: {logged}", StringComparison.Ordinal));
+
+            asked.Clear();
+            var fallback = await Assert.ThrowsAsync<DockerOpsException>(() => new DbtRunOperation(fixture.Engine).RunAsync(Options(fromLog: false), _log.Add));
+            Assert.Equal([known], asked);
+            Assert.Contains($"'{known}' is not on this machine", fallback.Message, StringComparison.Ordinal);
+
+            var untagged = await Assert.ThrowsAsync<DockerOpsException>(() => new DbtRunOperation(fixture.Engine).RunAsync(Options(fromLog: true) with { NormalizationImage = "airbyte/normalization" }, _log.Add));
+            Assert.Contains("has no tag", untagged.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await fixture.Engine.Volumes.RemoveAsync(volume);
+        }
+    }
+
+    [Fact]
     public async Task Missing_dbt_says_how_to_get_one()
     {
         var noImage = await Assert.ThrowsAsync<DockerOpsException>(() => new DbtRunOperation(fixture.Engine).RunAsync(Container() with { NormalizationImage = TestNames.Unique("absent") + ":1" }, _log.Add));

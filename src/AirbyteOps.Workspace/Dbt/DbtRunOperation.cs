@@ -17,9 +17,7 @@ public sealed class DbtRunOperation(DockerEngine engine)
 
     private async Task<DbtResult> RunInContainerAsync(DbtRunOptions options, Action<string> log, CancellationToken ct)
     {
-        if (await engine.Images.FindAsync(options.NormalizationImage, ct).ConfigureAwait(false) is null)
-            throw new DockerOpsException($"Normalization image '{options.NormalizationImage}' is not on this machine and is never pulled: build the stand-in (./build.sh Images, then --normalization-image airbyteops/normalization-standin:0.18.1), load the real image (docker load), or run a local dbt with --dbt-mode local.");
-
+        var image = NormalizationImageChoice.RequireTag(options.NormalizationImage);
         JobAttempt chosen;
         SecretMasker masker;
         await using (var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false))
@@ -29,15 +27,25 @@ public sealed class DbtRunOperation(DockerEngine engine)
             chosen = ExtractNormalizationOperation.Choose(workspace, options.Job, options.Attempt);
             var profiles = await WorkspaceVolume.ReadFileAsync(mounted, $"{chosen.Id.RelativePath}/normalize/profiles.yml", ct).ConfigureAwait(false);
             masker = MaskerFor(profiles is null ? null : System.Text.Encoding.UTF8.GetString(profiles), $"{chosen.Id.RelativePath}/normalize", log);
+            if (options.NormalizationImageFromJobLog
+                && await WorkspaceVolume.ReadFileAsync(mounted, $"{chosen.Id.RelativePath}/logs.log", ct).ConfigureAwait(false) is { } logBytes
+                && NormalizationImageChoice.FromLog(System.Text.Encoding.UTF8.GetString(logBytes).Split('\n')) is { } fromLog)
+            {
+                log($"{chosen.Id}'s log names the normalization image it ran: {fromLog}.");
+                image = fromLog;
+            }
         }
+        if (options.EnsureImage is not null) await options.EnsureImage(image, ct).ConfigureAwait(false);
+        if (await engine.Images.FindAsync(image, ct).ConfigureAwait(false) is null)
+            throw new DockerOpsException($"Normalization image '{image}' is not on this machine and is never pulled: build the stand-in (./build.sh Images, then --normalization-image airbyteops/normalization-standin:0.18.1), load the real image (docker load), or run a local dbt with --dbt-mode local.");
 
         var workingDirectory = $"/data/{chosen.Id.RelativePath}/normalize";
         string[][] commands = [["debug", "--profiles-dir=.", "--project-dir=."], ["run", "--profiles-dir=.", "--project-dir=."]];
         DbtResult? result = null;
         foreach (var arguments in commands)
         {
-            log($"==> dbt {string.Join(' ', arguments)}  (image {options.NormalizationImage}, {chosen.Id}, -w {workingDirectory}, network {options.Network})");
-            var spec = new ContainerSpec($"airbyteops-dbt-{arguments[0]}-{Guid.NewGuid():N}"[..34], options.NormalizationImage)
+            log($"==> dbt {string.Join(' ', arguments)}  (image {image}, {chosen.Id}, -w {workingDirectory}, network {options.Network})");
+            var spec = new ContainerSpec($"airbyteops-dbt-{arguments[0]}-{Guid.NewGuid():N}"[..34], image)
             {
                 Entrypoint = [ContainerDbt],
                 Command = arguments,

@@ -3,6 +3,14 @@ namespace AirbyteOps.Workspace.Dbt;
 /// <summary>What the DbtRun target was given; the build's parameters hold the defaults.</summary>
 public sealed record DbtRunOptions
 {
+    /// <summary>
+    /// True when no --normalization-image was given and the official images are used: the image is then the one the
+    /// chosen attempt's log names ("Preparing command: docker run ... airbyte/normalization:&lt;tag&gt;"), else
+    /// <see cref="NormalizationImage"/> (the version's known tag).
+    /// </summary>
+    public bool NormalizationImageFromJobLog { get; init; }
+    /// <summary>Makes sure an image is on this machine before it runs (the build's Images step); null: only checked.</summary>
+    public Func<string, CancellationToken, Task>? EnsureImage { get; init; }
     /// <summary>--dbt-mode container|local</summary>
     public required DbtMode Mode { get; init; }
     /// <summary>--normalization-image (container mode); never pulled.</summary>

@@ -20,7 +20,7 @@ public sealed class DemoStackContainerTests : IClassFixture<DemoStackFixture>
         Assert.False(workspace["initialSetupComplete"]!.GetValue<bool>());
         var sources = config.Where(f => f.Key.StartsWith("STANDARD_SOURCE_DEFINITION/", StringComparison.Ordinal)).Select(f => JsonNode.Parse(f.Value)!["name"]!.GetValue<string>()).ToList();
         var destinations = config.Where(f => f.Key.StartsWith("STANDARD_DESTINATION_DEFINITION/", StringComparison.Ordinal)).Select(f => JsonNode.Parse(f.Value)!["name"]!.GetValue<string>()).ToList();
-        Assert.Contains("Exchange Rates Api", sources);
+        Assert.Contains("exchangeratesapi.io", sources);
         Assert.Contains("File", sources);
         Assert.Contains("Local CSV", destinations);
         Assert.Contains("Postgres", destinations);
@@ -35,7 +35,8 @@ public sealed class DemoStackContainerTests : IClassFixture<DemoStackFixture>
 
         var info = await _stack.Api.SyncAsync(connection);
 
-        Assert.Equal("succeeded", info["job"]!["status"]!.GetValue<string>());
+        Assert.Equal("succeeded", info["status"]!.GetValue<string>());
+        Assert.Equal("completed", info["job"]!["status"]!.GetValue<string>());
         var job = info["job"]!["id"]!.GetValue<long>();
         var attempt = await _stack.ReadTreeAsync($"/tmp/workspace/{job}/0");
         Assert.Equal(["catalog.json", "logs.log", "singer_rendered_catalog.json", "tap_config.json", "target_config.json"], attempt.Keys.Order(StringComparer.Ordinal).ToArray());
@@ -57,8 +58,9 @@ public sealed class DemoStackContainerTests : IClassFixture<DemoStackFixture>
 
         var info = await _stack.Api.SyncAsync(connection);
 
-        Assert.Equal("succeeded", info["job"]!["status"]!.GetValue<string>());
-        Assert.Equal(300, info["attempts"]![0]!["attempt"]!["recordsSynced"]!.GetValue<long>());
+        Assert.Equal("succeeded", info["status"]!.GetValue<string>());
+        Assert.Equal("completed", info["job"]!["status"]!.GetValue<string>());
+        Assert.Contains(ApiClient.LogLines(info), l => l.Contains("\"recordsSynced\":300", StringComparison.Ordinal));
         await using var db = new NpgsqlConnection(_stack.DestinationConnectionString);
         await db.OpenAsync();
         Assert.Equal(300L, await ScalarAsync<long>(db, "SELECT count(*) FROM quarantine.covid_epidemiology_raw"));
@@ -87,8 +89,9 @@ public sealed class DemoStackContainerTests : IClassFixture<DemoStackFixture>
 
         var info = await _stack.Api.SyncAsync(connection);
 
+        Assert.Equal("failed", info["status"]!.GetValue<string>());
         Assert.Equal("failed", info["job"]!["status"]!.GetValue<string>());
-        var lines = info["attempts"]![0]!["logs"]!["logLines"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
+        var lines = ApiClient.LogLines(info);
         Assert.Contains(lines, l => l.Contains("Connection refused", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(_stack.DestinationPassword, StringComparison.Ordinal));
     }

@@ -2,7 +2,10 @@ using AirbyteOps.DemoStack.Tests.Support;
 
 namespace AirbyteOps.DemoStack.Tests.Integration;
 
-/// <summary>Job ids come from airbyte-db: 1, 2, ... in a new deployment, and 1 again after the jobs database is wiped.</summary>
+/// <summary>
+/// Job ids come from airbyte-db: 1, 2, ... in a new deployment (the connection's discover_schema job is 1, as the real
+/// scheduler numbered every job), and 1 again after the jobs database is wiped.
+/// </summary>
 public sealed class JobNumberingTests
 {
     [Fact]
@@ -18,10 +21,10 @@ public sealed class JobNumberingTests
         await stack.RecreateDatabaseAsync();
         var afterWipe = await stack.Api.SyncAsync(connection);
 
-        Assert.Equal(1, first["job"]!["id"]!.GetValue<long>());
-        Assert.Equal(2, second["job"]!["id"]!.GetValue<long>());
+        Assert.Equal(2, first["job"]!["id"]!.GetValue<long>());
+        Assert.Equal(3, second["job"]!["id"]!.GetValue<long>());
         Assert.Equal(1, afterWipe["job"]!["id"]!.GetValue<long>());
-        Assert.Equal("succeeded", afterWipe["job"]!["status"]!.GetValue<string>());
+        Assert.Equal("completed", afterWipe["job"]!["status"]!.GetValue<string>());
         // The new job 1 has a log of its own, not the old job 1's lines followed by new ones.
         var log = (await stack.ReadTreeAsync("/tmp/workspace/1/0"))["logs.log"];
         Assert.Equal(1, log.Split('\n').Count(l => l.Contains("Executing worker wrapper", StringComparison.Ordinal)));

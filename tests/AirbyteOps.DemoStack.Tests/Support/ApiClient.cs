@@ -8,7 +8,7 @@ namespace AirbyteOps.DemoStack.Tests.Support;
 public sealed class ApiClient : IDisposable
 {
     public const string DefaultWorkspaceId = "5ae6b09b-fdec-41af-aaf7-7d94cfc33ef6";
-    public const string ExchangeRatesDefinitionId = "e2b40e36-aa0e-4bed-b41b-bcea6fa348b1";
+    public const string ExchangeRatesDefinitionId = "9fed261d-d107-47fd-8c8b-323023db6e20";
     public const string FileDefinitionId = "778daa7c-feaf-4db6-96f3-70fd645acc77";
     public const string LocalCsvDefinitionId = "8be1cf83-fde1-477f-a4ad-318d23c9f3c6";
     public const string PostgresDefinitionId = "25c5221d-dce2-4163-ade9-739ef790f503";
@@ -69,7 +69,22 @@ public sealed class ApiClient : IDisposable
         }))["connectionId"]!.GetValue<string>();
     }
 
-    public Task<JsonObject> SyncAsync(string connectionId) => PostAsync("connections/sync", new JsonObject { ["connectionId"] = connectionId });
+    /// <summary>
+    /// connections/sync as 0.7.1 answers it ({status} once the job ended), then the connection's newest sync job from
+    /// jobs/list and its jobs/get: <c>{status, job: JobRead, logs: {logLines}}</c>.
+    /// </summary>
+    public async Task<JsonObject> SyncAsync(string connectionId)
+    {
+        var status = (await PostAsync("connections/sync", new JsonObject { ["connectionId"] = connectionId }))["status"]!.GetValue<string>();
+        var jobs = (await PostAsync("jobs/list", new JsonObject { ["configType"] = "sync", ["configId"] = connectionId }))["jobs"]!.AsArray();
+        var newest = jobs.Max(j => j!["id"]!.GetValue<long>());
+        var info = await PostAsync("jobs/get", new JsonObject { ["id"] = newest });
+        info["status"] = status;
+        return info;
+    }
+
+    /// <summary>The log lines of a jobs/get answer (0.7.1: one log per job).</summary>
+    public static List<string> LogLines(JsonObject info) => info["logs"]!["logLines"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
 
     public static JsonObject CsvConfig(string path = "/local/data") => new() { ["destination_path"] = path };
 

@@ -25,6 +25,17 @@ public sealed class InMemoryJobStore : IJobStore
         }
     }
 
+    public Task<JobRecord> CreateRunningJobAsync(string configType, string scope, JsonObject config, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var job = new JobRecord(_jobs.Count + 1, configType, scope, (JsonObject)config.DeepClone(), JobStatus.Running, now, now, now);
+            _jobs.Add(job);
+            return Task.FromResult(job);
+        }
+    }
+
     public Task<JobRecord?> GetJobAsync(long id, CancellationToken ct = default)
     {
         lock (_gate) return Task.FromResult(_jobs.FirstOrDefault(j => j.Id == id));

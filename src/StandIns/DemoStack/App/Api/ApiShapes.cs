@@ -61,14 +61,28 @@ public static class ApiShapes
         return read;
     }
 
-    public static JsonObject Job(JobRecord job) => new()
+    /// <summary>JobRead of v0.7.1-alpha: statuses pending|running|failed|completed|cancelled (the jobs table says succeeded).</summary>
+    public static JsonObject Job(JobRecord job)
     {
-        ["id"] = job.Id,
-        ["configType"] = job.ConfigType,
-        ["configId"] = job.Scope,
-        ["createdAt"] = job.CreatedAt.ToUnixTimeSeconds(),
-        ["updatedAt"] = job.UpdatedAt.ToUnixTimeSeconds(),
-        ["status"] = job.Status,
+        var read = new JsonObject
+        {
+            ["id"] = job.Id,
+            ["configType"] = job.ConfigType,
+            ["configId"] = job.Scope,
+            ["createdAt"] = job.CreatedAt.ToUnixTimeSeconds(),
+            ["updatedAt"] = job.UpdatedAt.ToUnixTimeSeconds(),
+            ["status"] = Status(job.Status),
+        };
+        if (job.StartedAt is { } started) read["startedAt"] = started.ToUnixTimeSeconds();
+        return read;
+    }
+
+    /// <summary>A job status as v0.7.1-alpha's API names it.</summary>
+    public static string Status(string stored) => stored switch
+    {
+        JobStatus.Succeeded => "completed",
+        JobStatus.Incomplete => JobStatus.Running,
+        _ => stored,
     };
 
     public static JsonObject Attempt(AttemptRecord attempt)

@@ -75,15 +75,15 @@ public static class ConnectionEndpoints
             var connectionId = ApiRequest.RequiredId(body, "connectionId");
             var config = await BuildJobConfigAsync(repo, await GetAsync(repo, connectionId, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             var job = await store.CreateOrGetActiveSyncJobAsync(connectionId.ToString(), config.ToJson(), ct).ConfigureAwait(false);
-            // Real Airbyte answered once the job ended (it polled up to 120 times, once a second); the stand-in does
-            // the same, and after the wait answers with the job as it stands instead of failing the request.
+            // Real 0.7.1 answered JobStatusRead {status: succeeded|failed} once the job ended (it polled up to 120 times,
+            // once a second); a job still running after the wait is not succeeded, so it answers failed, as 0.7.1's enum allows.
             var deadline = DateTimeOffset.UtcNow + settings.SyncWait;
             while (!JobStatus.IsTerminal(job.Status) && DateTimeOffset.UtcNow < deadline)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
                 job = await store.GetJobAsync(job.Id, ct).ConfigureAwait(false) ?? job;
             }
-            return Results.Json(await JobInfo.ReadAsync(store, job, ct).ConfigureAwait(false));
+            return Results.Json(new JsonObject { ["status"] = job.Status == JobStatus.Succeeded ? "succeeded" : "failed" });
         });
     }
 

@@ -3,7 +3,7 @@ using AirbyteOps.StandIns.DemoStack.Jobs;
 
 namespace AirbyteOps.StandIns.DemoStack.Api;
 
-/// <summary>jobs/get {id} → JobInfoRead; jobs/list {configTypes, configId} → {jobs: [JobWithAttemptsRead]}.</summary>
+/// <summary>jobs/get {id} → JobInfoRead {job, logs}; jobs/list {configType, configId} → JobReadList {jobs: [JobRead]} (v0.7.1-alpha).</summary>
 public static class JobEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -19,14 +19,12 @@ public static class JobEndpoints
         api.MapPost("jobs/list", async (HttpRequest request, IJobStore store, CancellationToken ct) =>
         {
             var body = await ApiRequest.BodyAsync(request, ct).ConfigureAwait(false);
+            // 0.7.1's JobListRequestBody requires configType (one); configTypes (0.20 on) is refused as the real server did.
+            var type = ApiRequest.RequiredString(body, "configType");
             var configId = ApiRequest.RequiredString(body, "configId");
-            // 0.7 sent configType; later versions configTypes. Both are accepted.
-            var types = body["configTypes"] is JsonArray array ? array.Select(t => t!.GetValue<string>()).ToList()
-                : [body["configType"]?.GetValue<string>() ?? "sync"];
             var jobs = new JsonArray();
-            foreach (var type in types)
-                foreach (var job in await store.ListJobsAsync(type, configId, ct).ConfigureAwait(false))
-                    jobs.Add(await JobInfo.ReadWithAttemptsAsync(store, job, ct).ConfigureAwait(false));
+            foreach (var job in await store.ListJobsAsync(type, configId, ct).ConfigureAwait(false))
+                jobs.Add(ApiShapes.Job(job));
             return Results.Json(new JsonObject { ["jobs"] = jobs });
         });
     }

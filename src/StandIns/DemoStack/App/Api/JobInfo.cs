@@ -3,34 +3,34 @@ using AirbyteOps.StandIns.DemoStack.Jobs;
 
 namespace AirbyteOps.StandIns.DemoStack.Api;
 
-/// <summary>JobInfoRead: {job: JobRead, attempts: [{attempt: AttemptRead, logs: {logLines: [...]}}]}, logs read from each attempt's logs.log.</summary>
+/// <summary>
+/// JobInfoRead of v0.7.1-alpha: <c>{job: JobRead, logs: {logLines: [...]}}</c>, the log being the last
+/// <see cref="LogTail"/> lines of the newest attempt's logs.log, as the real server tailed it.
+/// </summary>
 public static class JobInfo
 {
+    /// <summary>0.7.1 returned the last 100 lines (0.7.2 – 0.19: 1000).</summary>
+    public const int LogTail = 100;
+
     public static async Task<JsonObject> ReadAsync(IJobStore store, JobRecord job, CancellationToken ct)
     {
-        var attempts = new JsonArray();
-        foreach (var attempt in await store.ListAttemptsAsync(job.Id, ct).ConfigureAwait(false))
-            attempts.Add(new JsonObject { ["attempt"] = ApiShapes.Attempt(attempt), ["logs"] = new JsonObject { ["logLines"] = await LogLinesAsync(attempt.LogPath, ct).ConfigureAwait(false) } });
-        return new JsonObject { ["job"] = ApiShapes.Job(job), ["attempts"] = attempts };
-    }
-
-    /// <summary>JobWithAttemptsRead (jobs/list): attempts without logs.</summary>
-    public static async Task<JsonObject> ReadWithAttemptsAsync(IJobStore store, JobRecord job, CancellationToken ct)
-    {
-        var attempts = new JsonArray();
-        foreach (var attempt in await store.ListAttemptsAsync(job.Id, ct).ConfigureAwait(false))
-            attempts.Add(ApiShapes.Attempt(attempt));
-        return new JsonObject { ["job"] = ApiShapes.Job(job), ["attempts"] = attempts };
+        var attempts = await store.ListAttemptsAsync(job.Id, ct).ConfigureAwait(false);
+        var lines = attempts.Count == 0 ? new JsonArray() : await LogLinesAsync(attempts[^1].LogPath, ct).ConfigureAwait(false);
+        return new JsonObject { ["job"] = ApiShapes.Job(job), ["logs"] = new JsonObject { ["logLines"] = lines } };
     }
 
     private static async Task<JsonArray> LogLinesAsync(string path, CancellationToken ct)
     {
-        var lines = new JsonArray();
-        if (!File.Exists(path)) return lines;
+        if (!File.Exists(path)) return [];
+        var tail = new Queue<string>(LogTail + 1);
         // The scheduler may still be appending: share the file for writing while reading it.
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var reader = new StreamReader(stream);
-        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line) lines.Add(line);
-        return lines;
+        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        {
+            tail.Enqueue(line);
+            if (tail.Count > LogTail) tail.Dequeue();
+        }
+        return new JsonArray(tail.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray());
     }
 }

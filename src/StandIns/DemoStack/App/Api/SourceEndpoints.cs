@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using AirbyteOps.StandIns.DemoStack.Config;
+using AirbyteOps.StandIns.DemoStack.Hosting;
+using AirbyteOps.StandIns.DemoStack.Jobs;
+using AirbyteOps.StandIns.DemoStack.Scheduler;
 using AirbyteOps.StandIns.DemoStack.Worker;
 
 namespace AirbyteOps.StandIns.DemoStack.Api;
@@ -54,7 +57,8 @@ public static class SourceEndpoints
             return Results.Json(ApiShapes.Source(source, await DefinitionAsync(repo, source, ct).ConfigureAwait(false)));
         });
 
-        api.MapPost("sources/discover_schema", async (HttpRequest request, ConfigRepository repo, CancellationToken ct) =>
+        // As the real 0.7.1 server: a discover_schema job of the source (its own job id and workspace folder).
+        api.MapPost("sources/discover_schema", async (HttpRequest request, ConfigRepository repo, IJobStore store, StandInSettings settings, CancellationToken ct) =>
         {
             var body = await ApiRequest.BodyAsync(request, ct).ConfigureAwait(false);
             var source = await GetAsync(repo, ApiRequest.RequiredId(body, "sourceId"), ct).ConfigureAwait(false);
@@ -62,7 +66,15 @@ public static class SourceEndpoints
                 ?? throw ApiException.NotFound(ConfigType.StandardSourceDefinition, source["sourceDefinitionId"]?.ToString() ?? "");
             try
             {
-                var streams = StandInConnectors.Discover(definition["dockerRepository"]!.GetValue<string>(), source["configuration"] as JsonObject ?? []);
+                var repository = definition["dockerRepository"]!.GetValue<string>();
+                var configuration = source["configuration"] as JsonObject ?? [];
+                var streams = await ConnectorJob.RunAsync(store, settings, "discover_schema", source["sourceId"]!.GetValue<string>(),
+                    $"{repository}:{definition["dockerImageTag"]}", "discover --config tap_config.json", configuration, log =>
+                    {
+                        var discovered = StandInConnectors.Discover(repository, configuration);
+                        log.Info("DefaultDiscoverCatalogWorker(run)", $"Discovered {discovered.Count} stream(s): {string.Join(", ", discovered.Select(s => s.Name))}");
+                        return discovered;
+                    }, ct).ConfigureAwait(false);
                 return Results.Json(new JsonObject { ["schema"] = CatalogDocuments.ToSourceSchema(streams) });
             }
             catch (NotSupportedException ex)

@@ -10,6 +10,12 @@ public interface IJobStore
     /// <summary>Creates a pending sync job for the connection, unless one is already pending or running (then returns that one).</summary>
     Task<JobRecord> CreateOrGetActiveSyncJobAsync(string connectionId, JsonObject config, CancellationToken ct = default);
 
+    /// <summary>
+    /// Creates a job that is already running (the server runs spec, check and discover jobs itself; the scheduler only
+    /// takes pending ones), so it gets the next id from the jobs table like every job of the real scheduler.
+    /// </summary>
+    Task<JobRecord> CreateRunningJobAsync(string configType, string scope, JsonObject config, CancellationToken ct = default);
+
     Task<JobRecord?> GetJobAsync(long id, CancellationToken ct = default);
 
     Task<IReadOnlyList<JobRecord>> ListJobsAsync(string configType, string scope, CancellationToken ct = default);

@@ -58,6 +58,15 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
         return job!;
     }
 
+    public async Task<JobRecord> CreateRunningJobAsync(string configType, string scope, JsonObject config, CancellationToken ct = default)
+    {
+        await using var command = _dataSource.CreateCommand($"INSERT INTO jobs (config_type, scope, config, status, created_at, started_at, updated_at) VALUES (@type, @scope, @config, 'running', now(), now(), now()) RETURNING {JobColumns}");
+        command.Parameters.AddWithValue("type", configType);
+        command.Parameters.AddWithValue("scope", scope);
+        command.Parameters.AddWithValue("config", NpgsqlDbType.Jsonb, config.ToJsonString());
+        return (await ReadJobAsync(command, ct).ConfigureAwait(false))!;
+    }
+
     public async Task<JobRecord?> GetJobAsync(long id, CancellationToken ct = default)
     {
         await using var command = _dataSource.CreateCommand($"SELECT {JobColumns} FROM jobs WHERE id = @id");

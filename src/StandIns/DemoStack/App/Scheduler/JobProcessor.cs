@@ -14,8 +14,9 @@ namespace AirbyteOps.StandIns.DemoStack.Scheduler;
 /// </summary>
 public sealed class JobProcessor
 {
-    private const string Origin = "WorkerRun(call)";
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    /// <summary>The origin of the worker wrapper's own log lines; files beside the log are written compact.</summary>
+    internal const string Origin = "WorkerRun(call)";
+    internal static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
     private readonly StandInSettings _settings;
     private readonly IJobStore _store;
     private readonly ISyncRunner _runner;

@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+using AirbyteOps.Docker;
+
+namespace AirbyteOps.Workspace.Dbt;
+
+/// <summary>
+/// Which normalization image DbtRun uses when none is named: the one the job's own attempt ran, from its
+/// "Preparing command: docker run ... airbyte/normalization:&lt;tag&gt; ..." log line (the real worker logs every docker
+/// command so), else the version's known tag. Never an untagged image: no real host has <c>airbyte/normalization:latest</c>.
+/// </summary>
+public static partial class NormalizationImageChoice
+{
+    /// <summary>The image of the last "Preparing command: docker run" line that runs airbyte/normalization with a tag; null when none does.</summary>
+    public static string? FromLog(IEnumerable<string> logLines)
+    {
+        string? found = null;
+        foreach (var line in logLines)
+        {
+            var command = line.IndexOf("Preparing command: docker run ", StringComparison.Ordinal);
+            if (command < 0) continue;
+            if (NormalizationImage().Match(line, command) is { Success: true } match) found = match.Value;
+        }
+        return found;
+    }
+
+    /// <summary>Refuses an image reference without a tag (or digest): Docker would read it as :latest.</summary>
+    public static string RequireTag(string image)
+    {
+        var name = image[(image.LastIndexOf('/') + 1)..];
+        if (name.Contains(':', StringComparison.Ordinal) || image.Contains('@', StringComparison.Ordinal)) return image;
+        throw new DockerOpsException($"Normalization image '{image}' has no tag, and a real host has no '{image}:latest': name the tag (--normalization-image {image}:0.1.2 is Airbyte 0.7.1's; the attempt's log line 'Preparing command: docker run ...' names the one its job ran).");
+    }
+
+    [GeneratedRegex(@"(?<=\s)\S*airbyte/normalization:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?=\s|$)")]
+    private static partial Regex NormalizationImage();
+}
