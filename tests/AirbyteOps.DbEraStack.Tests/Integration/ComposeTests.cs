@@ -28,11 +28,14 @@ public sealed class ComposeTests : IAsyncLifetime
         var compose = File.ReadAllText(Path.Combine(source, "docker-compose.yaml"))
             .Replace("container_name: airbyte-", $"container_name: {Project}-airbyte-", StringComparison.Ordinal)
             .Replace("\"127.0.0.1:8000:8000\"", $"\"127.0.0.1:{_webPort}:8000\"", StringComparison.Ordinal)
-            .Replace("\"127.0.0.1:8001:8001\"", $"\"127.0.0.1:{_apiPort}:8001\"", StringComparison.Ordinal);
+            .Replace("\"127.0.0.1:8001:8001\"", $"\"127.0.0.1:{_apiPort}:8001\"", StringComparison.Ordinal)
+            // The proxy finds the server by its container name, as the real one does (PROXY_PASS_API's default): the renamed one.
+            .Replace("      - BASIC_AUTH_PROXY_TIMEOUT=${BASIC_AUTH_PROXY_TIMEOUT}", $"      - BASIC_AUTH_PROXY_TIMEOUT=${{BASIC_AUTH_PROXY_TIMEOUT}}\n      - PROXY_PASS_API=http://{Project}-airbyte-server:8001", StringComparison.Ordinal);
         var env = File.ReadAllText(Path.Combine(source, ".env"))
             .Replace("COMPOSE_PROJECT_NAME=airbyte", $"COMPOSE_PROJECT_NAME={Project}", StringComparison.Ordinal)
             .Replace("_MOUNT=airbyte_", $"_MOUNT={Project}-airbyte_", StringComparison.Ordinal);
         Assert.Equal(4, compose.Split($"container_name: {Project}-").Length - 1);
+        Assert.Contains($"PROXY_PASS_API=http://{Project}-airbyte-server:8001", compose, StringComparison.Ordinal);
         File.WriteAllText(ComposeFilePath, compose);
         File.WriteAllText(Path.Combine(_folder.Path, ".env"), env);
         return Task.CompletedTask;
