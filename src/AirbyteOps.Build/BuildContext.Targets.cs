@@ -188,6 +188,7 @@ public sealed partial class BuildContext
     private async Task ComposeUpAsync(CancellationToken ct)
     {
         if (IsDemoStack && Parameters.Images == ImageSource.Local) await NeedImagesAsync(ImageCatalog.DemoStack, ct).ConfigureAwait(false);
+        if (IsDbEraStack && Parameters.Images == ImageSource.Local) await NeedImagesAsync(ImageCatalog.DbEraStack, ct).ConfigureAwait(false);
         await new ComposeUpOperation(Engine).RunAsync(ComposeOptions, Log, ct).ConfigureAwait(false);
     }
 

@@ -74,6 +74,9 @@ public sealed partial class BuildContext : IDisposable
     public TimeSpan Timeout => TimeSpan.FromSeconds(Parameters.Timeout);
     public bool IsDemoStack => ComposeFile == Path.Combine(Root, "src", "StandIns", "DemoStack", "docker-compose.yaml");
 
+    /// <summary>True when --compose-file is the database-era demo stack (the stand-in for Airbyte 0.50.33).</summary>
+    public bool IsDbEraStack => ComposeFile == Path.Combine(Root, "src", "StandIns", "DbEraStack", "docker-compose.yaml");
+
     /// <summary>The image of a role for --images.</summary>
     public string Image(ImageRole role) => ImageCatalog.Resolve(role, Parameters.Images);
 

@@ -14,6 +14,12 @@ public static class AirbyteReference
 
     public static string ApiSpec(string version) => Existing(Path.Combine(Root, "api", version, "config.yaml"));
 
+    /// <summary>The database-era version with an API spec in the reference (db-era/v0.50.33/config-api.yaml).</summary>
+    public const string V05033 = "v0.50.33";
+
+    /// <summary>A file of the database-era reference: db-era/&lt;version&gt;/&lt;name&gt; (schema dumps, Flyway list, compose, spec).</summary>
+    public static string DbEra(string version, string name) => Existing(Path.Combine(Root, "db-era", version, name));
+
     public static string ConfigSeed(string version) => Existing(Path.Combine(Root, "config-seed", version, "config"));
 
     public static string DataTreeReconstructed => Existing(Path.Combine(Root, "data-tree-reconstructed", "tutorial-0.7"));

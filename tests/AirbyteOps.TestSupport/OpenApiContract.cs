@@ -21,10 +21,10 @@ public sealed class OpenApiContract
     private readonly JsonObject _defs;
     private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new();
 
-    private OpenApiContract(string version)
+    private OpenApiContract(string version, string? path = null)
     {
         Version = version;
-        using var stream = File.OpenRead(AirbyteReference.ApiSpec(version));
+        using var stream = File.OpenRead(path ?? AirbyteReference.ApiSpec(version));
         var document = new OpenApiStreamReader().Read(stream, out var diagnostic);
         if (diagnostic.Errors.Count > 0)
             throw new InvalidOperationException($"The {version} spec does not read: {string.Join("; ", diagnostic.Errors.Select(e => e.Message))}");
@@ -35,6 +35,10 @@ public sealed class OpenApiContract
     public string Version { get; }
 
     public static OpenApiContract For(string version) => Loaded.GetOrAdd(version, v => new OpenApiContract(v));
+
+    /// <summary>The database-era spec of a version (db-era/&lt;version&gt;/config-api.yaml; 0.50.33 is the one in the reference).</summary>
+    public static OpenApiContract ForDbEra(string version) =>
+        Loaded.GetOrAdd("db-era/" + version, _ => new OpenApiContract(version, AirbyteReference.DbEra(version, "config-api.yaml")));
 
     /// <summary>True when the spec has POST /v1/<paramref name="route"/>.</summary>
     public bool HasRoute(string route) => Operation(route) is not null;

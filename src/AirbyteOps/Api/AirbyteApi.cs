@@ -14,7 +14,7 @@ public sealed class AirbyteApi : IDisposable
     private readonly TimeSpan _requestTimeout;
 
     /// <summary>An API client; <paramref name="handler"/> replaces the network (tests hand in a recording double).</summary>
-    public AirbyteApi(Uri baseUrl, TimeSpan? requestTimeout = null, HttpMessageHandler? handler = null)
+    public AirbyteApi(Uri baseUrl, TimeSpan? requestTimeout = null, HttpMessageHandler? handler = null, System.Net.NetworkCredential? basicAuth = null)
     {
         BaseUrl = new Uri(baseUrl.ToString().TrimEnd('/') + "/");
         _requestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10);
@@ -22,11 +22,18 @@ public sealed class AirbyteApi : IDisposable
         _http = (handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false));
         _http.BaseAddress = BaseUrl;
         _http.Timeout = Timeout.InfiniteTimeSpan;
+        // airbyte-proxy (0.40 on) asks for basic auth on every path, health included.
+        if (basicAuth is not null)
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{basicAuth.UserName}:{basicAuth.Password}")));
     }
 
     public Uri BaseUrl { get; }
 
-    /// <summary>True when GET health answers {"db": true}: the server can read its default workspace.</summary>
+    /// <summary>
+    /// True when GET health says ready: {"db": true} up to 0.39 (the server can read its default workspace),
+    /// {"available": true} from 0.40 (HealthCheckRead of the database era).
+    /// </summary>
     public async Task<bool> IsHealthyAsync(CancellationToken ct = default)
     {
         try
@@ -36,7 +43,7 @@ public sealed class AirbyteApi : IDisposable
             using var response = await _http.GetAsync("health", timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode) return false;
             var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct).ConfigureAwait(false);
-            return body?["db"]?.GetValue<bool>() == true;
+            return body?["db"]?.GetValue<bool>() == true || body?["available"]?.GetValue<bool>() == true;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
         {

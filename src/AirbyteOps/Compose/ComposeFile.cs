@@ -28,6 +28,18 @@ public sealed partial class ComposeFile
     /// <summary>Network names on the engine (the project's default network included).</summary>
     public IReadOnlyList<string> Networks { get; }
 
+    /// <summary>A variable as compose reads it: the environment first, then the env file; null when neither sets it.</summary>
+    public Func<string, string?> Variable { get; private init; } = _ => null;
+
+    /// <summary>
+    /// The basic-auth credentials of airbyte-proxy (0.40 on): BASIC_AUTH_USERNAME and BASIC_AUTH_PASSWORD of the env file;
+    /// null when either is empty (the proxy then asks for none) or the deployment has no proxy (0.7 – 0.39).
+    /// </summary>
+    public System.Net.NetworkCredential? BasicAuth =>
+        Variable("BASIC_AUTH_USERNAME") is { Length: > 0 } user && Variable("BASIC_AUTH_PASSWORD") is { Length: > 0 } password
+            ? new System.Net.NetworkCredential(user, password)
+            : null;
+
     public IEnumerable<string> BindMounts => Services.SelectMany(s => s.BindMounts).Distinct();
 
     public string ContainerNameOf(ComposeService service) => service.ContainerName ?? $"{Project}_{service.Name}_1";
@@ -113,7 +125,10 @@ public sealed partial class ComposeFile
                 binds,
                 ports));
         }
-        return new ComposeFile(System.IO.Path.GetFullPath(path), project, services, volumes, networks);
+        return new ComposeFile(System.IO.Path.GetFullPath(path), project, services, volumes, networks)
+        {
+            Variable = name => environment(name) ?? variables.GetValueOrDefault(name),
+        };
     }
 
     private static YamlNode? Child(YamlMappingNode node, string key) =>

@@ -14,7 +14,7 @@ public sealed class ComposeUpOperation(DockerEngine engine)
     public async Task<ComposeUpResult> RunAsync(ComposeOptions options, Action<string> log, CancellationToken ct = default)
     {
         var file = ComposeFile.Load(options.ComposeFile, options.Project, options.EnvFile);
-        using var api = new AirbyteApi(options.ServerUrl, TimeSpan.FromSeconds(3));
+        using var api = new AirbyteApi(options.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: file.BasicAuth);
         var before = await ComposeProject.StatusAsync(engine, file, ct).ConfigureAwait(false);
         if (before.Any(s => s.Container?.IsRunning == true)
             && await ServicesUpAsync(before, ct).ConfigureAwait(false)

@@ -12,6 +12,10 @@ public static class ImageCatalog
     public const string Normalization = "airbyteops/normalization-standin:0.18.1";
 
     private static readonly AppPublish StandInApp = new("src/StandIns/DemoStack/App/AirbyteOps.StandIns.DemoStack.csproj", "app");
+    private static readonly AppPublish DbEraApp = new("src/StandIns/DbEraStack/App/AirbyteOps.StandIns.DbEraStack.csproj", "app");
+
+    /// <summary>Airbyte version of the database-era demo stack's stand-in images.</summary>
+    public const string DbEraVersion = "0.50.33";
 
     public static IReadOnlyList<ImageRecipe> Local { get; } =
     [
@@ -28,10 +32,18 @@ public static class ImageCatalog
         new DockerfileRecipe("airbyteops/airbyte-server:0.7.1-alpha", "src/StandIns/DemoStack/images/airbyte-server", [DebianBase], [StandInApp]),
         new DockerfileRecipe("airbyteops/airbyte-scheduler:0.7.1-alpha", "src/StandIns/DemoStack/images/airbyte-scheduler", [DebianBase], [StandInApp]),
         new DockerfileRecipe("airbyteops/airbyte-webapp:0.7.1-alpha", "src/StandIns/DemoStack/images/airbyte-webapp", [DebianBase], [StandInApp]),
+        // The database-era demo stack: stand-ins for Airbyte 0.50.33's images (see src/StandIns/DbEraStack/README.md).
+        new DockerfileRecipe($"airbyteops/airbyte-db:{DbEraVersion}", "src/StandIns/DbEraStack/images/airbyte-db", [Postgres]),
+        new DockerfileRecipe($"airbyteops/airbyte-bootloader:{DbEraVersion}", "src/StandIns/DbEraStack/images/airbyte-bootloader", [DebianBase], [DbEraApp]),
+        new DockerfileRecipe($"airbyteops/airbyte-server:{DbEraVersion}", "src/StandIns/DbEraStack/images/airbyte-server", [DebianBase], [DbEraApp]),
+        new DockerfileRecipe($"airbyteops/airbyte-proxy:{DbEraVersion}", "src/StandIns/DbEraStack/images/airbyte-proxy", [DebianBase], [DbEraApp]),
     ];
 
     /// <summary>The images of the demo stack (stand-ins for Airbyte 0.7's).</summary>
-    public static IReadOnlyList<string> DemoStack => Local.Select(r => r.Tag).Where(t => t.StartsWith("airbyteops/airbyte-", StringComparison.Ordinal)).ToList();
+    public static IReadOnlyList<string> DemoStack => Local.Select(r => r.Tag).Where(t => t.StartsWith("airbyteops/airbyte-", StringComparison.Ordinal) && t.EndsWith(":0.7.1-alpha", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The images of the database-era demo stack (stand-ins for Airbyte 0.50.33's).</summary>
+    public static IReadOnlyList<string> DbEraStack => Local.Select(r => r.Tag).Where(t => t.StartsWith("airbyteops/airbyte-", StringComparison.Ordinal) && t.EndsWith(":" + DbEraVersion, StringComparison.Ordinal)).ToList();
 
     /// <summary>Every local image.</summary>
     public static IReadOnlyList<string> All => Local.Select(r => r.Tag).ToList();
