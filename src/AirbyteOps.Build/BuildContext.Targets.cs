@@ -103,7 +103,7 @@ public sealed partial class BuildContext
     /// rest of the tutorial keeps, how to check that effect in the world. The tutorial owns the setup names it exports.
     /// (CreateConnections exchange-rate has no check: the wipe and the restore of my-setup remove its connection on purpose.)
     /// </summary>
-    private IReadOnlyList<TutorialStep> TutorialSteps() =>
+    internal IReadOnlyList<TutorialStep> TutorialSteps() =>
     [
         new(TargetNames.StartPostgres, null, StartPostgresAsync) { Effect = DestinationAnswersAsync },
         new(TargetNames.ComposeUp, null, ComposeUpAsync) { Effect = ServerHealthyAsync },
