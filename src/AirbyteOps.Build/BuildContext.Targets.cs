@@ -58,8 +58,9 @@ public sealed partial class BuildContext
 
     public Task LocalData() => RunAsync(TargetNames.LocalData, LocalDataAsync);
 
+    // Shared: it reads the deployment consistently (no writer may change it meanwhile) but changes nothing, so readers run side by side.
     public Task ExportSetup() => RunLockedAsync(TargetNames.ExportSetup, ct =>
-        ExportSetupAsync(Required(Parameters.Setup, "setup", "ExportSetup needs a setup name or path"), Parameters.Overwrite, ct));
+        ExportSetupAsync(Required(Parameters.Setup, "setup", "ExportSetup needs a setup name or path"), Parameters.Overwrite, ct), LockMode.Shared);
 
     public Task RestoreSetup() => RunLockedAsync(TargetNames.RestoreSetup, ct =>
         RestoreSetupAsync(Required(Parameters.Setup, "setup", "RestoreSetup needs a setup name, folder or archive"), ct));
@@ -80,9 +81,10 @@ public sealed partial class BuildContext
         }, Log, ct).ConfigureAwait(false);
     });
 
-    public Task ExtractNormalization() => RunAsync(TargetNames.ExtractNormalization, ExtractNormalizationAsync);
+    // Shared, like ExportSetup: a job's project is copied whole, never while a wipe or restore changes the workspace.
+    public Task ExtractNormalization() => RunLockedAsync(TargetNames.ExtractNormalization, ExtractNormalizationAsync, LockMode.Shared);
 
-    public Task DbtRun() => RunAsync(TargetNames.DbtRun, DbtRunAsync);
+    public Task DbtRun() => RunLockedAsync(TargetNames.DbtRun, DbtRunAsync, LockMode.Shared);
 
     public Task Tutorial() => RunLockedAsync(TargetNames.Tutorial, ct =>
         new TutorialOperation().RunAsync(new TutorialOptions(Path.Combine(Artifacts, "tutorial", "state.json"), TutorialSteps(), Parameters.Restart), Log, ct));
@@ -101,7 +103,7 @@ public sealed partial class BuildContext
     /// rest of the tutorial keeps, how to check that effect in the world. The tutorial owns the setup names it exports.
     /// (CreateConnections exchange-rate has no check: the wipe and the restore of my-setup remove its connection on purpose.)
     /// </summary>
-    private IReadOnlyList<TutorialStep> TutorialSteps() =>
+    internal IReadOnlyList<TutorialStep> TutorialSteps() =>
     [
         new(TargetNames.StartPostgres, null, StartPostgresAsync) { Effect = DestinationAnswersAsync },
         new(TargetNames.ComposeUp, null, ComposeUpAsync) { Effect = ServerHealthyAsync },
@@ -264,13 +266,14 @@ public sealed partial class BuildContext
 
     /// <summary>
     /// <see cref="RunAsync"/> holding the deployment's lock (its compose project on this engine endpoint) for the whole
-    /// target: a second process waits up to --lock-timeout, then fails naming the holder.
+    /// target, exclusive (it changes the deployment) or shared (it reads it consistently): a process whose mode the
+    /// holders exclude waits up to --lock-timeout, then fails naming them. The table is in README.md.
     /// </summary>
-    private Task RunLockedAsync(string target, Func<CancellationToken, Task> work) => RunAsync(target, async ct =>
+    private Task RunLockedAsync(string target, Func<CancellationToken, Task> work, LockMode mode = LockMode.Exclusive) => RunAsync(target, async ct =>
     {
         var endpoint = Engine.Endpoint.ToString();
         using var held = await DeploymentLock.AcquireAsync(DeploymentLock.PathFor(endpoint, Parameters.Project), $"'{Parameters.Project}' on {endpoint}",
-            target, TimeSpan.FromSeconds(Parameters.LockTimeout), Log, ct).ConfigureAwait(false);
+            target, TimeSpan.FromSeconds(Parameters.LockTimeout), Log, ct, mode).ConfigureAwait(false);
         await work(ct).ConfigureAwait(false);
     });
 

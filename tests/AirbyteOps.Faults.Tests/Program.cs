@@ -14,12 +14,16 @@ namespace AirbyteOps.Faults.Tests;
 /// <item>"restore &lt;checkpoint&gt; &lt;setup&gt; &lt;artifacts&gt; &lt;server&gt; &lt;volume&gt;": a real RestoreSetup that prints
 /// "AT &lt;checkpoint&gt;" when it gets there and then waits to be killed, or interrupted: SIGINT (Ctrl-C) cancels the
 /// restore as the build host does, and the child prints "FAILED &lt;message&gt;" and exits 1 once the restore has unwound.</item>
+/// <item>"lock &lt;lock-path&gt; &lt;target&gt; &lt;Shared|Exclusive&gt; &lt;timeout-seconds&gt;": takes a deployment lock as a target does
+/// (<see cref="LockProcessTests"/>), prints its log lines, then "HELD", holds it until a line arrives on stdin, prints
+/// "RELEASED"; "BUSY &lt;message&gt;" and exit 1 when the wait ran out.</item>
 /// </list>
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length == 5 && args[0] == "lock") return await HoldLockAsync(args);
         if (args.Length != 6 || args[0] is not ("export" or "restore"))
         {
             await Console.Error.WriteLineAsync("usage: export <docker-host> <setup> <artifacts> <server> <volume> | restore <checkpoint> <setup> <artifacts> <server> <volume>");
@@ -54,6 +58,25 @@ public static class Program
             return 1;
         }
         Console.WriteLine("FINISHED");
+        return 0;
+    }
+
+    private static async Task<int> HoldLockAsync(string[] args)
+    {
+        try
+        {
+            using var held = await AirbyteOps.Locks.DeploymentLock.AcquireAsync(args[1], "'test'", args[2],
+                TimeSpan.FromSeconds(int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)), Console.WriteLine,
+                mode: Enum.Parse<AirbyteOps.Locks.LockMode>(args[3]));
+            Console.WriteLine("HELD");
+            await Console.In.ReadLineAsync();
+        }
+        catch (AirbyteOps.Locks.DeploymentBusyException busy)
+        {
+            Console.WriteLine("BUSY " + busy.Message);
+            return 1;
+        }
+        Console.WriteLine("RELEASED");
         return 0;
     }
 

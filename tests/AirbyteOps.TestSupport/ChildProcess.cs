@@ -12,7 +12,8 @@ public static class ChildProcess
     /// <summary>Starts <paramref name="assembly"/> (a test assembly with a Main of its own) with dotnet exec; stdout and stderr redirected.</summary>
     public static Process Start(Assembly assembly, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // stdin is a pipe the test holds: a child that waits for a line (the lock holder) waits until the test writes one.
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(assembly.Location);
         foreach (var arg in args) info.ArgumentList.Add(arg);

@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.Security.Cryptography;
 using AirbyteOps.Docker;
 using AirbyteOps.Trees;
@@ -115,30 +114,20 @@ public sealed class TestDeployment : IAsyncDisposable
         await using var volume = await Engine.Volumes.OpenAsync(Volume, TestImages.Busybox, readOnly: true);
         await using var tar = await volume.CopyOutAsync("");
         var entries = new List<TreeEntry>();
-        var reader = new TarReader(new BufferedStream(tar, 1 << 16));
-        while (await reader.GetNextEntryAsync() is { } e)
+        // The product's own reader: TarReader refuses the engine's PAX record of a long name holding a newline.
+        await TarTree.ReadAsync(tar, $"volume '{Volume}'", async (e, body) =>
         {
-            var name = e.Name.TrimEnd('/');
-            var slash = name.IndexOf('/', StringComparison.Ordinal);
-            if (slash < 0) continue;
-            var path = name[(slash + 1)..];
-            if (!includeWorkArea && path.StartsWith(".airbyteops-restore", StringComparison.Ordinal)) continue;
+            if (TarTree.StripFirst(e.Name) is not { } path) return;
+            if (!includeWorkArea && path.StartsWith(".airbyteops-restore", StringComparison.Ordinal)) return;
             string? sha = null;
-            if (e.DataStream is not null)
+            if (body is not null && e.Size > 0) // as before: an empty file has no hash
             {
                 using var memory = new MemoryStream();
-                await e.DataStream.CopyToAsync(memory);
+                await body.CopyToAsync(memory);
                 sha = Convert.ToHexStringLower(SHA256.HashData(memory.ToArray()));
             }
-            var kind = e.EntryType switch
-            {
-                TarEntryType.Directory => EntryKind.Directory,
-                TarEntryType.SymbolicLink => EntryKind.SymbolicLink,
-                TarEntryType.HardLink => EntryKind.HardLink,
-                _ => EntryKind.File,
-            };
-            entries.Add(new TreeEntry(path, kind, e.Mode, e.Uid, e.Gid, kind == EntryKind.File ? e.Length : 0, sha, string.IsNullOrEmpty(e.LinkName) ? null : e.LinkName));
-        }
+            entries.Add(new TreeEntry(path, e.Kind, e.Mode, e.Uid, e.Gid, e.Size, sha, string.IsNullOrEmpty(e.LinkTarget) ? null : e.LinkTarget));
+        });
         return entries.OrderBy(x => x.Path, StringComparer.Ordinal).ToList();
     }
 

@@ -8,7 +8,7 @@ public readonly record struct TreeNode(string Path, EntryKind Kind, string? Link
 /// restore into a data volume, a normalization project extracted to this machine). Every entry must stay inside the tree:
 /// no absolute path, no <c>..</c>, no entry reached through a symbolic link, no symbolic link that resolves outside the tree
 /// (following links inside the tree, as the kernel would), no hard link to anything but a file of the same tree, no
-/// device, fifo or socket (refused where entries are read, see <see cref="ArchiveEntry.FromTar"/>).
+/// device, fifo or socket (refused where entries are read, see <see cref="ArchiveEntry.FromHeader"/>).
 /// Whole trees are checked with <see cref="Validate"/>; a stream written as it is read adds entries one by one
 /// (<see cref="Add"/>, each checked against those before it) and calls <see cref="Recheck"/> at its end.
 /// </summary>

@@ -1,10 +1,10 @@
-using System.Formats.Tar;
-
 namespace AirbyteOps.Trees;
 
 /// <summary>
 /// The one tar reader: a tar stream (the engine's archive endpoint, or an archive file once decompressed) entry by entry,
-/// without buffering content. Every entry passes through <see cref="ArchiveEntry.FromTar"/>, so devices and fifos are refused alike.
+/// without buffering content. Headers are parsed by <see cref="TarHeaderReader"/> (PAX records cut by their length, so
+/// names holding a newline read back byte for byte). Every entry passes through
+/// <see cref="ArchiveEntry.FromHeader"/>, so devices and fifos are refused alike.
 /// </summary>
 public static class TarTree
 {
@@ -15,11 +15,11 @@ public static class TarTree
         // Docker.DotNet's chunked response stream throws EndOfStreamException on some small reads at chunk ends
         // (seen with 4.3.3 when TarReader skips the padding after a short file); large buffered reads avoid it.
         await using var buffered = new BufferedStream(tar, 1 << 16);
-        await using var reader = new TarReader(buffered, leaveOpen: true);
-        while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
+        var reader = new TarHeaderReader(buffered);
+        while (await reader.NextAsync(ct).ConfigureAwait(false) is { } header)
         {
-            if (ArchiveEntry.FromTar(entry, where, skipSpecial) is not { } raw) continue;
-            await onEntry(raw, raw.Kind == EntryKind.File ? entry.DataStream ?? Stream.Null : null).ConfigureAwait(false);
+            if (ArchiveEntry.FromHeader(header, where, skipSpecial) is not { } raw) continue;
+            await onEntry(raw, raw.Kind == EntryKind.File ? reader.Data : null).ConfigureAwait(false);
         }
     }
 

@@ -16,6 +16,21 @@ internal sealed record SetupCapture(
     public static async Task<SetupCapture> CaptureAsync(Stream tar, string where, string folder, SetupSource source, string? airbyteVersion,
         SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct)
     {
+        try
+        {
+            return await CaptureIntoAsync(tar, where, folder, source, airbyteVersion, mode, extraKeys, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Cancelled or failed half-way (an export, or a restore's safety snapshot): the unfinished folder goes too.
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            throw;
+        }
+    }
+
+    private static async Task<SetupCapture> CaptureIntoAsync(Stream tar, string where, string folder, SetupSource source, string? airbyteVersion,
+        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct)
+    {
         var writer = new SetupFolderWriter(Path.Combine(folder, SetupManifest.TreeFolder), mode);
         var live = await LiveTree.ReadAsync(tar, where, writer.OpenFile, writer.OnEntry, ct).ConfigureAwait(false);
         var (stored, references, values) = writer.Finish(live.Entries, extraKeys);

@@ -6,8 +6,8 @@ using SharpCompress.Compressors.Xz;
 namespace AirbyteOps.Setups.Trees;
 
 /// <summary>
-/// Reads an archive file: tar, tar.gz, tar.bz2, tar.xz (tar parsed by System.Formats.Tar, which reports entry types, modes,
-/// owners and links; bzip2 and xz decompressed by SharpCompress) or zip (System.IO.Compression, whose external attributes
+/// Reads an archive file: tar, tar.gz, tar.bz2, tar.xz (tar parsed by TarTree's own header reader, which reports entry types,
+/// modes, owners and links; bzip2 and xz decompressed by SharpCompress) or zip (System.IO.Compression, whose external attributes
 /// carry Unix modes and link bits; SharpCompress's entries expose neither).
 /// </summary>
 internal sealed class ArchiveTreeReader : ITreeReader

@@ -70,7 +70,7 @@ public sealed class ConcurrentTargetsTests(EngineFixture fixture)
         finally
         {
             File.Delete(lockPath);
-            File.Delete(lockPath + ".json");
+            foreach (var holder in DeploymentLock.HolderFiles(lockPath)) File.Delete(holder);
         }
     }
 

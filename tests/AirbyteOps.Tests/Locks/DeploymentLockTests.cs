@@ -38,7 +38,7 @@ public sealed class DeploymentLockTests : IDisposable
         // Another process holds the lock (flock(1) takes the same kind of lock .NET does), and left its holder JSON.
         using var holder = Process.Start(new ProcessStartInfo("flock", [LockPath, "sleep", "60"]) { UseShellExecute = false })!;
         var dead = new LockHolder("RestoreSetup", holder.Id, "dotnet", Environment.MachineName, DateTimeOffset.UtcNow.AddMinutes(-3));
-        File.WriteAllText(LockPath + ".json", System.Text.Json.JsonSerializer.Serialize(dead));
+        File.WriteAllText($"{LockPath}.{holder.Id}-1.json", System.Text.Json.JsonSerializer.Serialize(dead));
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!await HeldAsync() && DateTime.UtcNow < deadline) { }
         await Assert.ThrowsAsync<DeploymentBusyException>(() => DeploymentLock.AcquireAsync(LockPath, "'airbyte'", "RestoreSetup", TimeSpan.FromMilliseconds(500), _log.Add));
