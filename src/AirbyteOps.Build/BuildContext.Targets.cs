@@ -7,6 +7,7 @@ using AirbyteOps.Images;
 using AirbyteOps.Locks;
 using AirbyteOps.Postgres;
 using AirbyteOps.Setups.Export;
+using AirbyteOps.Setups.Secrets;
 using AirbyteOps.Setups.Restore;
 using AirbyteOps.Setups.Verify;
 using AirbyteOps.Testing;
@@ -215,11 +216,13 @@ public sealed partial class BuildContext
     {
         await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
         var p = Parameters;
+        using var api = new AirbyteApi(p.ServerUrl, TimeSpan.FromSeconds(3));
+        var specs = new ConnectorSpecSources(new ServerConnectorSpecs(api, Log), p.ConnectorSpecs is null ? null : new ConnectorSpecFolder(p.ConnectorSpecs));
         await new ExportSetupOperation(Engine).RunAsync(new ExportOptions
         {
             Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = p.DataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsMode = p.Secrets, ExtraSecretKeys = p.SecretKeys,
-            Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = p.AirbyteVersion,
+            Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = p.AirbyteVersion, ConnectorSpecs = specs.FindAsync,
         }, Log, ct).ConfigureAwait(false);
     }
 

@@ -109,6 +109,9 @@ public sealed class BuildParameters
     [Parameter("ExportSetup: extra configuration keys to treat as secrets (comma-separated)")]
     public IReadOnlyList<string> SecretKeys { get; init; } = [];
 
+    [Parameter("ExportSetup: a folder of connector specs (<connector>/spec.json or <release>/<connector>/spec.json) whose airbyte_secret fields are secret, besides those the server's specs mark")]
+    public string? ConnectorSpecs { get; init; }
+
     [Parameter("ExportSetup: also write <setup>.tar.gz (modes and symlinks kept)")]
     public bool Archive { get; init; }
 
