@@ -127,6 +127,9 @@ public sealed class BuildParameters
     [Parameter("RestoreSetup: restore even when the setup's Airbyte major.minor differs from the deployment's")]
     public bool ForceVersion { get; init; }
 
+    [Parameter("RestoreSetup: do not check the config files against the target Airbyte version's schemas (a file the server cannot read will make it fail)")]
+    public bool SkipConfigCheck { get; init; }
+
     [Parameter("RestoreSetup: restore even when secret values are missing (placeholders stay in the files)")]
     public bool AllowMissingSecrets { get; init; }
 

@@ -30,6 +30,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         if (deployment.Volume is null)
             throw new DockerOpsException($"Container '{options.ServerContainer}' keeps {options.ConfigRoot} in no named volume and volume '{options.DataVolume}' does not exist; RestoreSetup writes into the data volume (pass --data-volume).");
         CheckVersion(content.Manifest?.AirbyteVersion, deployment.AirbyteVersion, options.ForceVersion, location.Name, log);
+        await ConfigTreeValidator.ValidateAsync(content, deployment.AirbyteVersion, options.SkipConfigCheck, location.Name, log, ct).ConfigureAwait(false);
 
         var healthyBefore = await HealthyNowAsync(options, deployment, ct).ConfigureAwait(false);
         await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: false, ct).ConfigureAwait(false);
