@@ -118,7 +118,7 @@ public sealed class BuildParameters
     [Parameter("ExportSetup: replace a saved setup whose content differs (otherwise refused)")]
     public bool Overwrite { get; init; }
 
-    [Parameter("ExportSetup: the Airbyte version to record (Sync: to pick the API form); empty reads AIRBYTE_VERSION off the server")]
+    [Parameter("The deployment's Airbyte version (e.g. 0.27.3-alpha); empty reads AIRBYTE_VERSION, else the image tag, off the server container. Every target that talks to the API or the workspace adapts to it")]
     public string? AirbyteVersion { get; init; }
 
     [Parameter("RestoreSetup: the secrets file; empty means <setup>.secrets.json beside the setup")]

@@ -27,6 +27,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             log($"--allow-missing-secrets: {content.MissingSecrets.Count} placeholder(s) stay in the restored files ({string.Join(", ", content.MissingSecrets.Take(3).Select(s => s.Placeholder))}{(content.MissingSecrets.Count > 3 ? ", ..." : "")}).");
 
         var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
+        if (options.AirbyteVersion is not null) deployment = deployment with { AirbyteVersion = options.AirbyteVersion };
         if (deployment.Volume is null)
             throw new DockerOpsException($"Container '{options.ServerContainer}' keeps {options.ConfigRoot} in no named volume and volume '{options.DataVolume}' does not exist; RestoreSetup writes into the data volume (pass --data-volume).");
         CheckVersion(content.Manifest?.AirbyteVersion, deployment.AirbyteVersion, options.ForceVersion, location.Name, log);
