@@ -63,6 +63,7 @@ public sealed class ApiClient : IDisposable
         {
             ["sourceId"] = sourceId,
             ["destinationId"] = destinationId,
+            ["syncMode"] = "full_refresh",
             ["syncSchema"] = schema,
             ["status"] = "active",
             ["schedule"] = null,
