@@ -47,6 +47,7 @@ public static class ServerApi
         });
         WorkspaceEndpoints.Map(api);
         DefinitionEndpoints.Map(api);
+        SpecificationEndpoints.Map(api);
         SourceEndpoints.Map(api);
         DestinationEndpoints.Map(api);
         ConnectionEndpoints.Map(api);
