@@ -7,10 +7,12 @@ using AirbyteOps.Images;
 using AirbyteOps.Locks;
 using AirbyteOps.Postgres;
 using AirbyteOps.Setups.Export;
+using AirbyteOps.Setups.Secrets;
 using AirbyteOps.Setups.Restore;
 using AirbyteOps.Setups.Verify;
 using AirbyteOps.Testing;
 using AirbyteOps.Tutorial;
+using AirbyteOps.Versions;
 using AirbyteOps.Workspace.Dbt;
 using AirbyteOps.Workspace.Logs;
 using AirbyteOps.Workspace.Normalization;
@@ -74,6 +76,7 @@ public sealed partial class BuildContext
     public Task Logs() => RunAsync(TargetNames.Logs, async ct =>
     {
         await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
+        await AirbyteVersionAsync(ct).ConfigureAwait(false);
         await new LogsOperation(Engine).RunAsync(new LogsOptions
         {
             WorkspaceVolume = Parameters.WorkspaceVolume, HelperImage = Image(ImageRole.Busybox), ArtifactsDirectory = Artifacts,
@@ -198,14 +201,16 @@ public sealed partial class BuildContext
 
     private async Task CreateConnectionsAsync(string? only, CancellationToken ct)
     {
+        await AirbyteVersionAsync(ct).ConfigureAwait(false);
         using var api = new AirbyteApi(Parameters.ServerUrl);
         await new CreateConnectionsOperation(api).RunAsync(new CreateConnectionsOptions(DescriptionsFile, only, Variable), Log, ct).ConfigureAwait(false);
     }
 
     private async Task SyncAsync(string connection, CancellationToken ct)
     {
+        var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
         using var api = new AirbyteApi(Parameters.ServerUrl);
-        await new SyncOperation(api).RunAsync(new SyncOptions(connection, Timeout) { AirbyteVersion = Parameters.AirbyteVersion }, Log, ct).ConfigureAwait(false);
+        await new SyncOperation(api).RunAsync(new SyncOptions(connection, Timeout) { AirbyteVersion = version }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task LocalDataAsync(CancellationToken ct)
@@ -218,30 +223,36 @@ public sealed partial class BuildContext
     {
         await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
         var p = Parameters;
+        var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
+        using var api = new AirbyteApi(p.ServerUrl, TimeSpan.FromSeconds(3));
+        var specs = new ConnectorSpecSources(new ServerConnectorSpecs(api, Log), p.ConnectorSpecs is null ? null : new ConnectorSpecFolder(p.ConnectorSpecs));
         await new ExportSetupOperation(Engine).RunAsync(new ExportOptions
         {
             Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = p.DataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsMode = p.Secrets, ExtraSecretKeys = p.SecretKeys,
-            Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = p.AirbyteVersion,
+            Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, ConnectorSpecs = specs.FindAsync,
         }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task RestoreSetupAsync(string setup, CancellationToken ct)
     {
         await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
+        var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
         using var api = new AirbyteApi(Parameters.ServerUrl, TimeSpan.FromSeconds(3));
         var p = Parameters;
         await new RestoreSetupOperation(Engine).RunAsync(new RestoreOptions
         {
             Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = p.DataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsFile = p.SecretsFile, ForceVersion = p.ForceVersion,
-            AllowMissingSecrets = p.AllowMissingSecrets, HealthProbe = api.IsHealthyAsync, HealthTimeout = Timeout,
+            AllowMissingSecrets = p.AllowMissingSecrets, HealthProbe = api.IsHealthyAsync, HealthTimeout = Timeout, SkipConfigCheck = p.SkipConfigCheck,
+            AirbyteVersion = version,
         }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task ExtractNormalizationAsync(CancellationToken ct)
     {
         await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
+        await AirbyteVersionAsync(ct).ConfigureAwait(false);
         await new ExtractNormalizationOperation(Engine).RunAsync(new ExtractNormalizationOptions
         {
             WorkspaceVolume = Parameters.WorkspaceVolume, HelperImage = Image(ImageRole.Busybox), ArtifactsDirectory = Artifacts,
@@ -252,12 +263,13 @@ public sealed partial class BuildContext
     private async Task DbtRunAsync(CancellationToken ct)
     {
         var p = Parameters;
+        var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
         var result = await new DbtRunOperation(Engine).RunAsync(new DbtRunOptions
         {
             Mode = p.DbtMode, NormalizationImage = p.NormalizationImage ?? Image(ImageRole.Normalization), WorkspaceVolume = p.WorkspaceVolume,
             HelperImage = Image(ImageRole.Busybox), ArtifactsDirectory = Artifacts, ProjectDirectory = p.ProjectDir,
             Job = p.Job, Attempt = p.Attempt, DbtExecutable = p.Dbt, Timeout = TimeSpan.FromMinutes(p.DbtTimeout),
-            NormalizationImageFromJobLog = p.NormalizationImage is null && p.Images == ImageSource.Official, EnsureImage = p.NormalizationImage is null ? (image, token) => NeedImagesAsync([image], token) : null,
+            NormalizationImageFromJobLog = p.NormalizationImage is null && p.Images == ImageSource.Official, AirbyteVersion = version, EnsureImage = p.NormalizationImage is null ? (image, token) => NeedImagesAsync([image], token) : null,
         }, Log, ct).ConfigureAwait(false);
         result.ThrowIfFailed();
     }
@@ -276,6 +288,22 @@ public sealed partial class BuildContext
             target, TimeSpan.FromSeconds(Parameters.LockTimeout), Log, ct, mode).ConfigureAwait(false);
         await work(ct).ConfigureAwait(false);
     });
+
+    /// <summary>
+    /// The deployment's Airbyte version (--airbyte-version, else the server container's AIRBYTE_VERSION, else its image
+    /// tag), detected once per run and said once; null when it cannot be told.
+    /// </summary>
+    private async Task<string?> AirbyteVersionAsync(CancellationToken ct)
+    {
+        if (_version is null)
+        {
+            _version = await AirbyteVersionDetection.DetectAsync(Engine, Parameters.ServerContainer, Parameters.AirbyteVersion, ct).ConfigureAwait(false);
+            Log(_version.ToString());
+        }
+        return _version.Version;
+    }
+
+    private DetectedVersion? _version;
 
     private ComposeOptions ComposeOptions => new(ComposeFile, Parameters.Project, Parameters.EnvFile, Parameters.ServerUrl, Timeout);
 

@@ -20,6 +20,7 @@ public static class Program
         {
             ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
             Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5],
+            SkipConfigCheck = true, // the sample tree is made up (see TestDeployment.RestoreOptionsFor)
             Checkpoint = async (step, ct) =>
             {
                 if (step != args[1]) return;

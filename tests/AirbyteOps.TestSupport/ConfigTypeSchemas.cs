@@ -13,6 +13,9 @@ namespace AirbyteOps.TestSupport;
 /// read as data and evaluated with JsonSchema.Net, the way the real server validates each
 /// <c>CONFIG_ROOT/config/&lt;TYPE&gt;/&lt;id&gt;.json</c> when it reads it. Relative <c>$ref</c>s ("SyncMode.yaml") resolve
 /// against the schema file's name in its folder. Formats (uuid, email) are asserted.
+/// Kept apart from the product's AirbyteOps.Setups.Schemas.AirbyteConfigSchemas (which RestoreSetup and the demo stack use)
+/// on purpose, though its loading code is alike: the tests' oracle reads the reference files itself and shares no code
+/// with what it judges.
 /// </summary>
 public sealed class ConfigTypeSchemas
 {

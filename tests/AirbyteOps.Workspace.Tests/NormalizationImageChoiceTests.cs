@@ -42,4 +42,18 @@ public sealed class NormalizationImageChoiceTests
         Assert.Equal("airbyte/normalization:0.1.2", NormalizationImageChoice.RequireTag("airbyte/normalization:0.1.2"));
         Assert.Equal("airbyte/normalization@sha256:abc", NormalizationImageChoice.RequireTag("airbyte/normalization@sha256:abc"));
     }
+
+    [Theory]
+    [InlineData("0.7.1-alpha")]
+    [InlineData("v0.7.0-alpha")]
+    public void Without_a_log_line_Airbyte_0_7_runs_its_known_tag(string version) =>
+        Assert.Equal("airbyte/normalization:0.1.2", NormalizationImageChoice.ForVersion(version, "fallback:1", "job 5 attempt 0"));
+
+    [Fact]
+    public void Without_a_log_line_an_unknown_version_takes_the_fallback_and_a_version_without_a_known_tag_is_refused()
+    {
+        Assert.Equal("fallback:1", NormalizationImageChoice.ForVersion(null, "fallback:1", "job 5 attempt 0"));
+        var error = Assert.Throws<WorkspaceException>(() => NormalizationImageChoice.ForVersion("0.27.3-alpha", "airbyte/normalization:0.1.2", "job 5 attempt 0"));
+        Assert.Equal("job 5 attempt 0's log names no normalization image and the tag Airbyte 0.27.3-alpha ran is not known here: pass --normalization-image airbyte/normalization:<tag> (the tag your deployment's worker runs; a real host has no untagged image).", error.Message);
+    }
 }

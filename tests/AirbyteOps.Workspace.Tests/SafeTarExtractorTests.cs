@@ -25,6 +25,26 @@ public sealed class SafeTarExtractorTests : IDisposable
         Assert.Equal("models/a.sql", new FileInfo(Path.Combine(destination, "link.sql")).LinkTarget);
     }
 
+    [Fact]
+    public async Task Files_holding_the_destination_password_are_written_0600_whatever_the_archive_says()
+    {
+        var tar = new TarBuilder()
+            .File("normalize/profiles.yml", "normalize:\n  outputs:\n    prod:\n      pass: password\n", (UnixFileMode)0b110_100_100)
+            .File("normalize/target_config.json", "{\"password\":\"password\"}", (UnixFileMode)0b111_111_111)
+            .File("normalize/models/profiles.yml", "not the project's profile", (UnixFileMode)0b110_100_100)
+            .File("normalize/dbt_project.yml", "name: airbyte", (UnixFileMode)0b110_100_100)
+            .Build();
+        var destination = Path.Combine(_dir.Path, "out");
+
+        await SafeTarExtractor.ExtractAsync(tar, destination, "test", isPrivate: NormalizationProject.HoldsPassword);
+
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(Path.Combine(destination, "profiles.yml")));
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(Path.Combine(destination, "target_config.json")));
+        Assert.Equal((UnixFileMode)0b110_100_100, File.GetUnixFileMode(Path.Combine(destination, "dbt_project.yml")));
+        Assert.Equal((UnixFileMode)0b110_100_100, File.GetUnixFileMode(Path.Combine(destination, "models", "profiles.yml")));
+        Assert.Equal("{\"password\":\"password\"}", await File.ReadAllTextAsync(Path.Combine(destination, "target_config.json")));
+    }
+
     [Theory]
     [InlineData("normalize/../../escape.txt")]
     [InlineData("/etc/escape.txt")]

@@ -55,6 +55,32 @@ public sealed class WorkspaceIntegrationTests(WorkspaceVolumeFixture fixture) : 
     }
 
     [Fact]
+    public async Task The_files_holding_the_destination_password_are_extracted_0600_and_the_user_is_told_once()
+    {
+        // As real 0.7.1 leaves them: profiles.yml and target_config.json in normalize/, world-readable (the worker's umask).
+        var tar = new TarBuilder()
+            .AddProject("1/0/normalize", TestProjects.ProfilesYml("localhost", 3000, "password"))
+            .File("1/0/normalize/profiles.yml", TestProjects.ProfilesYml("localhost", 3000, "password"), (UnixFileMode)0b110_100_100)
+            .File("1/0/normalize/target_config.json", "{\"host\":\"localhost\",\"password\":\"password\"}", (UnixFileMode)0b110_100_100);
+        var volume = await TestEngine.CreateVolumeAsync(fixture.Engine, "ws-private", tar);
+        try
+        {
+            var project = await new ExtractNormalizationOperation(fixture.Engine).RunAsync(Given.Extract with { WorkspaceVolume = volume, ArtifactsDirectory = _artifacts.Path }, _log.Add);
+
+            Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(Path.Combine(project.Directory, "profiles.yml")));
+            Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(Path.Combine(project.Directory, "target_config.json")));
+            Assert.NotEqual((UnixFileMode)0b110_000_000, File.GetUnixFileMode(Path.Combine(project.Directory, "dbt_project.yml")));
+            var told = Assert.Single(_log, l => l.Contains("destination password", StringComparison.Ordinal));
+            Assert.Equal("profiles.yml and target_config.json hold the destination password in plain text: written with mode 0600 (only you can read them); do not commit or share them.", told);
+            Assert.DoesNotContain(_log, l => l.Contains("password\"", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await fixture.Engine.Volumes.RemoveAsync(volume);
+        }
+    }
+
+    [Fact]
     public async Task A_chosen_job_replaces_the_older_copy_and_leaves_no_partial_folder()
     {
         var options = Given.Extract with { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = _artifacts.Path };

@@ -109,13 +109,16 @@ public sealed class BuildParameters
     [Parameter("ExportSetup: extra configuration keys to treat as secrets (comma-separated)")]
     public IReadOnlyList<string> SecretKeys { get; init; } = [];
 
+    [Parameter("ExportSetup: a folder of connector specs (<connector>/spec.json or <release>/<connector>/spec.json) whose airbyte_secret fields are secret, besides those the server's specs mark")]
+    public string? ConnectorSpecs { get; init; }
+
     [Parameter("ExportSetup: also write <setup>.tar.gz (modes and symlinks kept)")]
     public bool Archive { get; init; }
 
     [Parameter("ExportSetup: replace a saved setup whose content differs (otherwise refused)")]
     public bool Overwrite { get; init; }
 
-    [Parameter("ExportSetup: the Airbyte version to record (Sync: to pick the API form); empty reads AIRBYTE_VERSION off the server")]
+    [Parameter("The deployment's Airbyte version (e.g. 0.27.3-alpha); empty reads AIRBYTE_VERSION, else the image tag, off the server container. Every target that talks to the API or the workspace adapts to it")]
     public string? AirbyteVersion { get; init; }
 
     [Parameter("RestoreSetup: the secrets file; empty means <setup>.secrets.json beside the setup")]
@@ -123,6 +126,9 @@ public sealed class BuildParameters
 
     [Parameter("RestoreSetup: restore even when the setup's Airbyte major.minor differs from the deployment's")]
     public bool ForceVersion { get; init; }
+
+    [Parameter("RestoreSetup: do not check the config files against the target Airbyte version's schemas (a file the server cannot read will make it fail)")]
+    public bool SkipConfigCheck { get; init; }
 
     [Parameter("RestoreSetup: restore even when secret values are missing (placeholders stay in the files)")]
     public bool AllowMissingSecrets { get; init; }

@@ -15,8 +15,17 @@ public static class SecretKeyPolicy
     public static readonly IReadOnlyList<string> Fragments =
         ["password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "privatekey", "credential"];
 
-    /// <summary>Normalized keys that are secret only as a whole (dbt's "pass" and "keyfile_json"; "pass" inside a longer key is not).</summary>
-    public static readonly IReadOnlyList<string> ExactKeys = ["pass", "keyfilejson"];
+    /// <summary>
+    /// Normalized keys that are secret only as a whole: dbt's "pass" and "keyfile_json" ("pass" inside a longer key is not),
+    /// every name a connector spec of the file era marks <c>airbyte_secret</c> that no fragment covers (client_id in
+    /// source-github, account_id in source-harvest, base_url in source-okta, jwt in source-zoom, ...; a test holds the list
+    /// to every spec.json in airbyte-reference/specs), and service_account_json, which Google connectors leave unmarked.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ExactKeys =
+    [
+        "pass", "keyfilejson", "serviceaccountjson",
+        "clientid", "clientkey", "clientcertificate", "cacertificate", "accountid", "accountsid", "awskeyid", "realmid", "jwt", "sharedkey", "baseurl",
+    ];
 
     public static bool IsSecretKey(string key, IReadOnlySet<string>? extraKeys = null)
     {

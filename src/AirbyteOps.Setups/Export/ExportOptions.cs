@@ -23,6 +23,11 @@ public sealed record ExportOptions
     public required bool Archive { get; init; }
     /// <summary>--overwrite: replace a saved setup of the same name whose content differs (otherwise refused).</summary>
     public required bool Overwrite { get; init; }
+    /// <summary>
+    /// Where to find each connection's connector spec (the server's *_definition_specifications/get, a --connector-specs
+    /// folder): its airbyte_secret fields are secret besides the key rules. Null: the key rules and the specs the tree carries.
+    /// </summary>
+    public ConnectorSpecLookup? ConnectorSpecs { get; init; }
     /// <summary>--airbyte-version: the version to record; null (not given) reads it from the server (AIRBYTE_VERSION, else its image tag).</summary>
     public string? AirbyteVersion { get; init; }
 }

@@ -88,7 +88,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                 log($"Reading {options.ConfigRoot} from container '{server.Name}' ({server.State})...");
                 await using var tar = await engine.Containers.CopyOutAsync(server.Name, options.ConfigRoot, ct).ConfigureAwait(false);
                 var source = new SetupSource("container", server.Name, options.ConfigRoot, engine.Endpoint.ToString(), machine);
-                return Restorable(await SetupCapture.CaptureAsync(tar, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct).ConfigureAwait(false), options.ConfigRoot);
+                return Restorable(await SetupCapture.CaptureAsync(tar, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs).ConfigureAwait(false), options.ConfigRoot);
             }
             log(deployment.Server is null
                 ? $"No container '{options.ServerContainer}'; reading volume '{deployment.Volume}' directly..."
@@ -96,7 +96,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: true, ct).ConfigureAwait(false);
             await using var volumeTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false);
             var volumeSource = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), machine);
-            return Restorable(await SetupCapture.CaptureAsync(volumeTar, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct).ConfigureAwait(false), options.ConfigRoot);
+            return Restorable(await SetupCapture.CaptureAsync(volumeTar, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs).ConfigureAwait(false), options.ConfigRoot);
         }
         catch (TreeException refused) when (refused.Entry is not null)
         {

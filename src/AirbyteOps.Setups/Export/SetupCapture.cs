@@ -14,7 +14,7 @@ internal sealed record SetupCapture(
     bool RestoreInterrupted)
 {
     public static async Task<SetupCapture> CaptureAsync(Stream tar, string where, string folder, SetupSource source, string? airbyteVersion,
-        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct)
+        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, ConnectorSpecLookup? specs = null)
     {
         try
         {
@@ -33,7 +33,7 @@ internal sealed record SetupCapture(
     {
         var writer = new SetupFolderWriter(Path.Combine(folder, SetupManifest.TreeFolder), mode);
         var live = await LiveTree.ReadAsync(tar, where, writer.OpenFile, writer.OnEntry, ct).ConfigureAwait(false);
-        var (stored, references, values) = writer.Finish(live.Entries, extraKeys);
+        var (stored, references, values) = await writer.FinishAsync(live.Entries, extraKeys, specs, ct).ConfigureAwait(false);
         var manifest = new SetupManifest
         {
             AirbyteVersion = airbyteVersion,

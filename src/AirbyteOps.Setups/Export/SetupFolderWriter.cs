@@ -62,18 +62,21 @@ internal sealed class SetupFolderWriter
     /// <summary>
     /// Writes the held connection files (secrets out, in sidecar mode), hard links as copies, then directory modes
     /// (last, so a read-only directory does not block its own content). Returns the tree as stored and the secrets.
+    /// Secret fields: the key rules, <paramref name="extraKeys"/>, and every field the connection's connector spec marks
+    /// airbyte_secret, from the definition in the tree when it carries its spec, and from <paramref name="specs"/>.
     /// </summary>
-    public (IReadOnlyList<TreeEntry> Stored, IReadOnlyList<SecretReference> References, IReadOnlyDictionary<string, SecretFileValues> Values)
-        Finish(IReadOnlyList<TreeEntry> live, IReadOnlySet<string> extraKeys)
+    public async Task<(IReadOnlyList<TreeEntry> Stored, IReadOnlyList<SecretReference> References, IReadOnlyDictionary<string, SecretFileValues> Values)>
+        FinishAsync(IReadOnlyList<TreeEntry> live, IReadOnlySet<string> extraKeys, ConnectorSpecLookup? specs, CancellationToken ct)
     {
         var stored = live.ToList();
         var references = new List<SecretReference>();
         var values = new Dictionary<string, SecretFileValues>(StringComparer.Ordinal);
+        var specKeys = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         foreach (var (path, memory) in _held.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var original = memory.ToArray();
             var keys = new HashSet<string>(extraKeys, StringComparer.Ordinal);
-            keys.UnionWith(SpecKeysFor(original));
+            keys.UnionWith(await SpecKeysForAsync(original, specs, specKeys, ct).ConfigureAwait(false));
             var (bytes, refs, fileValues) = SecretVault.Extract(path, original, keys);
             var index = stored.FindIndex(e => e.Path == path);
             if (refs.Count > 0)
@@ -98,25 +101,66 @@ internal sealed class SetupFolderWriter
         return (stored, references, values);
     }
 
-    /// <summary>Keys the connection's connector spec marks airbyte_secret, when the tree holds that spec.</summary>
-    private IEnumerable<string> SpecKeysFor(byte[] connection)
+    /// <summary>
+    /// Keys the connection's connector spec marks airbyte_secret (at any depth, oneOf branches included): the spec the
+    /// definition in the tree carries (later versions keep it there), and those <paramref name="specs"/> finds for the
+    /// definition's image. Cached per definition.
+    /// </summary>
+    private async Task<IReadOnlySet<string>> SpecKeysForAsync(byte[] connection, ConnectorSpecLookup? specs, Dictionary<string, IReadOnlySet<string>> cache, CancellationToken ct)
+    {
+        if (ReferencedDefinition(connection) is not var (kind, type, definitionId)) return new HashSet<string>();
+        if (cache.TryGetValue(definitionId, out var cached)) return cached;
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        string? repository = null, tag = null;
+        var definition = Full($"config/{type}/{definitionId}.json");
+        if (File.Exists(definition))
+        {
+            var bytes = await File.ReadAllBytesAsync(definition, ct).ConfigureAwait(false);
+            keys.UnionWith(SecretScanner.SpecSecretKeys(bytes));
+            (repository, tag) = DockerImage(bytes);
+        }
+        if (specs is not null)
+            foreach (var spec in await specs(new ConnectorDefinition(kind, definitionId, repository, tag), ct).ConfigureAwait(false))
+                keys.UnionWith(SecretScanner.SpecSecretKeys(spec));
+        return cache[definitionId] = keys;
+    }
+
+    /// <summary>("source", "STANDARD_SOURCE_DEFINITION", id) for a source connection file, likewise for a destination; null when it names none.</summary>
+    private static (string Kind, string Type, string Id)? ReferencedDefinition(byte[] connection)
     {
         try
         {
             using var doc = JsonDocument.Parse(connection);
-            foreach (var (idKey, type) in new[] { ("sourceDefinitionId", "STANDARD_SOURCE_DEFINITION"), ("destinationDefinitionId", "STANDARD_DESTINATION_DEFINITION") })
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
+            foreach (var (idKey, kind, type) in new[] { ("sourceDefinitionId", "source", "STANDARD_SOURCE_DEFINITION"), ("destinationDefinitionId", "destination", "STANDARD_DESTINATION_DEFINITION") })
             {
                 if (!doc.RootElement.TryGetProperty(idKey, out var id) || id.ValueKind != JsonValueKind.String) continue;
                 var definitionId = id.GetString()!;
-                if (definitionId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-'))) continue;
-                var definition = Full($"config/{type}/{definitionId}.json");
-                if (File.Exists(definition)) return SecretScanner.SpecSecretKeys(File.ReadAllBytes(definition));
+                // Only an id can name a file here: nothing that could climb out of the tree.
+                if (definitionId.Length == 0 || definitionId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-'))) continue;
+                return (kind, type, definitionId);
             }
         }
         catch (JsonException)
         {
             // Not JSON: the key rules still apply.
         }
-        return [];
+        return null;
+    }
+
+    private static (string? Repository, string? Tag) DockerImage(byte[] definition)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(definition);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return (null, null);
+            return (Text(doc.RootElement, "dockerRepository"), Text(doc.RootElement, "dockerImageTag"));
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+
+        static string? Text(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
 }

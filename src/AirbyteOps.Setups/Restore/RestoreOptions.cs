@@ -21,6 +21,13 @@ public sealed record RestoreOptions
     public required bool ForceVersion { get; init; }
     /// <summary>--allow-missing-secrets: restore even when secret values are missing; their placeholders stay in the restored files.</summary>
     public required bool AllowMissingSecrets { get; init; }
+    /// <summary>
+    /// --skip-config-check: restore without checking the config files against the target release's schemas (to put back a
+    /// tree by hand and repair it there). Off: an invalid or stray file in config/&lt;TYPE&gt;/ refuses the restore before anything is written.
+    /// </summary>
+    public bool SkipConfigCheck { get; init; }
+    /// <summary>--airbyte-version (or the version the build detected): the deployment's version, for the version and schema checks; null reads it off the server container.</summary>
+    public string? AirbyteVersion { get; init; }
     /// <summary>Where the safety snapshot of the live configuration goes (not a parameter); null: &lt;artifacts&gt;/snapshots.</summary>
     public string? SnapshotDirectory { get; init; }
     /// <summary>True when the server answers healthy; when set and the server runs, the restore waits for it before committing. Null: no wait.</summary>

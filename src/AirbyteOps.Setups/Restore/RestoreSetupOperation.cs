@@ -27,9 +27,11 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             log($"--allow-missing-secrets: {content.MissingSecrets.Count} placeholder(s) stay in the restored files ({string.Join(", ", content.MissingSecrets.Take(3).Select(s => s.Placeholder))}{(content.MissingSecrets.Count > 3 ? ", ..." : "")}).");
 
         var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
+        if (options.AirbyteVersion is not null) deployment = deployment with { AirbyteVersion = options.AirbyteVersion };
         if (deployment.Volume is null)
             throw new DockerOpsException($"Container '{options.ServerContainer}' keeps {options.ConfigRoot} in no named volume and volume '{options.DataVolume}' does not exist; RestoreSetup writes into the data volume (pass --data-volume).");
         CheckVersion(content.Manifest?.AirbyteVersion, deployment.AirbyteVersion, options.ForceVersion, location.Name, log);
+        await ConfigTreeValidator.ValidateAsync(content, deployment.AirbyteVersion, options.SkipConfigCheck, location.Name, log, ct).ConfigureAwait(false);
 
         var healthyBefore = await HealthyNowAsync(options, deployment, ct).ConfigureAwait(false);
         await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: false, ct).ConfigureAwait(false);

@@ -27,12 +27,19 @@ public sealed class DbtRunOperation(DockerEngine engine)
             chosen = ExtractNormalizationOperation.Choose(workspace, options.Job, options.Attempt);
             var profiles = await WorkspaceVolume.ReadFileAsync(mounted, $"{chosen.Id.RelativePath}/normalize/profiles.yml", ct).ConfigureAwait(false);
             masker = MaskerFor(profiles is null ? null : System.Text.Encoding.UTF8.GetString(profiles), $"{chosen.Id.RelativePath}/normalize", log);
-            if (options.NormalizationImageFromJobLog
-                && await WorkspaceVolume.ReadFileAsync(mounted, $"{chosen.Id.RelativePath}/logs.log", ct).ConfigureAwait(false) is { } logBytes
-                && NormalizationImageChoice.FromLog(System.Text.Encoding.UTF8.GetString(logBytes).Split('\n')) is { } fromLog)
+            if (options.NormalizationImageFromJobLog)
             {
-                log($"{chosen.Id}'s log names the normalization image it ran: {fromLog}.");
-                image = fromLog;
+                var logBytes = await WorkspaceVolume.ReadFileAsync(mounted, $"{chosen.Id.RelativePath}/logs.log", ct).ConfigureAwait(false);
+                if (logBytes is not null && NormalizationImageChoice.FromLog(System.Text.Encoding.UTF8.GetString(logBytes).Split('\n')) is { } fromLog)
+                {
+                    log($"{chosen.Id}'s log names the normalization image it ran: {fromLog}.");
+                    image = fromLog;
+                }
+                else
+                {
+                    image = NormalizationImageChoice.ForVersion(options.AirbyteVersion, image, chosen.Id.ToString());
+                    log($"{chosen.Id}'s log names no normalization image; taking {image}, the one Airbyte {options.AirbyteVersion ?? "0.7.1 (the version is unknown)"} runs.");
+                }
             }
         }
         if (options.EnsureImage is not null) await options.EnsureImage(image, ct).ConfigureAwait(false);

@@ -9,6 +9,8 @@ public sealed record DbtRunOptions
     /// <see cref="NormalizationImage"/> (the version's known tag).
     /// </summary>
     public bool NormalizationImageFromJobLog { get; init; }
+    /// <summary>The deployment's Airbyte version (detected or --airbyte-version): names the normalization tag when the log does not.</summary>
+    public string? AirbyteVersion { get; init; }
     /// <summary>Makes sure an image is on this machine before it runs (the build's Images step); null: only checked.</summary>
     public Func<string, CancellationToken, Task>? EnsureImage { get; init; }
     /// <summary>--dbt-mode container|local</summary>

@@ -23,6 +23,27 @@ public static partial class NormalizationImageChoice
         return found;
     }
 
+    /// <summary>
+    /// The normalization tag each Airbyte version ran, where it is known here (the reference files name it for 0.7.x:
+    /// <c>airbyte/normalization:0.1.2</c>). Other versions pinned other tags, which this tool does not guess.
+    /// </summary>
+    public static readonly IReadOnlyList<(int Major, int Minor, string Image)> KnownImages = [(0, 7, "airbyte/normalization:0.1.2")];
+
+    /// <summary>
+    /// The image for <paramref name="airbyteVersion"/> when the attempt's log names none: the version's known image;
+    /// <paramref name="fallback"/> (0.7.1's) when the version is unknown; a clear error when the version is known but its tag is not.
+    /// </summary>
+    public static string ForVersion(string? airbyteVersion, string fallback, string attempt)
+    {
+        var numbers = (airbyteVersion ?? "").Trim().TrimStart('v', 'V').Split('.', '-');
+        if (numbers.Length < 2 || !int.TryParse(numbers[0], System.Globalization.CultureInfo.InvariantCulture, out var major)
+            || !int.TryParse(numbers[1], System.Globalization.CultureInfo.InvariantCulture, out var minor))
+            return fallback;
+        foreach (var known in KnownImages)
+            if (known.Major == major && known.Minor == minor) return known.Image;
+        throw new WorkspaceException($"{attempt}'s log names no normalization image and the tag Airbyte {airbyteVersion} ran is not known here: pass --normalization-image airbyte/normalization:<tag> (the tag your deployment's worker runs; a real host has no untagged image).");
+    }
+
     /// <summary>Refuses an image reference without a tag (or digest): Docker would read it as :latest.</summary>
     public static string RequireTag(string image)
     {

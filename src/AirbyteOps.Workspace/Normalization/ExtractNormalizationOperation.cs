@@ -30,7 +30,7 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
                 ProgressReporter.TarSize(project.Select(f => f.Size).Append(0)), log);
             await using (var tar = new ProgressStream(await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false), progress))
             {
-                count = await SafeTarExtractor.ExtractAsync(tar, partial, $"the normalization project of {chosen.Id}", ct).ConfigureAwait(false);
+                count = await SafeTarExtractor.ExtractAsync(tar, partial, $"the normalization project of {chosen.Id}", ct, NormalizationProject.HoldsPassword).ConfigureAwait(false);
             }
             if (!File.Exists(Path.Combine(partial, "dbt_project.yml")))
                 log($"Warning: {chosen.Id.RelativePath}/normalize has no dbt_project.yml; dbt will not run it as is.");
@@ -38,6 +38,9 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
         }).ConfigureAwait(false);
         var models = chosen.Models.Select(m => m["normalize/".Length..]).ToList();
         log($"Normalization project of {chosen.Id}: {destination} ({files} files).");
+        var holdingPassword = NormalizationProject.PasswordFiles.Where(f => File.Exists(Path.Combine(destination, f))).ToList();
+        if (holdingPassword.Count > 0)
+            log($"{string.Join(" and ", holdingPassword)} hold{(holdingPassword.Count == 1 ? "s" : "")} the destination password in plain text: written with mode 0600 (only you can read {(holdingPassword.Count == 1 ? "it" : "them")}); do not commit or share {(holdingPassword.Count == 1 ? "it" : "them")}.");
         log(models.Count == 0 ? "Generated models: none." : $"Generated models ({models.Count}):");
         foreach (var model in models) log($"  {Path.Combine(destination, model)}");
         return new NormalizationProject(destination, chosen.Id, models);

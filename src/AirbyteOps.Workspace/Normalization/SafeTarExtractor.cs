@@ -7,8 +7,14 @@ namespace AirbyteOps.Workspace.Normalization;
 /// </summary>
 internal static class SafeTarExtractor
 {
-    /// <summary>Extracts into <paramref name="destination"/>, dropping the archive's first path component (the copied folder's own name).</summary>
-    public static async Task<int> ExtractAsync(Stream tar, string destination, string what, CancellationToken ct = default)
+    private const UnixFileMode PrivateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Extracts into <paramref name="destination"/>, dropping the archive's first path component (the copied folder's own name).
+    /// Files <paramref name="isPrivate"/> picks (by their path inside the destination) are created 0600 and stay 0600,
+    /// whatever mode the archive gives them: readable by nobody else, not even while they are written.
+    /// </summary>
+    public static async Task<int> ExtractAsync(Stream tar, string destination, string what, CancellationToken ct = default, Func<string, bool>? isPrivate = null)
     {
         var root = Path.GetFullPath(destination);
         Directory.CreateDirectory(root);
@@ -34,11 +40,14 @@ internal static class SafeTarExtractor
                     break;
                 case EntryKind.File:
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    await using (var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                    var secret = isPrivate?.Invoke(relative) == true;
+                    var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 81920, Options = FileOptions.Asynchronous };
+                    if (secret && !OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = PrivateMode;
+                    await using (var output = new FileStream(target, fileOptions))
                     {
                         if (body is not null) await body.CopyToAsync(output, ct).ConfigureAwait(false);
                     }
-                    if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, entry.Mode);
+                    if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, secret ? PrivateMode : entry.Mode);
                     File.SetLastWriteTimeUtc(target, entry.Modified.UtcDateTime);
                     files++;
                     break;

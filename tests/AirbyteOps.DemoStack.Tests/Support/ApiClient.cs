@@ -57,7 +57,7 @@ public sealed class ApiClient : IDisposable
 
     /// <summary>
     /// Creates a connection with the schema discover_schema offers, as the webapp did; <paramref name="syncMode"/> is
-    /// 0.7.1's connection syncMode (full_refresh | incremental), left out when null.
+    /// 0.7.1's connection syncMode (full_refresh | incremental; full_refresh when null: 0.7.1 requires one).
     /// </summary>
     public async Task<string> CreateConnectionAsync(string sourceId, string destinationId, string? syncMode = null)
     {
@@ -66,6 +66,7 @@ public sealed class ApiClient : IDisposable
         {
             ["sourceId"] = sourceId,
             ["destinationId"] = destinationId,
+            ["syncMode"] = "full_refresh",
             ["syncSchema"] = schema,
             ["status"] = "active",
             ["schedule"] = null,

@@ -21,6 +21,8 @@ public sealed class InProcessStack : IAsyncDisposable
     public string LocalRoot => Path.Combine(_root.Path, "local");
     public InMemoryJobStore Jobs { get; } = new();
     public ApiClient Api { get; private set; } = null!;
+    /// <summary>http://127.0.0.1:&lt;port&gt; of the server.</summary>
+    public string BaseUrl { get; private set; } = "";
 
     /// <summary>Starts the stack; with <paramref name="seeded"/> the config root first gets the seed image's files.</summary>
     public static async Task<InProcessStack> StartAsync(bool seeded = true)
@@ -42,7 +44,8 @@ public sealed class InProcessStack : IAsyncDisposable
         var port = TestNames.FreePort();
         stack._server = ServerHost.Build(settings, stack.Jobs, $"http://127.0.0.1:{port}");
         await stack._server.StartAsync();
-        stack.Api = new ApiClient($"http://127.0.0.1:{port}");
+        stack.BaseUrl = $"http://127.0.0.1:{port}";
+        stack.Api = new ApiClient(stack.BaseUrl);
         var processor = new JobProcessor(settings, stack.Jobs, new InProcessSyncRunner(settings));
         stack._scheduler = Task.Run(async () =>
         {

@@ -1,6 +1,6 @@
 namespace AirbyteOps.StandIns.DemoStack.Api;
 
-/// <summary>An API error with the status real Airbyte used: 404 for a missing config, 422 for invalid input, 400 for an unreadable body.</summary>
+/// <summary>An API error with the status real Airbyte used: 404 for a missing config, 422 for invalid input (an unreadable body and an invalid config file included).</summary>
 public sealed class ApiException : Exception
 {
     public ApiException(int statusCode, string message) : base(message) => StatusCode = statusCode;

@@ -19,13 +19,11 @@ public static class ConnectionEndpoints
             var destinationId = ApiRequest.RequiredId(body, "destinationId");
             var source = await SourceEndpoints.GetAsync(repo, sourceId, ct).ConfigureAwait(false);
             _ = await DestinationEndpoints.GetAsync(repo, destinationId, ct).ConfigureAwait(false);
-            var status = body["status"]?.GetValue<string>() ?? "active";
-            if (status is not ("active" or "inactive" or "deprecated")) throw ApiException.Invalid($"status must be active, inactive or deprecated, not '{status}'.");
+            // 0.7.1's ConnectionCreate requires both (api/v0.7.1-alpha/config.yaml); the real server refused a request without them.
+            var syncMode = ApiRequest.RequiredEnum(body, "syncMode", "full_refresh", "incremental");
+            var status = ApiRequest.RequiredEnum(body, "status", "active", "inactive", "deprecated");
             // Without a syncSchema the stand-in selects everything the source offers (real clients always sent one).
             var syncSchema = body["syncSchema"] as JsonObject ?? await DiscoverAsync(repo, source, ct).ConfigureAwait(false);
-            // 0.7.1's SyncMode enum: full_refresh | incremental (required by the real API; the stand-in defaults it).
-            var syncMode = body["syncMode"]?.GetValue<string>() ?? "full_refresh";
-            if (syncMode is not ("full_refresh" or "incremental")) throw ApiException.Invalid($"syncMode must be full_refresh or incremental, not '{syncMode}'.");
             var id = Guid.NewGuid();
             var sync = new JsonObject
             {

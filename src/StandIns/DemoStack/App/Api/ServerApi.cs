@@ -31,7 +31,7 @@ public static class ServerApi
         });
 
         var api = app.MapGroup("/api/v1");
-        // Health as 0.7 defined it: {"db": true} when the default workspace config can be read.
+        // Health as 0.7 defined it: {"db": true} when the default workspace config can be read (and is valid under its schema).
         api.MapGet("health", async (ConfigRepository repo, CancellationToken ct) =>
         {
             bool readable;
@@ -39,7 +39,7 @@ public static class ServerApi
             {
                 readable = await repo.GetAsync(ConfigType.StandardWorkspace, ConfigType.DefaultWorkspaceId, ct).ConfigureAwait(false) is not null;
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or ApiException)
             {
                 readable = false;
             }
@@ -47,6 +47,7 @@ public static class ServerApi
         });
         WorkspaceEndpoints.Map(api);
         DefinitionEndpoints.Map(api);
+        SpecificationEndpoints.Map(api);
         SourceEndpoints.Map(api);
         DestinationEndpoints.Map(api);
         ConnectionEndpoints.Map(api);

@@ -1,15 +1,24 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AirbyteOps.Setups.Schemas;
+using AirbyteOps.StandIns.DemoStack.Api;
 
 namespace AirbyteOps.StandIns.DemoStack.Config;
 
 /// <summary>
 /// Stand-in for Airbyte 0.7's DefaultConfigPersistence: one JSON file per config at
 /// CONFIG_ROOT/config/&lt;TYPE&gt;/&lt;id&gt;.json. Nothing is cached, on purpose: the tutorial restores a setup by
-/// copying files into the volume and expects the next request to see them.
+/// copying files into the volume and expects the next request to see them. As strict as the real one: every file read is
+/// validated against Airbyte 0.7.1's own schema for its type, and a list of a type fails on a stray entry in its folder
+/// (anything but an &lt;id&gt;.json file); both answer 422 naming the file.
 /// </summary>
-public sealed class ConfigRepository
+public sealed partial class ConfigRepository
 {
+    /// <summary>The schemas of the release this stand-in imitates.</summary>
+    private static readonly AirbyteConfigSchemas Schemas = AirbyteConfigSchemas.For("0.7.1-alpha")
+        ?? throw new InvalidOperationException("The 0.7.1 config-type schemas are not embedded.");
+
     private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = false };
 
     public ConfigRepository(string configRoot) => ConfigRoot = configRoot;
@@ -26,7 +35,7 @@ public sealed class ConfigRepository
     {
         var path = FilePath(type, id);
         if (!File.Exists(path)) return null;
-        return await ReadAsync(path, ct).ConfigureAwait(false);
+        return await ReadAsync(type, path, ct).ConfigureAwait(false);
     }
 
     /// <summary>Every config of a type, in file-name order (stable output for lists).</summary>
@@ -35,8 +44,14 @@ public sealed class ConfigRepository
         var directory = TypeDirectory(type);
         if (!Directory.Exists(directory)) return [];
         var result = new List<JsonObject>();
-        foreach (var path in Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
-            result.Add(await ReadAsync(path, ct).ConfigureAwait(false));
+        foreach (var path in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(path);
+            if (OwnTemporaryFile().IsMatch(name)) continue; // a write of this server in flight (the real one wrote in place)
+            if (!IsIdFile(name) || !File.Exists(path))
+                throw ApiException.Invalid($"config/{type}/{name} is not a config file (<id>.json); the {type} configs cannot be read until it is removed.");
+            result.Add(await ReadAsync(type, path, ct).ConfigureAwait(false));
+        }
         return result;
     }
 
@@ -51,17 +66,31 @@ public sealed class ConfigRepository
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static async Task<JsonObject> ReadAsync(string path, CancellationToken ct)
+    private static async Task<JsonObject> ReadAsync(string type, string path, CancellationToken ct)
     {
         var text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
+        JsonObject config;
         try
         {
-            return JsonNode.Parse(text) as JsonObject
+            config = JsonNode.Parse(text) as JsonObject
                 ?? throw new InvalidDataException($"Config file '{path}' does not hold a JSON object.");
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"Config file '{path}' is not valid JSON: {ex.Message}", ex);
         }
+        using (var document = JsonDocument.Parse(text))
+        {
+            if (Schemas.FirstProblem(type, document.RootElement) is { } problem)
+                throw ApiException.Invalid($"Config file '{path}' is invalid under the {problem}");
+        }
+        return config;
     }
+
+    private static bool IsIdFile(string name) =>
+        name.EndsWith(".json", StringComparison.Ordinal) && Guid.TryParseExact(name[..^".json".Length], "D", out _);
+
+    /// <summary>The temporary name <see cref="WriteAsync"/> uses: ".&lt;id&gt;.&lt;32 hex&gt;.tmp".</summary>
+    [GeneratedRegex(@"^\.[0-9a-f-]{36}\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex OwnTemporaryFile();
 }
