@@ -18,7 +18,7 @@ internal sealed record SetupCapture(
     {
         try
         {
-            return await CaptureIntoAsync(tar, where, folder, source, airbyteVersion, mode, extraKeys, ct).ConfigureAwait(false);
+            return await CaptureIntoAsync(tar, where, folder, source, airbyteVersion, mode, extraKeys, specs, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -29,7 +29,7 @@ internal sealed record SetupCapture(
     }
 
     private static async Task<SetupCapture> CaptureIntoAsync(Stream tar, string where, string folder, SetupSource source, string? airbyteVersion,
-        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct)
+        SecretsMode mode, IReadOnlySet<string> extraKeys, ConnectorSpecLookup? specs, CancellationToken ct)
     {
         var writer = new SetupFolderWriter(Path.Combine(folder, SetupManifest.TreeFolder), mode);
         var live = await LiveTree.ReadAsync(tar, where, writer.OpenFile, writer.OnEntry, ct).ConfigureAwait(false);
