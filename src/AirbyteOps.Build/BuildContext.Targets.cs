@@ -79,7 +79,7 @@ public sealed partial class BuildContext
         await AirbyteVersionAsync(ct).ConfigureAwait(false);
         await new LogsOperation(Engine).RunAsync(new LogsOptions
         {
-            WorkspaceVolume = Parameters.WorkspaceVolume, HelperImage = Image(ImageRole.Busybox), ArtifactsDirectory = Artifacts,
+            WorkspaceVolume = Parameters.WorkspaceVolume, HelperImage = Image(ImageRole.Busybox), ListingContainers = WorkspaceListingContainers, ArtifactsDirectory = Artifacts,
             Job = Parameters.Job, Attempt = Parameters.Attempt, Copy = Parameters.Copy, Follow = Parameters.Follow,
         }, Log, ct).ConfigureAwait(false);
     });
@@ -255,7 +255,7 @@ public sealed partial class BuildContext
         await AirbyteVersionAsync(ct).ConfigureAwait(false);
         await new ExtractNormalizationOperation(Engine).RunAsync(new ExtractNormalizationOptions
         {
-            WorkspaceVolume = Parameters.WorkspaceVolume, HelperImage = Image(ImageRole.Busybox), ArtifactsDirectory = Artifacts,
+            WorkspaceVolume = Parameters.WorkspaceVolume, HelperImage = Image(ImageRole.Busybox), ListingContainers = WorkspaceListingContainers, ArtifactsDirectory = Artifacts,
             Job = Parameters.Job, Attempt = Parameters.Attempt,
         }, Log, ct).ConfigureAwait(false);
     }
@@ -267,7 +267,7 @@ public sealed partial class BuildContext
         var result = await new DbtRunOperation(Engine).RunAsync(new DbtRunOptions
         {
             Mode = p.DbtMode, NormalizationImage = p.NormalizationImage ?? Image(ImageRole.Normalization), WorkspaceVolume = p.WorkspaceVolume,
-            HelperImage = Image(ImageRole.Busybox), ArtifactsDirectory = Artifacts, ProjectDirectory = p.ProjectDir,
+            HelperImage = Image(ImageRole.Busybox), ListingContainers = WorkspaceListingContainers, ArtifactsDirectory = Artifacts, ProjectDirectory = p.ProjectDir,
             Job = p.Job, Attempt = p.Attempt, DbtExecutable = p.Dbt, Timeout = TimeSpan.FromMinutes(p.DbtTimeout),
             NormalizationImageFromJobLog = p.NormalizationImage is null && p.Images == ImageSource.Official, AirbyteVersion = version, EnsureImage = p.NormalizationImage is null ? (image, token) => NeedImagesAsync([image], token) : null,
         }, Log, ct).ConfigureAwait(false);
@@ -275,6 +275,9 @@ public sealed partial class BuildContext
     }
 
     // ---- Shared pieces ----
+
+    /// <summary>The deployment's containers that mount the workspace volume: a workspace listing runs in the first one that is up (docker exec) instead of starting a helper container.</summary>
+    private IReadOnlyList<string> WorkspaceListingContainers => [Parameters.ServerContainer, Parameters.SchedulerContainer];
 
     /// <summary>
     /// <see cref="RunAsync"/> holding the deployment's lock (its compose project on this engine endpoint) for the whole

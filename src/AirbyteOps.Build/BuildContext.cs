@@ -43,6 +43,7 @@ public sealed partial class BuildContext : IDisposable
             log = line => { Profile("line: " + (line.Length > 60 ? line[..60] : line)); inner(line); };
         }
         var parameters = ParameterReader.Read(commandLine, Environment.GetEnvironmentVariable, Path.Combine(root, ".nuke", "parameters.json"));
+        Profile("parameters read");
         var context = new BuildContext(root, parameters, log);
         var schema = Path.Combine(root, ".nuke", "build.schema.json");
         try
@@ -54,6 +55,7 @@ public sealed partial class BuildContext : IDisposable
             // A read-only checkout still builds; only editors' completion of the parameters file is stale.
             log($"Could not refresh {schema} ({ex.Message}); the build goes on.");
         }
+        Profile("schema checked");
         context.ListenForInterrupts();
         _current = context;
         Profile("Setup done");

@@ -158,6 +158,23 @@ public sealed class ContainerOperations
         return !result.Running && result.ExitCode == 0;
     }
 
+    /// <summary>
+    /// Runs <paramref name="command"/> (an argument list, never a shell string) in the running container, as <c>docker exec</c>
+    /// without a terminal; streams its stdout and stderr line by line and returns its exit code (126/127 when the executable
+    /// is missing in the image). No container is created or started.
+    /// </summary>
+    public async Task<long> ExecAsync(string container, IReadOnlyList<string> command, Action<string> onLine, CancellationToken ct = default)
+    {
+        var what = $"running '{command[0]}' in container '{container}'";
+        var exec = await _engine.GuardAsync(what, () => _engine.Client.Exec.CreateContainerExecAsync(container,
+            new ContainerExecCreateParameters { Cmd = command.ToList(), AttachStdout = true, AttachStderr = true }, ct)).ConfigureAwait(false);
+        using (var stream = await _engine.GuardAsync(what, () => _engine.Client.Exec.StartContainerExecAsync(exec.ID,
+            new ContainerExecStartParameters(), ct)).ConfigureAwait(false))
+            await PumpLinesAsync(stream, onLine, ct).ConfigureAwait(false);
+        var result = await _engine.GuardAsync(what, () => _engine.Client.Exec.InspectContainerExecAsync(exec.ID, ct)).ConfigureAwait(false);
+        return result.Running ? -1 : result.ExitCode ?? -1;
+    }
+
     /// <summary>The last <paramref name="tail"/> lines of the container's output (stdout and stderr).</summary>
     public async Task<IReadOnlyList<string>> LogsAsync(string name, int tail = 20, CancellationToken ct = default)
     {
@@ -172,6 +189,12 @@ public sealed class ContainerOperations
     {
         using var stream = await _engine.GuardAsync($"following the logs of container '{name}'", () => Api.GetContainerLogsAsync(name,
             new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Follow = true }, ct)).ConfigureAwait(false);
+        await PumpLinesAsync(stream, onLine, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a multiplexed output stream to its end, one call per line (stdout and stderr as they come).</summary>
+    private static async Task PumpLinesAsync(MultiplexedStream stream, Action<string> onLine, CancellationToken ct)
+    {
         var buffer = new byte[81920];
         var pending = new StringBuilder();
         var decoder = Encoding.UTF8.GetDecoder();

@@ -83,6 +83,10 @@ public sealed class BuildParameters
     [Required]
     public string ServerContainer { get; init; } = "airbyte-server";
 
+    [Parameter("The Airbyte scheduler container; with the server, where Logs/ExtractNormalization/DbtRun list the workspace (docker exec) when it is up")]
+    [Required]
+    public string SchedulerContainer { get; init; } = "airbyte-scheduler";
+
     [Parameter("The volume behind CONFIG_ROOT, read or written directly when the server is not running")]
     [Required]
     public string DataVolume { get; init; } = "airbyte_data";

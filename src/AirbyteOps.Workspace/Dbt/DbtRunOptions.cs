@@ -21,6 +21,8 @@ public sealed record DbtRunOptions
     public required string WorkspaceVolume { get; init; }
     /// <summary>The busybox image (by --images), container mode: to find the job and read profiles.yml.</summary>
     public required string HelperImage { get; init; }
+    /// <summary>The deployment's containers (the server, the scheduler) the listing runs in by docker exec when one is up and mounts the volume; empty: always the helper container.</summary>
+    public IReadOnlyList<string> ListingContainers { get; init; } = [];
     /// <summary>--artifacts (local mode: the project is &lt;artifacts&gt;/normalization/normalize)</summary>
     public required string ArtifactsDirectory { get; init; }
     /// <summary>--project-dir (local mode): another project folder; null: not given.</summary>

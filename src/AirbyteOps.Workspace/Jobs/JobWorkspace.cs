@@ -4,25 +4,35 @@ namespace AirbyteOps.Workspace.Jobs;
 
 /// <summary>
 /// The jobs and attempts in Airbyte's workspace volume (<c>&lt;job&gt;/&lt;attempt&gt;/...</c>): names, sizes, modes and times,
-/// listed by busybox <c>find</c> and <c>stat</c> in a one-off container on the volume (read-only, no network), so what
-/// crosses the engine grows with the number of files, never with their bytes: no file body is read, except the last
-/// 8 KB of each <c>logs.log</c> when the last log lines are asked for (busybox <c>tail -c</c> seeks to them).
+/// listed by <c>find</c> and <c>stat</c>, so what crosses the engine grows with the number of files, never with their bytes:
+/// no file body is read, except the last 8 KB of each <c>logs.log</c> when the last log lines are asked for (<c>tail -c</c>
+/// seeks to them). The listing runs by <c>docker exec</c> in a running deployment container that mounts the volume (the
+/// server or the scheduler: no container to start) when that container's image has <c>find</c>, <c>stat -c</c> and
+/// <c>tail</c>; otherwise in a one-off busybox container on the volume (read-only, no network).
 /// </summary>
 public sealed class JobWorkspace
 {
-    // A constant script (the 8 KB of log tail is enough for any sane last line); the start folder, the end-of-listing marker, whether to tail the logs and the logs' depth
-    // travel as arguments. Devices, fifos and sockets are left out of the listing, as the tar reader skipped them.
-    private const string ListScript =
-        "cd /volume || exit 2; [ -e \"$1\" ] || exit 0; " +
-        "find \"$1\" -mindepth 1 ! -type b ! -type c ! -type p ! -type s -exec stat -c '%f %s %Y %n' -- {} + || exit 3; " +
-        "echo \"$2\"; [ \"$3\" = yes ] || exit 0; " +
-        "find \"$1\" -mindepth \"$4\" -maxdepth \"$4\" -type f -name logs.log -exec tail -v -c 8192 -- {} +";
+    // A constant script (the 8 KB of log tail is enough for any sane last line); the folder the volume is mounted at, the start
+    // folder, the end-of-listing marker, whether to tail the logs and the logs' depth travel as arguments. Devices, fifos and
+    // sockets are left out of the listing, as the tar reader skipped them. Exit 97: the image lacks a tool (the caller falls back).
+    // busybox and GNU coreutils/findutils print the same: stat's %f is the raw mode in hex, %Y whole seconds, and
+    // tail -v writes a "==> path <==" header per file (GNU with a blank line between files, which the parser skips).
+    internal const string ListScript =
+        "for t in find stat tail; do command -v \"$t\" >/dev/null 2>&1 || exit 97; done; stat -c '%f %s %Y %n' / >/dev/null 2>&1 || exit 97; " +
+        "cd \"$1\" || exit 2; [ -e \"$2\" ] || exit 0; " +
+        "find \"$2\" -mindepth 1 ! -type b ! -type c ! -type p ! -type s -exec stat -c '%f %s %Y %n' -- {} + || exit 3; " +
+        "echo \"$3\"; [ \"$4\" = yes ] || exit 0; " +
+        "find \"$2\" -mindepth \"$5\" -maxdepth \"$5\" -type f -name logs.log -exec tail -v -c 8192 -- {} +";
 
-    private JobWorkspace(string volume, IReadOnlyList<JobAttempt> attempts, long listingBytes)
+    /// <summary>The exit code of <see cref="ListScript"/> when a tool it needs is missing in the image.</summary>
+    internal const long MissingTools = 97;
+
+    private JobWorkspace(string volume, IReadOnlyList<JobAttempt> attempts, long listingBytes, string listedBy)
     {
         Volume = volume;
         Attempts = attempts;
         ListingBytes = listingBytes;
+        ListedBy = listedBy;
     }
 
     public string Volume { get; }
@@ -41,30 +51,63 @@ public sealed class JobWorkspace
     public JobAttempt? NewestWithNormalization(long? job = null, long? attempt = null) =>
         Attempts.FirstOrDefault(a => a.HasNormalization && (job is null || a.Id.Job == job) && (attempt is null || a.Id.Attempt == attempt));
 
+    /// <summary>Where the listing ran: <c>exec in container 'NAME'</c>, or <c>helper container</c> (a one-off busybox container).</summary>
+    public string ListedBy { get; }
+
     /// <summary>
     /// Lists the workspace volume (<paramref name="job"/> set: only that job's folder).
     /// <paramref name="lastLogLines"/>: also read each logs.log's last line (from its last 8 KB; finding jobs does not need it).
+    /// <paramref name="runningContainers"/>: the deployment's containers to list through, in order (the server, the scheduler):
+    /// the first that runs, mounts the volume and has the tools does the listing by <c>docker exec</c>; when none does (or its
+    /// listing fails), a one-off container of <paramref name="helperImage"/> does it, as it always did.
     /// </summary>
-    public static async Task<JobWorkspace> ReadAsync(DockerEngine engine, string volume, string helperImage, long? job = null, bool lastLogLines = true, CancellationToken ct = default)
+    public static async Task<JobWorkspace> ReadAsync(DockerEngine engine, string volume, string helperImage, long? job = null, bool lastLogLines = true,
+        CancellationToken ct = default, IReadOnlyList<string>? runningContainers = null)
     {
         if (await engine.Volumes.FindAsync(volume, ct).ConfigureAwait(false) is null)
             throw new DockerOpsException($"Workspace volume '{volume}' does not exist: start Airbyte and run a sync first (./build.sh ComposeUp Sync), or pass --workspace-volume with the right name.");
         var start = job?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ".";
         var marker = $"--airbyteops-listing-end-{Guid.NewGuid():N}--";
+        string[] Arguments(string root) => [root, start, marker, lastLogLines ? "yes" : "no", job is null ? "3" : "2"];
         var lines = new List<string>();
         long bytes = 0;
+        void Collect(string line) { bytes += line.Length + 1; lines.Add(line); }
+
+        foreach (var name in runningContainers ?? [])
+        {
+            var container = await engine.Containers.FindAsync(name, ct).ConfigureAwait(false);
+            var mount = container is { IsRunning: true } ? container.Mounts.FirstOrDefault(m => m.Type == "volume" && m.Name == volume) : null;
+            if (mount is null) continue;
+            lines.Clear();
+            bytes = 0;
+            long exitCode;
+            try
+            {
+                exitCode = await engine.Containers.ExecAsync(name, ["sh", "-c", ListScript, "sh", .. Arguments(mount.Destination)], Collect, ct).ConfigureAwait(false);
+            }
+            catch (DockerOpsException)
+            {
+                continue; // stopped meanwhile, or the engine refused the exec: the helper container still lists the volume
+            }
+            // Any failure here (tools missing, sh missing: 126/127, a folder the container's user cannot read) falls back to the
+            // helper container, which lists as root on a read-only mount: the same listing, never a partial one.
+            if (exitCode == 0) return new JobWorkspace(volume, Parse(lines, marker), bytes, $"exec in container '{name}'");
+        }
+
+        lines.Clear();
+        bytes = 0;
         var spec = new ContainerSpec($"airbyteops-workspace-list-{Guid.NewGuid():N}"[..40], helperImage)
         {
             Entrypoint = ["sh", "-c", ListScript, "sh"],
-            Command = [start, marker, lastLogLines ? "yes" : "no", job is null ? "3" : "2"],
+            Command = Arguments(MountedVolume.MountPath),
             Mounts = [new VolumeMount(volume, MountedVolume.MountPath, ReadOnly: true)],
             Labels = new Dictionary<string, string> { [Labels.Role] = "volume-access" },
             NetworkMode = "none",
         };
-        var exit = await engine.RunAsync(spec, line => { bytes += line.Length + 1; lines.Add(line); }, ct: ct).ConfigureAwait(false);
+        var exit = await engine.RunAsync(spec, Collect, ct: ct).ConfigureAwait(false);
         if (exit != 0)
             throw new DockerOpsException($"Listing workspace volume '{volume}' failed (exit {exit}): {lines.LastOrDefault(l => !l.Contains(marker, StringComparison.Ordinal)) ?? "no output"}.");
-        return new JobWorkspace(volume, Parse(lines, marker), bytes);
+        return new JobWorkspace(volume, Parse(lines, marker), bytes, "helper container");
     }
 
     /// <summary>

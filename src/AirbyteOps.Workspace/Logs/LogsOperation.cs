@@ -24,7 +24,7 @@ public sealed class LogsOperation(DockerEngine engine)
 
     private async Task<IReadOnlyList<JobAttempt>> ListAsync(LogsOptions options, Action<string> log, CancellationToken ct = default)
     {
-        var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, ct: ct).ConfigureAwait(false);
+        var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, ct: ct, runningContainers: options.ListingContainers).ConfigureAwait(false);
         if (workspace.Attempts.Count == 0)
         {
             log($"Workspace volume '{options.WorkspaceVolume}' holds no jobs yet: run a sync (./build.sh Sync).");
@@ -63,7 +63,7 @@ public sealed class LogsOperation(DockerEngine engine)
     {
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         var job = options.Job!.Value;
-        var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, job, ct: ct).ConfigureAwait(false);
+        var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, job, ct: ct, runningContainers: options.ListingContainers).ConfigureAwait(false);
         var attempts = workspace.Attempts;
         if (attempts.Count == 0)
             throw new WorkspaceException($"Job {job} is not in workspace volume '{options.WorkspaceVolume}': run ./build.sh Logs to see the jobs there.");

@@ -7,6 +7,8 @@ public sealed record LogsOptions
     public required string WorkspaceVolume { get; init; }
     /// <summary>The busybox image (by --images) of the never-started container that mounts the volume.</summary>
     public required string HelperImage { get; init; }
+    /// <summary>The deployment's containers (the server, the scheduler) the listing runs in by docker exec when one is up and mounts the volume; empty: always the helper container.</summary>
+    public IReadOnlyList<string> ListingContainers { get; init; } = [];
     /// <summary>--artifacts: where --copy puts logs/&lt;job&gt;/&lt;attempt&gt;/.</summary>
     public required string ArtifactsDirectory { get; init; }
     /// <summary>--job: print (or copy) this job's log instead of listing; null: not given.</summary>

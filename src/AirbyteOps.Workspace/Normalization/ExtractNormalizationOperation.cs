@@ -14,7 +14,7 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
     {
         await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         log($"Reading workspace volume '{options.WorkspaceVolume}'{(options.Job is { } j ? $" (job {j})" : "")}...");
-        var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, options.Job, lastLogLines: false, ct).ConfigureAwait(false);
+        var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, options.Job, lastLogLines: false, ct, options.ListingContainers).ConfigureAwait(false);
         var chosen = Choose(workspace, options.Job, options.Attempt);
         log($"Newest normalization project{(options.Job is null ? "" : " of the chosen job")}: {chosen.Id} (/tmp/workspace/{chosen.Id.RelativePath}/normalize in the server).");
 

@@ -7,6 +7,8 @@ public sealed record ExtractNormalizationOptions
     public required string WorkspaceVolume { get; init; }
     /// <summary>The busybox image (by --images) of the never-started container that mounts the volume.</summary>
     public required string HelperImage { get; init; }
+    /// <summary>The deployment's containers (the server, the scheduler) the listing runs in by docker exec when one is up and mounts the volume; empty: always the helper container.</summary>
+    public IReadOnlyList<string> ListingContainers { get; init; } = [];
     /// <summary>--artifacts: the project lands in &lt;artifacts&gt;/normalization/normalize.</summary>
     public required string ArtifactsDirectory { get; init; }
     /// <summary>--job: take this job instead of the newest one with normalization; null: not given.</summary>
