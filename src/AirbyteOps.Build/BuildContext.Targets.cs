@@ -211,6 +211,8 @@ public sealed partial class BuildContext
         await new LocalDataOperation(Engine).RunAsync(new LocalDataOptions(Parameters.LocalRoot, Image(ImageRole.Busybox)), Log, ct).ConfigureAwait(false);
     }
 
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
     private async Task ExportSetupAsync(string setup, bool overwrite, CancellationToken ct)
     {
         await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
@@ -220,6 +222,7 @@ public sealed partial class BuildContext
             Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = p.DataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsMode = p.Secrets, ExtraSecretKeys = p.SecretKeys,
             Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = p.AirbyteVersion,
+            DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer),
         }, Log, ct).ConfigureAwait(false);
     }
 
@@ -233,6 +236,7 @@ public sealed partial class BuildContext
             Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = p.DataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsFile = p.SecretsFile, ForceVersion = p.ForceVersion,
             AllowMissingSecrets = p.AllowMissingSecrets, HealthProbe = api.IsHealthyAsync, HealthTimeout = Timeout,
+            DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer), ForcePostgresMajor = p.ForcePostgresMajor,
         }, Log, ct).ConfigureAwait(false);
     }
 

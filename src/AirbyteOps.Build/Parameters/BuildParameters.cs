@@ -91,6 +91,12 @@ public sealed class BuildParameters
     [Required]
     public string ConfigRoot { get; init; } = "/data";
 
+    [Parameter("The jobs database's container (Airbyte's airbyte-db); ExportSetup/RestoreSetup carry its database (sync state, job history); empty: configuration only")]
+    public string? DbContainer { get; init; } = "airbyte-db";
+
+    [Parameter("The scheduler container: held still with the server while ExportSetup captures and RestoreSetup swaps the database")]
+    public string? SchedulerContainer { get; init; } = "airbyte-scheduler";
+
     [Parameter("The job workspace volume (WORKSPACE_ROOT in the server)")]
     [Required]
     public string WorkspaceVolume { get; init; } = "airbyte_workspace";
@@ -123,6 +129,9 @@ public sealed class BuildParameters
 
     [Parameter("RestoreSetup: restore even when the setup's Airbyte major.minor differs from the deployment's")]
     public bool ForceVersion { get; init; }
+
+    [Parameter("RestoreSetup: load a database dump made by another Postgres major version (refused otherwise)")]
+    public bool ForcePostgresMajor { get; init; }
 
     [Parameter("RestoreSetup: restore even when secret values are missing (placeholders stay in the files)")]
     public bool AllowMissingSecrets { get; init; }
