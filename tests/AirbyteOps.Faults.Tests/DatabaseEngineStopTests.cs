@@ -46,7 +46,7 @@ public sealed class DatabaseEngineStopTests(EngineFixture fixture)
         await back;
 
         Assert.Equal("running", await db.StateAsync(d.Server));
-        Assert.Equal("exited", await db.StateAsync(db.Scheduler));
+        Assert.Equal("created", await db.StateAsync(db.Scheduler)); // never started: left alone
         Assert.Equal("running", await db.StateAsync(db.Container));
         Assert.Contains(_log, l => l.StartsWith($"Writers unpaused ({d.Server})", StringComparison.Ordinal));
         Assert.False(Directory.Exists(d.Setups) && Directory.EnumerateFileSystemEntries(d.Setups).Any());

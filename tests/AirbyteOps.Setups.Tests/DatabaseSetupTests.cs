@@ -124,7 +124,8 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         Assert.Contains("-- PostgreSQL database dump", dump);
         Assert.Contains("COPY public.jobs (", dump);
         Assert.Contains("\"password\": \"airbyteops-secret:", dump);
-        Assert.Contains("visible-id", dump);
+        Assert.Contains("db.example", dump);
+        Assert.DoesNotContain("visible-id", dump); // everything under "credentials" is taken out, as in connection files
         var sidecar = File.ReadAllText(export.Location.SecretsFile);
         Assert.Contains(SourcePassword, sidecar);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(export.Location.SecretsFile));
@@ -150,6 +151,8 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         await using var db = await TestDatabase.CreateAsync(d, schedulerRunning: false);
         await d.SeedAsync();
         await db.InsertSyncJobAsync("c1", JobConfig(1), Output(1));
+        var schedulerBefore = await db.StateAsync(db.Scheduler);
+        Assert.NotEqual("running", schedulerBefore);
         using var cts = new CancellationTokenSource();
         var options = ExportOf(d, db) with
         {
@@ -167,7 +170,7 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         var error = await Assert.ThrowsAnyAsync<Exception>(() => new ExportSetupOperation(d.Engine).RunAsync(options, Log, cts.Token));
         Assert.True(cancel ? error is OperationCanceledException : error.Message.Contains("injected failure", StringComparison.Ordinal), error.ToString());
         Assert.Equal("running", await db.StateAsync(d.Server));
-        Assert.Equal("exited", await db.StateAsync(db.Scheduler));
+        Assert.Equal(schedulerBefore, await db.StateAsync(db.Scheduler));
         Assert.Equal("running", await db.StateAsync(db.Container));
         // Nothing that looks like a setup, and no partial left behind.
         Assert.Empty(Directory.Exists(d.Setups) ? Directory.EnumerateFileSystemEntries(d.Setups) : []);

@@ -94,7 +94,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     /// <summary>Every row of jobs and attempts as text, in id order: what "the same history" means.</summary>
     public Task<string> HistoryAsync(string database = Database) =>
-        SqlAsync("SELECT 'job', id, config_type, scope, config::text, status, created_at FROM jobs UNION ALL SELECT 'attempt', job_id, attempt_number::text, log_path, output::text, status::text, created_at FROM attempts ORDER BY 1, 2, 3", database);
+        SqlAsync("SELECT 'job', id, config_type, scope, config::text, status::text, created_at FROM jobs UNION ALL SELECT 'attempt', job_id, attempt_number::text, log_path, output::text, status::text, created_at FROM attempts ORDER BY 1, 2, 3", database);
 
     public async Task<IReadOnlyList<string>> DatabasesAsync() => (await SqlAsync("SELECT datname FROM pg_database ORDER BY 1", "postgres")).Split('\n');
 
