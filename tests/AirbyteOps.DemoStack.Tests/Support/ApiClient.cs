@@ -55,18 +55,23 @@ public sealed class ApiClient : IDisposable
             ["connectionConfiguration"] = configuration,
         }))["destinationId"]!.GetValue<string>();
 
-    /// <summary>Creates a connection with the schema discover_schema offers, as the webapp did.</summary>
-    public async Task<string> CreateConnectionAsync(string sourceId, string destinationId)
+    /// <summary>
+    /// Creates a connection with the schema discover_schema offers, as the webapp did; <paramref name="syncMode"/> is
+    /// 0.7.1's connection syncMode (full_refresh | incremental), left out when null.
+    /// </summary>
+    public async Task<string> CreateConnectionAsync(string sourceId, string destinationId, string? syncMode = null)
     {
         var schema = (await PostAsync("sources/discover_schema", new JsonObject { ["sourceId"] = sourceId }))["schema"]!.DeepClone();
-        return (await PostAsync("connections/create", new JsonObject
+        var body = new JsonObject
         {
             ["sourceId"] = sourceId,
             ["destinationId"] = destinationId,
             ["syncSchema"] = schema,
             ["status"] = "active",
             ["schedule"] = null,
-        }))["connectionId"]!.GetValue<string>();
+        };
+        if (syncMode is not null) body["syncMode"] = syncMode;
+        return (await PostAsync("connections/create", body))["connectionId"]!.GetValue<string>();
     }
 
     /// <summary>

@@ -40,6 +40,9 @@ public sealed class ContainerStack : IAsyncDisposable
     public string LocalDirectory => _local.Path;
     public string WorkerPrefix => Prefix + "-worker";
     public int ServerPort { get; } = TestNames.FreePort();
+
+    /// <summary>airbyte-db published on 127.0.0.1 (test only: the real compose does not publish it) so tests read jobs and attempts.</summary>
+    public int DbPort { get; } = TestNames.FreePort();
     public int WebappPort { get; private set; }
     public int DestinationPort { get; private set; }
     public string DestinationPassword { get; } = "pw-" + Guid.NewGuid().ToString("N")[..12];
@@ -146,6 +149,39 @@ public sealed class ContainerStack : IAsyncDisposable
         Host = "127.0.0.1", Port = DestinationPort, Username = "postgres", Password = DestinationPassword, Database = "postgres", Pooling = false, Timeout = 5,
     }.ConnectionString;
 
+    public string JobsConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1", Port = DbPort, Username = "docker", Password = "docker", Database = "airbyte", Pooling = false, Timeout = 5,
+    }.ConnectionString;
+
+    /// <summary>
+    /// Publishes <paramref name="days"/> more days of exchange rates, after the newest date the stand-in exchange-rates
+    /// source serves (built-in data and earlier additions): appends them to the extra rows file in the stack's local
+    /// folder (the worker's /local), as a test adds rows to the source between syncs. Returns the added dates.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AddExchangeRatesAsync(int days)
+    {
+        var file = Path.Combine(LocalDirectory, AirbyteOps.StandIns.DemoStack.Worker.StandInDatasets.ExchangeRateExtraRowsPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var builtIn = Path.Combine(AirbyteOps.StandIns.DemoStack.Worker.StandInDatasets.DataDirectory, "exchange_rate.jsonl");
+        var lines = (await File.ReadAllLinesAsync(builtIn)).Concat(File.Exists(file) ? await File.ReadAllLinesAsync(file) : []).Where(l => l.Trim().Length > 0).ToList();
+        var last = System.Text.Json.Nodes.JsonNode.Parse(lines.MaxBy(l => System.Text.Json.Nodes.JsonNode.Parse(l)!["date"]!.GetValue<string>(), StringComparer.Ordinal)!)!.AsObject();
+        var newest = DateOnly.Parse(last["date"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var added = new List<string>();
+        var text = new System.Text.StringBuilder();
+        for (var i = 1; i <= days; i++)
+        {
+            var row = last.DeepClone().AsObject();
+            var date = newest.AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            row["date"] = date;
+            row["USD"] = 1.2 + i / 1000.0;
+            text.Append(row.ToJsonString()).Append('\n');
+            added.Add(date);
+        }
+        await File.AppendAllTextAsync(file, text.ToString());
+        return added;
+    }
+
     /// <summary>Like a wipe of the airbyte_db volume: a new jobs database from the airbyte-db image's init script.</summary>
     public async Task RecreateDatabaseAsync()
     {
@@ -191,6 +227,7 @@ public sealed class ContainerStack : IAsyncDisposable
     {
         Environment = new Dictionary<string, string> { ["POSTGRES_USER"] = "docker", ["POSTGRES_PASSWORD"] = "docker", ["POSTGRES_DB"] = "airbyte" },
         Mounts = [new VolumeMount(DbVolume, "/var/lib/postgresql/data")],
+        Ports = [new PortMapping(DbPort, 5432)],
         NetworkMode = Network,
     });
 

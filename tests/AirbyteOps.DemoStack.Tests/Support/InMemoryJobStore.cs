@@ -88,5 +88,18 @@ public sealed class InMemoryJobStore : IJobStore
         }
     }
 
+    public Task<JsonObject?> GetCurrentStateAsync(string connectionId, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            var state = _attempts
+                .Where(a => a.Status == JobStatus.Succeeded && a.Output?["sync"]?["state"] is JsonObject && _jobs.Any(j => j.Id == a.JobId && j.ConfigType == "sync" && j.Scope == connectionId))
+                .OrderByDescending(a => a.EndedAt).ThenByDescending(a => a.JobId)
+                .Select(a => a.Output!["sync"]!["state"]!.DeepClone().AsObject())
+                .FirstOrDefault();
+            return Task.FromResult(state);
+        }
+    }
+
     public Task<int> FailOrphanedJobsAsync(CancellationToken ct = default) => Task.FromResult(0);
 }

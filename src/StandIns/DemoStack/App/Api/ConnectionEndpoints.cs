@@ -23,6 +23,9 @@ public static class ConnectionEndpoints
             if (status is not ("active" or "inactive" or "deprecated")) throw ApiException.Invalid($"status must be active, inactive or deprecated, not '{status}'.");
             // Without a syncSchema the stand-in selects everything the source offers (real clients always sent one).
             var syncSchema = body["syncSchema"] as JsonObject ?? await DiscoverAsync(repo, source, ct).ConfigureAwait(false);
+            // 0.7.1's SyncMode enum: full_refresh | incremental (required by the real API; the stand-in defaults it).
+            var syncMode = body["syncMode"]?.GetValue<string>() ?? "full_refresh";
+            if (syncMode is not ("full_refresh" or "incremental")) throw ApiException.Invalid($"syncMode must be full_refresh or incremental, not '{syncMode}'.");
             var id = Guid.NewGuid();
             var sync = new JsonObject
             {
@@ -30,8 +33,8 @@ public static class ConnectionEndpoints
                 ["sourceId"] = sourceId.ToString(),
                 ["destinationId"] = destinationId.ToString(),
                 ["name"] = body["name"]?.GetValue<string>() ?? "default",
-                ["syncMode"] = body["syncMode"]?.GetValue<string>() ?? "full_refresh",
-                ["schema"] = CatalogDocuments.ApiToConfigSchema(syncSchema),
+                ["syncMode"] = syncMode,
+                ["schema"] = CatalogDocuments.ApiToConfigSchema(syncSchema, syncMode),
                 ["status"] = status,
             };
             var schedule = new JsonObject { ["connectionId"] = id.ToString(), ["manual"] = true };
@@ -96,13 +99,8 @@ public static class ConnectionEndpoints
             ?? throw ApiException.NotFound(ConfigType.StandardSourceDefinition, source["sourceDefinitionId"]?.ToString() ?? "");
         var destinationDefinition = await DestinationEndpoints.DefinitionAsync(repo, destination, ct).ConfigureAwait(false)
             ?? throw ApiException.NotFound(ConfigType.StandardDestinationDefinition, destination["destinationDefinitionId"]?.ToString() ?? "");
-        return new SyncJobConfig(
-            sync["connectionId"]!.GetValue<string>(),
-            Image(sourceDefinition),
-            Image(destinationDefinition),
-            source["configuration"] as JsonObject ?? [],
-            destination["configuration"] as JsonObject ?? [],
-            CatalogDocuments.ToConfiguredCatalog(sync["schema"] as JsonObject ?? []));
+        // JobSyncConfig of 0.7.1: the source and destination configs and the connection as stored (secrets included).
+        return new SyncJobConfig(source.DeepClone().AsObject(), destination.DeepClone().AsObject(), sync.DeepClone().AsObject(), Image(sourceDefinition), Image(destinationDefinition));
 
         static string Image(JsonObject definition) => $"{definition["dockerRepository"]}:{definition["dockerImageTag"]}";
     }

@@ -30,6 +30,12 @@ public interface IJobStore
     /// <summary>Ends the attempt and its job with the same outcome.</summary>
     Task CompleteAttemptAsync(long jobId, int attemptNumber, bool succeeded, JsonObject? output, CancellationToken ct = default);
 
+    /// <summary>
+    /// The State <c>{connectionId, state}</c> in the output of the connection's last SUCCESSFUL sync attempt
+    /// (attempts.output→sync→state), or null when none has one: where the next sync of the connection starts.
+    /// </summary>
+    Task<JsonObject?> GetCurrentStateAsync(string connectionId, CancellationToken ct = default);
+
     /// <summary>Jobs left running by a scheduler that stopped are failed, so nobody waits for them forever.</summary>
     Task<int> FailOrphanedJobsAsync(CancellationToken ct = default);
 }

@@ -133,6 +133,17 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
         await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    public async Task<JsonObject?> GetCurrentStateAsync(string connectionId, CancellationToken ct = default)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            SELECT (a.output -> 'sync' -> 'state')::text FROM attempts a JOIN jobs j ON j.id = a.job_id
+            WHERE j.config_type = 'sync' AND j.scope = @scope AND a.status = 'succeeded' AND a.output -> 'sync' -> 'state' IS NOT NULL
+            ORDER BY a.ended_at DESC NULLS LAST, a.id DESC LIMIT 1
+            """);
+        command.Parameters.AddWithValue("scope", connectionId);
+        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string text ? JsonNode.Parse(text) as JsonObject : null;
+    }
+
     public async Task<int> FailOrphanedJobsAsync(CancellationToken ct = default)
     {
         await using var batch = _dataSource.CreateBatch();

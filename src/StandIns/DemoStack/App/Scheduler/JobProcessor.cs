@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AirbyteOps.StandIns.DemoStack.Hosting;
 using AirbyteOps.StandIns.DemoStack.Jobs;
 using AirbyteOps.StandIns.DemoStack.Worker;
@@ -39,6 +40,8 @@ public sealed class JobProcessor
         var logPath = Path.Combine(attemptDirectory, "logs.log");
         await _store.CreateAttemptAsync(job.Id, attemptNumber, logPath, ct).ConfigureAwait(false);
         SyncSummary? summary = null;
+        JsonObject? state = null;
+        string? connectionId = null;
         long exitCode = -1;
         using (var log = new JobLog(logPath, attemptDirectory))
         {
@@ -46,12 +49,22 @@ public sealed class JobProcessor
             {
                 log.Info(Origin, "Executing worker wrapper...");
                 var config = SyncJobConfig.FromJson(job.Config);
+                connectionId = config.ConnectionId;
                 await WriteAttemptFilesAsync(attemptDirectory, config, ct).ConfigureAwait(false);
                 log.Info(Origin, $"Running sync for connection {config.ConnectionId} (demo stack stand-in of Airbyte {_settings.Version})");
+                // Where the sync starts: the state in the output of the connection's last successful attempt.
+                var current = await _store.GetCurrentStateAsync(config.ConnectionId, ct).ConfigureAwait(false);
+                if (current?["state"] is JsonObject blob)
+                {
+                    await File.WriteAllTextAsync(Path.Combine(attemptDirectory, "input_state.json"), blob.ToJsonString(Compact), ct).ConfigureAwait(false);
+                    log.Info(Origin, $"Starting from the state of the last successful sync: {blob.ToJsonString(Compact)}");
+                }
+                else log.Info(Origin, "No state from a successful sync of this connection: starting from the beginning");
                 log.Debug("DockerProcessBuilderFactory(create)", "Preparing command: " + _runner.DescribeCommand(job.Id, attemptNumber, config));
                 exitCode = await _runner.RunAsync(job.Id, attemptNumber, attemptDirectory, config, line =>
                 {
                     summary = SyncSummary.TryParseLine(line) ?? summary;
+                    state = SyncSummary.TryParseStateLine(line) ?? state;
                     log.Info("LineGobbler(voidCall)", line);
                 }, ct).ConfigureAwait(false);
             }
@@ -61,11 +74,23 @@ public sealed class JobProcessor
             }
             var succeeded = exitCode == 0 && summary is { Succeeded: true };
             log.Info(Origin, succeeded ? "Sync worker completed: succeeded" : $"Sync worker completed: failed (exit code {exitCode})");
-            await _store.CompleteAttemptAsync(job.Id, attemptNumber, succeeded,
-                summary is null ? null : new System.Text.Json.Nodes.JsonObject { ["sync"] = new System.Text.Json.Nodes.JsonObject { ["standardSyncSummary"] = summary.ToJson() } },
-                CancellationToken.None).ConfigureAwait(false);
+            await _store.CompleteAttemptAsync(job.Id, attemptNumber, succeeded, Output(summary, state, connectionId), CancellationToken.None).ConfigureAwait(false);
         }
         return true;
+    }
+
+    /// <summary>
+    /// JobOutput of 0.7.1: <c>{outputType: "sync", sync: {standardSyncSummary, state: {connectionId, state}}}</c>. A
+    /// failed attempt keeps the state the source emitted too (as the real worker captured it); only a succeeded
+    /// attempt's state is where the next sync starts.
+    /// </summary>
+    internal static JsonObject? Output(SyncSummary? summary, JsonObject? state, string? connectionId)
+    {
+        if (summary is null) return null;
+        var sync = new JsonObject { ["standardSyncSummary"] = summary.ToJson() };
+        if (state is not null && connectionId is not null)
+            sync["state"] = new JsonObject { ["connectionId"] = connectionId, ["state"] = state.DeepClone() };
+        return new JsonObject { ["outputType"] = "sync", ["sync"] = sync };
     }
 
     private static async Task WriteAttemptFilesAsync(string directory, SyncJobConfig config, CancellationToken ct)

@@ -9,7 +9,10 @@ namespace AirbyteOps.StandIns.DemoStack.Worker;
 /// </summary>
 public static class CatalogDocuments
 {
-    /// <summary>API SourceSchema for discovered streams: every stream and field selected, full refresh.</summary>
+    /// <summary>
+    /// API SourceSchema for discovered streams: every stream and field selected, full refresh; a stream with a cursor
+    /// also offers incremental, with its source-defined cursor as default cursor field.
+    /// </summary>
     public static JsonObject ToSourceSchema(IEnumerable<StandInStream> streams)
     {
         var list = new JsonArray();
@@ -23,9 +26,9 @@ public static class CatalogDocuments
                 ["name"] = stream.Name,
                 ["cleanedName"] = CleanName(stream.Name),
                 ["fields"] = fields,
-                ["supportedSyncModes"] = new JsonArray("full_refresh"),
-                ["sourceDefinedCursor"] = false,
-                ["defaultCursorField"] = new JsonArray(),
+                ["supportedSyncModes"] = new JsonArray(stream.SupportedSyncModes.Select(m => (JsonNode?)m).ToArray()),
+                ["sourceDefinedCursor"] = stream.SupportsIncremental,
+                ["defaultCursorField"] = stream.CursorField is { } cursor ? new JsonArray(cursor) : new JsonArray(),
                 ["syncMode"] = "full_refresh",
                 ["cursorField"] = new JsonArray(),
             });
@@ -33,8 +36,12 @@ public static class CatalogDocuments
         return new JsonObject { ["streams"] = list };
     }
 
-    /// <summary>API syncSchema → config Schema (drops cleanedName; a stream is selected when any field is).</summary>
-    public static JsonObject ApiToConfigSchema(JsonObject syncSchema)
+    /// <summary>
+    /// API syncSchema → config Schema (drops cleanedName; a stream is selected when any field is). In a connection whose
+    /// syncMode is <c>incremental</c>, every stream that supports incremental is synced incrementally, on its cursor
+    /// field or else its default one (0.7.1 set the mode per connection; the per-stream fields were being introduced).
+    /// </summary>
+    public static JsonObject ApiToConfigSchema(JsonObject syncSchema, string connectionSyncMode = "full_refresh")
     {
         var streams = new JsonArray();
         foreach (var node in syncSchema["streams"]?.AsArray() ?? [])
@@ -54,6 +61,12 @@ public static class CatalogDocuments
                 ["syncMode"] = stream["syncMode"]?.DeepClone() ?? "full_refresh",
                 ["cursorField"] = stream["cursorField"]?.DeepClone() ?? new JsonArray(),
             };
+            var supportsIncremental = copy["supportedSyncModes"] is JsonArray modes && modes.Any(m => m?.GetValue<string>() == "incremental");
+            if (connectionSyncMode == "incremental" && supportsIncremental)
+            {
+                copy["syncMode"] = "incremental";
+                if (copy["cursorField"] is not JsonArray { Count: > 0 }) copy["cursorField"] = copy["defaultCursorField"]!.DeepClone();
+            }
             streams.Add(copy);
         }
         return new JsonObject { ["streams"] = streams };

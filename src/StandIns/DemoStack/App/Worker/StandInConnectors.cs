@@ -13,10 +13,14 @@ public static class StandInConnectors
     public const string CsvDestination = "airbyte/destination-csv";
     public const string PostgresDestination = "airbyte/destination-postgres";
 
-    /// <summary>The streams a source of this image offers for this configuration (the stand-in of discover).</summary>
-    public static IReadOnlyList<StandInStream> Discover(string dockerRepository, JsonObject configuration) => Repository(dockerRepository) switch
+    /// <summary>
+    /// The streams a source of this image offers for this configuration (the stand-in of discover); their records are
+    /// read from the built-in datasets and, for exchange rates, the extra rows file under <paramref name="localRoot"/>
+    /// (the worker's /local) when given.
+    /// </summary>
+    public static IReadOnlyList<StandInStream> Discover(string dockerRepository, JsonObject configuration, string? localRoot = null) => Repository(dockerRepository) switch
     {
-        ExchangeRatesSource => [StandInDatasets.ExchangeRate()],
+        ExchangeRatesSource => [StandInDatasets.ExchangeRate(localRoot)],
         // The File source names its one stream after dataset_name; its URL is not fetched (no internet):
         // the stand-in always serves its built-in covid epidemiology extract.
         FileSource => [StandInDatasets.Covid(configuration["dataset_name"]?.GetValue<string>() is { Length: > 0 } name ? name : "covid_epidemiology")],

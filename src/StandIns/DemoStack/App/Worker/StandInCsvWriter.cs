@@ -33,23 +33,30 @@ public sealed class StandInCsvWriter : IStandInDestination
 
     public string Describe(string streamName) => $"{_shownDirectory.TrimEnd('/')}/{streamName}_raw.csv";
 
-    public async Task WriteStreamAsync(string streamName, IReadOnlyList<RawRecord> records, CancellationToken ct = default)
+    public async Task WriteStreamAsync(string streamName, IReadOnlyList<RawRecord> records, bool append = false, CancellationToken ct = default)
     {
         Directory.CreateDirectory(_directory);
         var target = FilePath(streamName);
+        if (append && File.Exists(target))
+        {
+            // Append mode (incremental): the new records after the ones already there.
+            await using var appender = new StreamWriter(target, append: true, new UTF8Encoding(false));
+            foreach (var record in records) await appender.WriteAsync((Line(record) + "\r\n").AsMemory(), ct).ConfigureAwait(false);
+            return;
+        }
         // Written aside and moved in place, like the real one's temporary file, so readers never see half a file.
         var temporary = Path.Combine(_directory, $".{streamName}_raw.{Guid.NewGuid():N}.tmp");
         await using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(false)))
         {
             await writer.WriteAsync("ab_id,emitted_at,data\r\n".AsMemory(), ct).ConfigureAwait(false);
             foreach (var record in records)
-            {
-                var line = string.Join(',', record.AbId.ToString(), record.EmittedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), Quote(record.Data));
-                await writer.WriteAsync((line + "\r\n").AsMemory(), ct).ConfigureAwait(false);
-            }
+                await writer.WriteAsync((Line(record) + "\r\n").AsMemory(), ct).ConfigureAwait(false);
         }
         File.Move(temporary, target, overwrite: true);
     }
+
+    private static string Line(RawRecord record) =>
+        string.Join(',', record.AbId.ToString(), record.EmittedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), Quote(record.Data));
 
     /// <summary>Minimal quoting, as Apache Commons CSV's default format does.</summary>
     internal static string Quote(string value) =>

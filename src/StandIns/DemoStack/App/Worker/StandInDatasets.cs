@@ -25,12 +25,28 @@ public static class StandInDatasets
 
     public static string DataDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "Data");
 
-    public static StandInStream ExchangeRate()
+    /// <summary>
+    /// Where, under the local mount (/local in the worker, the host's LOCAL_DOCKER_MOUNT, default /tmp/airbyte_local),
+    /// the stand-in exchange-rates source finds rates published after its built-in ones: the stand-in of the days
+    /// exchangeratesapi.io publishes between two syncs. One JSON object per line, in the shape of Data/exchange_rate.jsonl.
+    /// </summary>
+    public const string ExchangeRateExtraRowsPath = "exchangeratesapi/exchange_rate.jsonl";
+
+    /// <summary>
+    /// The exchange_rate stream. Like the singer tap-exchangeratesapi behind airbyte/source-exchangeratesapi-singer,
+    /// it is ordered by <c>date</c> and its state is <c>{"start_date": "YYYY-MM-DD"}</c>. Records are the built-in
+    /// dataset followed by the extra rows file under <paramref name="localRoot"/> when it exists.
+    /// </summary>
+    public static StandInStream ExchangeRate(string? localRoot = null)
     {
         var properties = new JsonObject();
         foreach (var column in ExchangeRateColumns)
             properties[column] = new JsonObject { ["type"] = column == "date" ? "string" : "number" };
-        return new StandInStream("exchange_rate", new JsonObject { ["type"] = "object", ["properties"] = properties }, ReadExchangeRates);
+        return new StandInStream("exchange_rate", new JsonObject { ["type"] = "object", ["properties"] = properties }, () => ReadExchangeRates(localRoot))
+        {
+            CursorField = "date",
+            StateKey = "start_date",
+        };
     }
 
     public static StandInStream Covid(string streamName)
@@ -41,12 +57,25 @@ public static class StandInDatasets
         return new StandInStream(streamName, new JsonObject { ["type"] = "object", ["properties"] = properties }, ReadCovid);
     }
 
-    private static IEnumerable<JsonObject> ReadExchangeRates()
+    private static IEnumerable<JsonObject> ReadExchangeRates(string? localRoot)
     {
-        foreach (var line in File.ReadLines(Path.Combine(DataDirectory, "exchange_rate.jsonl")))
+        var files = new List<string> { Path.Combine(DataDirectory, "exchange_rate.jsonl") };
+        if (localRoot is not null && File.Exists(Path.Combine(localRoot, ExchangeRateExtraRowsPath)))
+            files.Add(Path.Combine(localRoot, ExchangeRateExtraRowsPath));
+        foreach (var (file, line, number) in files.SelectMany(f => File.ReadLines(f).Select((l, i) => (f, l, i + 1))))
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var source = JsonNode.Parse(line)!.AsObject();
+            JsonObject source;
+            try
+            {
+                source = JsonNode.Parse(line) as JsonObject ?? throw new InvalidDataException("not a JSON object");
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+            {
+                throw new InvalidDataException($"{Path.GetFileName(file)} line {number} is not a JSON object of rates: {ex.Message}", ex);
+            }
+            if (source["date"]?.GetValueKind() != System.Text.Json.JsonValueKind.String)
+                throw new InvalidDataException($"{Path.GetFileName(file)} line {number} has no \"date\" string.");
             var record = new JsonObject();
             foreach (var column in ExchangeRateColumns)
                 record[column] = source[column]?.DeepClone();

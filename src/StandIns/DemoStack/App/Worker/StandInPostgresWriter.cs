@@ -6,7 +6,8 @@ namespace AirbyteOps.StandIns.DemoStack.Worker;
 
 /// <summary>
 /// Stand-in for airbyte/destination-postgres 0.7: table &lt;schema&gt;.&lt;stream&gt;_raw (ab_id VARCHAR primary key,
-/// data JSONB, emitted_at TIMESTAMPTZ), full refresh through a temporary table swapped in one transaction.
+/// data JSONB, emitted_at TIMESTAMPTZ), full refresh through a temporary table swapped in one transaction; append
+/// (incremental) copies into the table, created when missing, in one transaction.
 /// </summary>
 public sealed class StandInPostgresWriter : IStandInDestination
 {
@@ -16,7 +17,7 @@ public sealed class StandInPostgresWriter : IStandInDestination
 
     public string Describe(string streamName) => $"{_settings} table {_settings.Schema}.{streamName}_raw";
 
-    public async Task WriteStreamAsync(string streamName, IReadOnlyList<RawRecord> records, CancellationToken ct = default)
+    public async Task WriteStreamAsync(string streamName, IReadOnlyList<RawRecord> records, bool append = false, CancellationToken ct = default)
     {
         var schema = Quote(_settings.Schema);
         var final = Quote($"{streamName}_raw");
@@ -26,9 +27,10 @@ public sealed class StandInPostgresWriter : IStandInDestination
         await connection.OpenAsync(ct).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {schema}", ct).ConfigureAwait(false);
+        var target = append ? final : temporary;
         await ExecuteAsync(connection, transaction,
-            $"CREATE TABLE {schema}.{temporary} (ab_id VARCHAR PRIMARY KEY, data JSONB, emitted_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP)", ct).ConfigureAwait(false);
-        await using (var import = await connection.BeginBinaryImportAsync($"COPY {schema}.{temporary} (ab_id, data, emitted_at) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
+            $"CREATE TABLE {(append ? "IF NOT EXISTS " : "")}{schema}.{target} (ab_id VARCHAR PRIMARY KEY, data JSONB, emitted_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP)", ct).ConfigureAwait(false);
+        await using (var import = await connection.BeginBinaryImportAsync($"COPY {schema}.{target} (ab_id, data, emitted_at) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
         {
             foreach (var record in records)
             {
@@ -39,8 +41,11 @@ public sealed class StandInPostgresWriter : IStandInDestination
             }
             await import.CompleteAsync(ct).ConfigureAwait(false);
         }
-        await ExecuteAsync(connection, transaction, $"DROP TABLE IF EXISTS {schema}.{final}", ct).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, $"ALTER TABLE {schema}.{temporary} RENAME TO {final}", ct).ConfigureAwait(false);
+        if (!append)
+        {
+            await ExecuteAsync(connection, transaction, $"DROP TABLE IF EXISTS {schema}.{final}", ct).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, $"ALTER TABLE {schema}.{temporary} RENAME TO {final}", ct).ConfigureAwait(false);
+        }
         await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 

@@ -7,6 +7,24 @@ public sealed record SyncSummary(string Status, long RecordsSynced, long BytesSy
 {
     public const string LogPrefix = "sync summary: ";
 
+    /// <summary>The worker's line that carries the source's state blob (the stand-in of the tap's last STATE message).</summary>
+    public const string StateLogPrefix = "sync state: ";
+
+    /// <summary>The state blob from a worker output line, or null when the line is not one.</summary>
+    public static JsonObject? TryParseStateLine(string line)
+    {
+        var at = line.IndexOf(StateLogPrefix, StringComparison.Ordinal);
+        if (at < 0) return null;
+        try
+        {
+            return JsonNode.Parse(line[(at + StateLogPrefix.Length)..]) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     public bool Succeeded => Status == "completed";
 
     public JsonObject ToJson() => new()

@@ -7,8 +7,10 @@ namespace AirbyteOps.StandIns.DemoStack.Worker;
 /// Stand-in for one sync attempt of Airbyte 0.7 (source container | destination container, then normalization).
 /// Runs in the job's attempt folder (where the scheduler wrote tap_config.json, target_config.json and
 /// catalog.json), reads the stand-in source's built-in dataset, writes it to the destination, and with basic
-/// normalization on generates normalize/ and builds the normalized tables. The last line it logs is
-/// "sync summary: {...}", as the real worker did; the scheduler reads the outcome from it.
+/// normalization on generates normalize/ and builds the normalized tables. A stream in incremental mode starts after
+/// the cursor value in input_state.json (written by the scheduler from the last successful attempt) and is appended
+/// to the destination. Its last lines are "sync state: {...}" (the source's state blob, as the real worker captured
+/// the tap's STATE messages) and "sync summary: {...}", as the real worker logged; the scheduler reads both.
 /// </summary>
 public static class SyncWorker
 {
@@ -16,27 +18,45 @@ public static class SyncWorker
     {
         var start = DateTimeOffset.UtcNow;
         long records = 0, bytes = 0;
+        JsonObject? state = null;
         try
         {
             var tapConfig = await ReadJsonAsync(Path.Combine(jobRoot, "tap_config.json"), ct).ConfigureAwait(false);
             var targetConfig = await ReadJsonAsync(Path.Combine(jobRoot, "target_config.json"), ct).ConfigureAwait(false);
             var catalog = await ReadJsonAsync(Path.Combine(jobRoot, "catalog.json"), ct).ConfigureAwait(false);
+            var inputStatePath = Path.Combine(jobRoot, "input_state.json");
+            var inputState = File.Exists(inputStatePath) ? await ReadJsonAsync(inputStatePath, ct).ConfigureAwait(false) : null;
+            state = inputState?.DeepClone().AsObject() ?? [];
             var streams = StandInNormalizationWriter.StreamsOf(catalog);
-            log($"configured sync modes: {{{string.Join(", ", streams.Select(s => s.Name + "=full_refresh"))}}}");
-            log($"stand-in source {sourceImage}: read --config tap_config.json --catalog catalog.json");
+            var modes = SyncModes(catalog);
+            log($"configured sync modes: {{{string.Join(", ", streams.Select(s => s.Name + "=" + modes[s.Name]))}}}");
+            log($"stand-in source {sourceImage}: read --config tap_config.json --catalog catalog.json{(inputState is null ? "" : " --state input_state.json")}");
             log($"stand-in destination {destinationImage}: write --config target_config.json --catalog catalog.json");
 
-            var discovered = StandInConnectors.Discover(sourceImage, tapConfig).ToDictionary(s => s.Name);
+            var discovered = StandInConnectors.Discover(sourceImage, tapConfig, localMount).ToDictionary(s => s.Name);
             var destination = CreateDestination(destinationImage, targetConfig, localMount);
             foreach (var (name, fields) in streams)
             {
                 if (!discovered.TryGetValue(name, out var stream))
                     throw new InvalidDataException($"The source offers no stream '{name}' (it offers: {string.Join(", ", discovered.Keys)}).");
                 var selected = fields.Select(f => f.Field).ToList();
+                var incremental = modes[name] == "incremental";
+                if (incremental && !stream.SupportsIncremental)
+                    throw new InvalidDataException($"Stream '{name}' does not support incremental sync (it supports: {string.Join(", ", stream.SupportedSyncModes)}).");
+                // The cursor the source starts after: the state's value in incremental mode, none in full refresh.
+                var after = incremental ? inputState?[stream.StateKey!]?.GetValue<string>() : null;
+                if (incremental) log($"stream {name}: incremental on cursor {stream.CursorField}, " + (after is null ? "no state: reading from the start" : $"state {stream.StateKey}={after}: reading records after it"));
+                string? newest = after;
                 var raw = new List<RawRecord>();
                 long streamBytes = 0;
                 foreach (var record in stream.ReadRecords())
                 {
+                    if (stream.SupportsIncremental)
+                    {
+                        var cursor = record[stream.CursorField!]?.GetValue<string>();
+                        if (after is not null && string.CompareOrdinal(cursor, after) <= 0) continue;
+                        if (newest is null || string.CompareOrdinal(cursor, newest) > 0) newest = cursor;
+                    }
                     var projected = new JsonObject();
                     foreach (var field in selected) projected[field] = record[field]?.DeepClone();
                     var data = projected.ToJsonString();
@@ -44,8 +64,10 @@ public static class SyncWorker
                     streamBytes += Encoding.UTF8.GetByteCount(data);
                     if (raw.Count % 100 == 0) log($"Records read: {raw.Count}");
                 }
-                log($"stream {name}: {raw.Count} records read; writing to {destination.Describe(name)}");
-                await destination.WriteStreamAsync(name, raw, ct).ConfigureAwait(false);
+                // Like the tap's STATE message: emitted once the stream's records are read, whatever the destination does next.
+                if (stream.SupportsIncremental && newest is not null) state[stream.StateKey!] = newest;
+                log($"stream {name}: {raw.Count} records read; {(incremental ? "appending" : "writing")} to {destination.Describe(name)}");
+                await destination.WriteStreamAsync(name, raw, append: incremental, ct).ConfigureAwait(false);
                 // Counted once written, so a failed write does not report bytes as synced.
                 records += raw.Count;
                 bytes += streamBytes;
@@ -61,6 +83,7 @@ public static class SyncWorker
                 await BasicNormalization.RunAsync(settings, streams, log, ct).ConfigureAwait(false);
                 log("Completed successfully");
             }
+            log(SyncSummary.StateLogPrefix + state.ToJsonString());
             var summary = new SyncSummary("completed", records, bytes, start, DateTimeOffset.UtcNow);
             log(SyncSummary.LogPrefix + summary.ToJson().ToJsonString());
             return summary;
@@ -68,11 +91,18 @@ public static class SyncWorker
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             log($"ERROR sync failed: {Describe(ex)}");
+            if (state is not null) log(SyncSummary.StateLogPrefix + state.ToJsonString());
             var summary = new SyncSummary("failed", records, bytes, start, DateTimeOffset.UtcNow);
             log(SyncSummary.LogPrefix + summary.ToJson().ToJsonString());
             return summary;
         }
     }
+
+    /// <summary>Stream name → sync_mode of the configured catalog (full_refresh when absent).</summary>
+    private static Dictionary<string, string> SyncModes(JsonObject catalog) =>
+        (catalog["streams"]?.AsArray() ?? []).ToDictionary(
+            s => s!["stream"]!["name"]!.GetValue<string>(),
+            s => s!["sync_mode"]?.GetValue<string>() ?? "full_refresh");
 
     private static IStandInDestination CreateDestination(string destinationImage, JsonObject configuration, string localMount) => StandInConnectors.Repository(destinationImage) switch
     {
