@@ -54,7 +54,7 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         Assert.Equal(3, manifest.Database!.Rows["public.jobs"]);
         Assert.Equal(3, manifest.Database.Rows["public.attempts"]);
         Assert.Equal(15, manifest.Database.PostgresMajor);
-        Assert.Equal(9, manifest.Database.Secrets.Count); // 3 jobs x (password, client_secret, api_token)
+        Assert.Equal(12, manifest.Database.Secrets.Count); // 3 jobs x (password, client_id and client_secret under credentials, api_token)
         Assert.Equal("0.7.1-alpha", manifest.AirbyteVersion);
         // Writers were paused for the capture and are running again; nothing left paused.
         Assert.Equal("running", await db.StateAsync(d.Server));
@@ -134,7 +134,7 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         // VerifySetup checks the database part: the archive alone (with the sidecar) verifies, and a damaged dump does not.
         var lines = new List<string>();
         await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = export.Location.Archive!, ArtifactsDirectory = d.Artifacts, SecretsFile = export.Location.SecretsFile }, lines.Add);
-        Assert.Contains(lines, l => l.StartsWith("Database: dump 'database/airbyte.sql' of 'airbyte' (Postgres 15", StringComparison.Ordinal) && l.Contains("6 secret value(s)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Database: dump 'database/airbyte.sql' of 'airbyte' (Postgres 15", StringComparison.Ordinal) && l.Contains("8 secret value(s)", StringComparison.Ordinal));
         File.AppendAllText(Path.Combine(export.Location.Folder!, "database/airbyte.sql"), "-- edited\n");
         var damaged = await Assert.ThrowsAsync<SetupException>(() => new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = export.Location.Folder!, ArtifactsDirectory = d.Artifacts }, _ => { }));
         Assert.Contains("database dump 'database/airbyte.sql': checksum mismatch", damaged.Message);
