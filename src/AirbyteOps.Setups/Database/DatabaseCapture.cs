@@ -12,6 +12,22 @@ internal static class DatabaseCapture
     /// <summary>The raw dump of the database and the server's version: the part that needs the writers held.</summary>
     public sealed record Dump(DatabaseTarget Target, byte[] Bytes, string PostgresVersion, int PostgresMajor);
 
+    /// <summary>The dump's SHA-256 without pg_dump's random \restrict / \unrestrict lines (see <see cref="DatabaseManifest.Content"/>).</summary>
+    public static string Identity(byte[] dump)
+    {
+        using var kept = new MemoryStream(dump.Length);
+        var position = 0;
+        while (position < dump.Length)
+        {
+            var end = Array.IndexOf(dump, (byte)'\n', position);
+            end = end < 0 ? dump.Length : end + 1;
+            var line = dump.AsSpan(position, end - position);
+            if (!line.StartsWith("\\restrict "u8) && !line.StartsWith("\\unrestrict "u8)) kept.Write(line);
+            position = end;
+        }
+        return SecretVault.Sha256Hex(kept.ToArray());
+    }
+
     public static async Task<Dump> DumpAsync(DockerEngine engine, DatabaseTarget target, CancellationToken ct)
     {
         var shell = target.Shell(engine);
@@ -45,6 +61,7 @@ internal static class DatabaseCapture
             Size = stored.LongLength,
             Sha256 = SecretVault.Sha256Hex(stored),
             Rows = extracted.Rows,
+            Content = Identity(dump.Bytes),
             Secrets = sidecar ? extracted.References : [],
         };
         var manifest = capture.Manifest with

@@ -132,7 +132,7 @@ internal sealed class DatabaseRestore
 
     /// <summary>True when the live database dumps to exactly the setup's dump (nothing to restore there).</summary>
     public bool Identical(DatabaseCapture.Dump? live) =>
-        !Restores || (live is not null && SecretVault.Sha256Hex(live.Bytes) == SecretVault.Sha256Hex(_content!.Dump));
+        !Restores || (live is not null && DatabaseCapture.Identity(live.Bytes) == DatabaseCapture.Identity(_content!.Dump));
 
     /// <summary>Step 1: the setup's dump into the staged database, in one transaction, rows counted against the manifest.</summary>
     public async Task StageAsync(Action<string> log, CancellationToken ct)

@@ -20,6 +20,11 @@ public sealed record DatabaseManifest
     /// <summary>Size and SHA-256 of the file as stored in the setup (placeholders in).</summary>
     public required long Size { get; init; }
     public required string Sha256 { get; init; }
+    /// <summary>
+    /// SHA-256 of the dump as pg_dump wrote it (secrets in) without its <c>\restrict</c>/<c>\unrestrict</c> lines, whose key
+    /// pg_dump draws at random each time: the same database gives the same value ("up to date", "already identical").
+    /// </summary>
+    public string? Content { get; init; }
     public required IReadOnlyDictionary<string, long> Rows { get; init; }
     public IReadOnlyList<SecretReference> Secrets { get; init; } = [];
 

@@ -36,7 +36,7 @@ public sealed record SetupManifest
     public bool SameContentAs(SetupManifest other) =>
         SecretsMode == other.SecretsMode &&
         TreeDiff.Compare(other.TreeEntries(), TreeEntries()).IsEmpty &&
-        Database?.Sha256 == other.Database?.Sha256 &&
+        Database?.Content == other.Database?.Content &&
         Secrets.Select(s => s.Placeholder).Order(StringComparer.Ordinal).SequenceEqual(other.Secrets.Select(s => s.Placeholder).Order(StringComparer.Ordinal));
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SetupJson.Options);
