@@ -85,7 +85,7 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         Assert.Equal("running", await db.StateAsync(db.Scheduler));
 
         // A second restore of the same setup finds both already identical.
-        await db.SqlAsync("DELETE FROM attempts WHERE job_id = 4; DELETE FROM jobs WHERE id = 4; SELECT setval('jobs_id_seq', 3)");
+        await db.SqlAsync("DELETE FROM attempts WHERE job_id = 4; DELETE FROM jobs WHERE id = 4; SELECT setval('jobs_id_seq', 3); SELECT setval('attempts_id_seq', 3)");
         var again = await new RestoreSetupOperation(d.Engine).RunAsync(RestoreOf(d, db), Log);
         Assert.True(again.AlreadyIdentical);
     }
