@@ -219,6 +219,8 @@ public sealed partial class BuildContext
         await new LocalDataOperation(Engine).RunAsync(new LocalDataOptions(Parameters.LocalRoot, Image(ImageRole.Busybox)), Log, ct).ConfigureAwait(false);
     }
 
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
     private async Task ExportSetupAsync(string setup, bool overwrite, CancellationToken ct)
     {
         await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
@@ -231,6 +233,7 @@ public sealed partial class BuildContext
             Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = p.DataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsMode = p.Secrets, ExtraSecretKeys = p.SecretKeys,
             Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, ConnectorSpecs = specs.FindAsync,
+            DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer),
         }, Log, ct).ConfigureAwait(false);
     }
 
@@ -246,6 +249,7 @@ public sealed partial class BuildContext
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsFile = p.SecretsFile, ForceVersion = p.ForceVersion,
             AllowMissingSecrets = p.AllowMissingSecrets, HealthProbe = api.IsHealthyAsync, HealthTimeout = Timeout, SkipConfigCheck = p.SkipConfigCheck,
             AirbyteVersion = version,
+            DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer), ForcePostgresMajor = p.ForcePostgresMajor,
         }, Log, ct).ConfigureAwait(false);
     }
 
@@ -277,7 +281,7 @@ public sealed partial class BuildContext
     // ---- Shared pieces ----
 
     /// <summary>The deployment's containers that mount the workspace volume: a workspace listing runs in the first one that is up (docker exec) instead of starting a helper container.</summary>
-    private IReadOnlyList<string> WorkspaceListingContainers => [Parameters.ServerContainer, Parameters.SchedulerContainer];
+    private IReadOnlyList<string> WorkspaceListingContainers => NullIfEmpty(Parameters.SchedulerContainer) is { } scheduler ? [Parameters.ServerContainer, scheduler] : [Parameters.ServerContainer];
 
     /// <summary>
     /// <see cref="RunAsync"/> holding the deployment's lock (its compose project on this engine endpoint) for the whole

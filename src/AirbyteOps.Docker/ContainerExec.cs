@@ -1,21 +1,85 @@
+using System.Text;
 using Docker.DotNet.Models;
 
 namespace AirbyteOps.Docker;
 
-/// <summary>Runs a command (an argument list, never a shell string) in a running container and captures its output.</summary>
-public static class ContainerExec
+/// <summary>The outcome of one <c>docker exec</c>: its exit code and the last lines it wrote to stderr.</summary>
+public sealed record ExecResult(long ExitCode, string Stderr)
 {
-    public static async Task<ExecResult> ExecCaptureAsync(this DockerEngine engine, string container, IReadOnlyList<string> command, CancellationToken ct = default)
-    {
-        var what = $"running {command[0]} in container '{container}'";
-        var exec = await engine.GuardAsync(what, () => engine.Client.Exec.CreateContainerExecAsync(container,
-            new ContainerExecCreateParameters { Cmd = command.ToList(), AttachStdout = true, AttachStderr = true }, ct)).ConfigureAwait(false);
-        string stdout, stderr;
-        using (var stream = await engine.GuardAsync(what, () => engine.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), ct)).ConfigureAwait(false))
-            (stdout, stderr) = await stream.ReadOutputToEndAsync(ct).ConfigureAwait(false);
-        var result = await engine.GuardAsync(what, () => engine.Client.Exec.InspectContainerExecAsync(exec.ID, ct)).ConfigureAwait(false);
-        return new ExecResult(result.ExitCode ?? -1, stdout, stderr);
-    }
+    public bool Succeeded => ExitCode == 0;
+
+    /// <summary>The last non-empty stderr line, for a one-line error.</summary>
+    public string LastError => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no output";
 }
 
-public sealed record ExecResult(long ExitCode, string Stdout, string Stderr);
+/// <summary>
+/// <c>docker exec</c> with an argument list (never a shell line): stdin streamed from a Stream, stdout streamed into one,
+/// stderr kept (bounded) for the error message. Environment values (a password, say) go in the exec's environment and
+/// never into its arguments or any output.
+/// </summary>
+public static class ContainerExec
+{
+    private const int StderrKeep = 16 * 1024;
+
+    public static async Task<ExecResult> ExecAsync(this DockerEngine engine, string container, IReadOnlyList<string> command,
+        Stream? stdin = null, Stream? stdout = null, IReadOnlyDictionary<string, string>? environment = null, string? user = null, CancellationToken ct = default)
+    {
+        var what = $"running '{command[0]}' in container '{container}'";
+        var create = new ContainerExecCreateParameters
+        {
+            Cmd = command.ToList(),
+            AttachStdin = stdin is not null,
+            AttachStdout = true,
+            AttachStderr = true,
+            Env = environment?.Select(kv => $"{kv.Key}={kv.Value}").ToList()!,
+            User = user!,
+        };
+        var exec = await engine.GuardAsync(what, () => engine.Client.Exec.CreateContainerExecAsync(container, create, ct)).ConfigureAwait(false);
+        using var stream = await engine.GuardAsync(what, () => engine.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), ct)).ConfigureAwait(false);
+        var stderr = new BoundedText(StderrKeep);
+        try
+        {
+            var feed = Task.CompletedTask;
+            if (stdin is not null)
+            {
+                feed = Task.Run(async () =>
+                {
+                    var buffer = new byte[81920];
+                    int read;
+                    while ((read = await stdin.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                        await stream.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
+                    stream.CloseWrite();
+                }, ct);
+            }
+            var output = new byte[81920];
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(output, 0, output.Length, ct).ConfigureAwait(false);
+                if (read.EOF) break;
+                if (read.Target == global::Docker.DotNet.MultiplexedStream.TargetStream.StandardError) stderr.Append(output.AsSpan(0, read.Count));
+                else if (stdout is not null) await stdout.WriteAsync(output.AsMemory(0, read.Count), ct).ConfigureAwait(false);
+            }
+            await feed.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or System.Net.Http.HttpRequestException or ObjectDisposedException && !ct.IsCancellationRequested)
+        {
+            throw engine.StreamBroken($"{char.ToUpperInvariant(what[0])}{what[1..]}", ex);
+        }
+        var result = await engine.GuardAsync(what, () => engine.Client.Exec.InspectContainerExecAsync(exec.ID, ct)).ConfigureAwait(false);
+        return new ExecResult(result.Running ? -1 : result.ExitCode ?? -1, stderr.ToString());
+    }
+
+    /// <summary>Keeps the last <c>limit</c> bytes of a stream of text (an error is at its end).</summary>
+    private sealed class BoundedText(int limit)
+    {
+        private readonly List<byte> _bytes = [];
+
+        public void Append(ReadOnlySpan<byte> chunk)
+        {
+            _bytes.AddRange(chunk.ToArray());
+            if (_bytes.Count > limit) _bytes.RemoveRange(0, _bytes.Count - limit);
+        }
+
+        public override string ToString() => Encoding.UTF8.GetString(_bytes.ToArray());
+    }
+}

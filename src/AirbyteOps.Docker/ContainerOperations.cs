@@ -103,6 +103,13 @@ public sealed class ContainerOperations
         _engine.GuardAsync($"stopping container '{name}'", () => Api.StopContainerAsync(name,
             new ContainerStopParameters { WaitBeforeKillSeconds = (uint)(grace ?? TimeSpan.FromSeconds(10)).TotalSeconds }, ct));
 
+    /// <summary>Freezes every process of the container (<c>docker pause</c>); its connections and files stay as they are.</summary>
+    public Task PauseAsync(string name, CancellationToken ct = default) =>
+        _engine.GuardAsync($"pausing container '{name}'", () => Api.PauseContainerAsync(name, ct));
+
+    public Task UnpauseAsync(string name, CancellationToken ct = default) =>
+        _engine.GuardAsync($"unpausing container '{name}'", () => Api.UnpauseContainerAsync(name, ct));
+
     public Task KillAsync(string name, CancellationToken ct = default) =>
         _engine.GuardAsync($"killing container '{name}'", () => Api.KillContainerAsync(name, new ContainerKillParameters(), ct));
 

@@ -8,6 +8,10 @@ namespace AirbyteOps.Setups;
 /// </summary>
 internal sealed record Deployment(ContainerInfo? Server, string? Volume, string? AirbyteVersion)
 {
+    public string ConfigRoot { get; init; } = "/data";
+    /// <summary>The server's configured environment (DATABASE_DB, DATABASE_USER, AIRBYTE_VERSION, ...), or null without a server.</summary>
+    public IReadOnlyDictionary<string, string>? ServerEnvironment { get; init; }
+
     public bool ServerRunning => Server?.IsRunning == true;
 
     public static async Task<Deployment> LocateAsync(DockerEngine engine, string serverContainer, string dataVolume, string configRoot, CancellationToken ct)
@@ -18,10 +22,14 @@ internal sealed record Deployment(ContainerInfo? Server, string? Volume, string?
         var volumeName = server?.Mounts.FirstOrDefault(m => m.Destination.TrimEnd('/') == configRoot.TrimEnd('/') && m.Type == "volume")?.Name ?? dataVolume;
         var volume = await engine.Volumes.FindAsync(volumeName, ct).ConfigureAwait(false);
         string? version = null;
+        IReadOnlyDictionary<string, string>? environment = null;
         if (server is not null)
-            version = Manifest.AirbyteVersion.FromServer(await engine.ContainerEnvironmentAsync(server.Name, ct).ConfigureAwait(false), server.Image);
+        {
+            environment = await engine.ContainerEnvironmentAsync(server.Name, ct).ConfigureAwait(false);
+            version = Manifest.AirbyteVersion.FromServer(environment, server.Image);
+        }
         if (server is null && volume is null)
             throw new DockerOpsException($"Neither the server container '{serverContainer}' nor the data volume '{dataVolume}' exists on the Docker engine at {engine.Endpoint}; start Airbyte (./build.sh ComposeUp) or pass --server-container / --data-volume.");
-        return new Deployment(server, volume is null ? null : volumeName, version);
+        return new Deployment(server, volume is null ? null : volumeName, version) { ConfigRoot = configRoot, ServerEnvironment = environment };
     }
 }

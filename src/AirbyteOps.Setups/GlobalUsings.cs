@@ -5,3 +5,4 @@ global using AirbyteOps.Setups.Manifest;
 global using AirbyteOps.Setups.Export;
 global using AirbyteOps.Setups.Restore;
 global using AirbyteOps.Setups.Verify;
+global using AirbyteOps.Setups.Database;

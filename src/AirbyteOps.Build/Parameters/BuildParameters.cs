@@ -83,9 +83,8 @@ public sealed class BuildParameters
     [Required]
     public string ServerContainer { get; init; } = "airbyte-server";
 
-    [Parameter("The Airbyte scheduler container; with the server, where Logs/ExtractNormalization/DbtRun list the workspace (docker exec) when it is up")]
-    [Required]
-    public string SchedulerContainer { get; init; } = "airbyte-scheduler";
+    [Parameter("The Airbyte scheduler container: held still with the server while ExportSetup captures and RestoreSetup swaps the database; with the server, where Logs/ExtractNormalization/DbtRun list the workspace (docker exec) when it is up; empty: none")]
+    public string? SchedulerContainer { get; init; } = "airbyte-scheduler";
 
     [Parameter("The volume behind CONFIG_ROOT, read or written directly when the server is not running")]
     [Required]
@@ -94,6 +93,9 @@ public sealed class BuildParameters
     [Parameter("CONFIG_ROOT inside the server")]
     [Required]
     public string ConfigRoot { get; init; } = "/data";
+
+    [Parameter("The jobs database's container (Airbyte's airbyte-db); ExportSetup/RestoreSetup carry its database (sync state, job history); empty: configuration only")]
+    public string? DbContainer { get; init; } = "airbyte-db";
 
     [Parameter("The job workspace volume (WORKSPACE_ROOT in the server)")]
     [Required]
@@ -133,6 +135,8 @@ public sealed class BuildParameters
 
     [Parameter("RestoreSetup: do not check the config files against the target Airbyte version's schemas (a file the server cannot read will make it fail)")]
     public bool SkipConfigCheck { get; init; }
+    [Parameter("RestoreSetup: load a database dump made by another Postgres major version (refused otherwise)")]
+    public bool ForcePostgresMajor { get; init; }
 
     [Parameter("RestoreSetup: restore even when secret values are missing (placeholders stay in the files)")]
     public bool AllowMissingSecrets { get; init; }

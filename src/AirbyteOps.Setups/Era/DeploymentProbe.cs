@@ -68,8 +68,9 @@ public sealed class DeploymentProbe(DockerEngine engine)
     /// <summary>One psql query in the database container (tuples only, unaligned); null when the database does not answer.</summary>
     private async Task<IReadOnlyList<string>?> QueryAsync(string container, string user, string database, string sql, CancellationToken ct)
     {
-        var result = await engine.ExecCaptureAsync(container, ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-c", sql], ct).ConfigureAwait(false);
-        if (result.ExitCode != 0) return null;
-        return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        using var stdout = new MemoryStream();
+        var result = await engine.ExecAsync(container, ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-c", sql], stdout: stdout, ct: ct).ConfigureAwait(false);
+        if (!result.Succeeded) return null;
+        return System.Text.Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 }

@@ -30,4 +30,13 @@ public sealed record ExportOptions
     public ConnectorSpecLookup? ConnectorSpecs { get; init; }
     /// <summary>--airbyte-version: the version to record; null (not given) reads it from the server (AIRBYTE_VERSION, else its image tag).</summary>
     public string? AirbyteVersion { get; init; }
+    /// <summary>--db-container: the jobs database's container (airbyte-db); null: no database part (a configuration-only setup).</summary>
+    public string? DatabaseContainer { get; init; }
+    /// <summary>--scheduler-container: the other writer held still with the server while the setup is captured.</summary>
+    public string? SchedulerContainer { get; init; }
+    /// <summary>Longest wait for the database to accept connections (when it had to be started).</summary>
+    public TimeSpan DatabaseTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Called at "quiesced" (writers held, nothing captured yet) and "dumped" (both captured, writers still held); tests fail or cancel there.</summary>
+    internal Func<string, CancellationToken, Task>? Checkpoint { get; init; }
 }

@@ -9,4 +9,8 @@ public sealed record ExportResult(
     int Secrets,
     string Source,
     IReadOnlyDictionary<string, int> CountsByType,
-    SetupManifest Manifest);
+    SetupManifest Manifest)
+{
+    /// <summary>How long the writers were held still (paused) for the capture; zero when there was no database part.</summary>
+    public TimeSpan WritersHeld { get; init; }
+}

@@ -16,6 +16,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         var location = SetupLocation.ForExport(options.Setup, options.ArtifactsDirectory, options.Archive);
         var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
         var version = options.AirbyteVersion ?? deployment.AirbyteVersion;
+        DatabaseEra.RefuseExport(deployment, options.ServerContainer);
         var anchor = location.Folder ?? location.Archive!;
         Directory.CreateDirectory(Path.GetDirectoryName(anchor)!);
         if (options.SecretsMode == SecretsMode.Inline)
@@ -23,7 +24,18 @@ public sealed class ExportSetupOperation(DockerEngine engine)
 
         foreach (var final in new[] { location.Folder, location.Archive, location.SecretsFile }.OfType<string>())
             SetupCapture.RemoveLeftovers(final, log);
-        var capture = await CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct).ConfigureAwait(false);
+        var database = await DatabaseExport.LocateAsync(engine, options, deployment, log, ct).ConfigureAwait(false);
+        var held = TimeSpan.Zero;
+        SetupCapture capture;
+        if (database is null)
+        {
+            capture = await CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            (capture, held) = await new DatabaseExport(engine, options, database).CaptureAsync(
+                () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), log, ct).ConfigureAwait(false);
+        }
         try
         {
             SetupCapture.ThrowIfInterrupted(capture, deployment.Volume ?? options.DataVolume);
@@ -31,7 +43,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             var files = manifest.Entries.Count(e => e.Type == EntryKind.File);
             var bytes = capture.Live.Where(e => e.Kind == EntryKind.File).Sum(e => e.Size);
             var counts = ConfigCounts.Of(capture.Live);
-            var secrets = manifest.Secrets.Count;
+            var secrets = manifest.Secrets.Count + (manifest.Database?.Secrets.Count ?? 0);
 
             var existing = await ReadExistingAsync(location, ct).ConfigureAwait(false);
             if (existing is not null)
@@ -43,7 +55,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                         await PublishArchiveAsync(capture, location.Archive, log, ct).ConfigureAwait(false);
                     log($"Setup '{location.Name}' is already up to date ({files} files, {ConfigCounts.Format(counts)}); nothing changed.");
                     await VerifyWrittenAsync(location, options.ArtifactsDirectory, log, ct).ConfigureAwait(false);
-                    return new ExportResult(location, true, files, bytes, secrets, manifest.Source.Name, counts, existing);
+                    return new ExportResult(location, true, files, bytes, secrets, manifest.Source.Name, counts, existing) { WritersHeld = held };
                 }
                 if (!options.Overwrite)
                 {
@@ -63,12 +75,15 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             log($"Exported {files} files ({bytes / 1024.0:0.#} KiB) from {manifest.Source.Kind} '{manifest.Source.Name}' to {location.Folder ?? location.Archive}" +
                 (location.Folder is not null && location.Archive is not null ? $" and {location.Archive}" : "") + ".");
             log($"Configs: {ConfigCounts.Format(counts)}. Airbyte version: {version ?? "unknown"}.");
+            log(manifest.Database is { } db
+                ? $"Database: '{db.Name}' from container '{db.Container}' (Postgres {db.PostgresVersion}): {db.Summary()}, {db.Size / 1024.0:0.#} KiB dump; sync state and job history are in the setup."
+                : "No database in this setup: it holds the configuration only (no sync state, no job history).");
             if (secrets > 0)
                 log($"{secrets} secret value(s) moved to {location.SecretsFile} (mode 0600, git-ignored); the setup itself holds placeholders only.");
             else if (options.SecretsMode == SecretsMode.Sidecar)
                 log("No secret values found in the connection configurations.");
             await VerifyWrittenAsync(location, options.ArtifactsDirectory, log, ct).ConfigureAwait(false);
-            return new ExportResult(location, false, files, bytes, secrets, manifest.Source.Name, counts, manifest);
+            return new ExportResult(location, false, files, bytes, secrets, manifest.Source.Name, counts, manifest) { WritersHeld = held };
         }
         finally
         {

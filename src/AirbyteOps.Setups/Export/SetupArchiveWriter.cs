@@ -32,5 +32,11 @@ internal static class SetupArchiveWriter
             if (content is not null) tar.DataStream = content;
             await writer.WriteEntryAsync(tar, ct).ConfigureAwait(false);
         }
+        if (manifest.Database is { } database)
+        {
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, DatabaseManifest.Folder + "/") { Mode = (UnixFileMode)0x1ED, ModificationTime = time }, ct).ConfigureAwait(false);
+            await using var dump = new FileStream(Path.Combine(setupFolder, database.File), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, database.File) { Mode = (UnixFileMode)0x1A4, ModificationTime = time, DataStream = dump }, ct).ConfigureAwait(false);
+        }
     }
 }

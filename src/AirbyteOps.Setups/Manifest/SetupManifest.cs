@@ -12,16 +12,23 @@ public sealed record SetupManifest
     public const string FileName = "setup.json";
     public const string TreeFolder = "data";
     public const string FormatName = "airbyteops-setup";
-    public const int CurrentFormatVersion = 1;
+    /// <summary>1: configuration only; 2: a "database" part too (written only when there is one, so older readers refuse it rather than restore half).</summary>
+    public const int CurrentFormatVersion = 2;
+    public const string ContentConfiguration = "configuration";
+    public const string ContentDatabase = "database";
 
     public string Format { get; init; } = FormatName;
-    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    public int FormatVersion { get; init; } = 1;
     public string? AirbyteVersion { get; init; }
     public required SetupSource Source { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required SecretsMode SecretsMode { get; init; }
     public required IReadOnlyList<ManifestEntry> Entries { get; init; }
     public IReadOnlyList<SecretReference> Secrets { get; init; } = [];
+    /// <summary>What the setup holds: "configuration", and "database" when it carries the jobs database (format 2).</summary>
+    public IReadOnlyList<string>? Contents { get; init; }
+    /// <summary>The jobs database (sync state, job history), or null: a configuration-only setup.</summary>
+    public DatabaseManifest? Database { get; init; }
 
     public IReadOnlyList<TreeEntry> TreeEntries() => Entries.Select(e => e.ToTreeEntry()).ToList();
 
@@ -29,6 +36,7 @@ public sealed record SetupManifest
     public bool SameContentAs(SetupManifest other) =>
         SecretsMode == other.SecretsMode &&
         TreeDiff.Compare(other.TreeEntries(), TreeEntries()).IsEmpty &&
+        Database?.Content == other.Database?.Content &&
         Secrets.Select(s => s.Placeholder).Order(StringComparer.Ordinal).SequenceEqual(other.Secrets.Select(s => s.Placeholder).Order(StringComparer.Ordinal));
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SetupJson.Options);

@@ -37,6 +37,15 @@ public sealed record RestoreOptions
     /// <summary>Longest wait for one helper container step, rename or cleanup (not a parameter).</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Called after each durable step ("staged", "swap-begun", "swapped"); tests stop the process there to prove recovery.</summary>
+    /// <summary>--db-container: the jobs database's container (airbyte-db); null: the configuration only.</summary>
+    public string? DatabaseContainer { get; init; }
+    /// <summary>--scheduler-container: the other writer stopped with the server while the database is swapped.</summary>
+    public string? SchedulerContainer { get; init; }
+    /// <summary>--force-postgres-major: load a dump from another Postgres major version.</summary>
+    public bool ForcePostgresMajor { get; init; }
+    /// <summary>Longest wait for the database to accept connections.</summary>
+    public TimeSpan DatabaseTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Called after each durable step ("staged", "db-staged", "swap-begun", "db-swapped", "swapped"); tests stop the process there to prove recovery.</summary>
     internal Func<string, CancellationToken, Task>? Checkpoint { get; init; }
 }

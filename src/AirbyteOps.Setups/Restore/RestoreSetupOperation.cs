@@ -32,12 +32,18 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             throw new DockerOpsException($"Container '{options.ServerContainer}' keeps {options.ConfigRoot} in no named volume and volume '{options.DataVolume}' does not exist; RestoreSetup writes into the data volume (pass --data-volume).");
         CheckVersion(content.Manifest?.AirbyteVersion, deployment.AirbyteVersion, options.ForceVersion, location.Name, log);
         await ConfigTreeValidator.ValidateAsync(content, deployment.AirbyteVersion, options.SkipConfigCheck, location.Name, log, ct).ConfigureAwait(false);
+        var database = await DatabaseRestore.PrepareAsync(engine, options, deployment, content.Database, location.Name, log, ct).ConfigureAwait(false);
 
         var healthyBefore = await HealthyNowAsync(options, deployment, ct).ConfigureAwait(false);
         await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: false, ct).ConfigureAwait(false);
         var work = new VolumeWorkArea(engine, volume, options.HelperImage, options.StepTimeout);
+        var recoveredDatabase = database is null ? null : await database.RecoverAsync(volume, log, ct).ConfigureAwait(false);
+        if (recoveredDatabase is not null) log(recoveredDatabase);
         var recovered = await work.RecoverAsync(ct).ConfigureAwait(false);
         if (recovered is not null) log(recovered);
+        var recoveredWriters = database is null ? null : await Writers.RecoverAsync(engine, Writers.RecordFileFor(options.ArtifactsDirectory, database.Target.Name), ct).ConfigureAwait(false);
+        if (recoveredWriters is not null) log(recoveredWriters);
+        recovered = string.Join(" ", new[] { recoveredDatabase, recovered, recoveredWriters }.OfType<string>()) is { Length: > 0 } said ? said : null;
 
         // The safety snapshot and the "already identical" check come from one read of the live tree.
         log($"Reading the live configuration from volume '{deployment.Volume}' (safety snapshot)...");
@@ -51,13 +57,15 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             snapshot = await SetupCapture.CaptureAsync(liveTar, $"volume '{deployment.Volume}'", AtomicFile.PartialPath(snapshotPath), source,
                 deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
         }
+        var liveDump = database is null ? null : await database.SnapshotAsync(log, ct).ConfigureAwait(false);
         var counts = ConfigCounts.Of(content.Expected);
-        if (TreeDiff.Compare(LiveTree.Canonical(snapshot.Live), LiveTree.Canonical(content.Expected)).IsEmpty)
+        if (TreeDiff.Compare(LiveTree.Canonical(snapshot.Live), LiveTree.Canonical(content.Expected)).IsEmpty && (database?.Identical(liveDump) ?? true))
         {
             snapshot.Discard();
             log($"The live configuration in volume '{deployment.Volume}' is already identical to setup '{location.Name}' ({files} files); nothing changed.");
             return new RestoreResult(location.Name, deployment.Volume, true, files, null, recovered, counts, content.MissingSecrets);
         }
+        if (liveDump is not null) snapshot = await DatabaseCapture.AddAsync(snapshot, liveDump, SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
         await snapshot.PublishSecretsAsync(Path.Combine(snapshotRoot, Path.GetFileName(snapshotPath) + SecretVault.SecretsSuffix)).ConfigureAwait(false);
         snapshot.PublishFolder(snapshotPath);
         log($"Safety snapshot of the current configuration: {snapshotPath} (restore it with --setup {snapshotPath}).");
@@ -69,16 +77,31 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             await work.WriteStagingAsync(writer => WriteTreeAsync(writer, content, VolumeWorkArea.Staging, ct), ct).ConfigureAwait(false);
             await VerifyAsync(volume, VolumeWorkArea.Staging, content.Expected, "the staging area", ct).ConfigureAwait(false);
             await CheckpointAsync(options, "staged", ct).ConfigureAwait(false);
+            if (database is not null)
+            {
+                await database.StageAsync(log, ct).ConfigureAwait(false);
+                await CheckpointAsync(options, "db-staged", ct).ConfigureAwait(false);
+            }
 
             plan = new SwapPlan(location.Name, DateTimeOffset.UtcNow, TopLevel(snapshot.Live), TopLevel(content.Expected));
             await work.BeginSwapAsync(plan, ct).ConfigureAwait(false);
             await CheckpointAsync(options, "swap-begun", ct).ConfigureAwait(false);
+            if (database is not null)
+            {
+                await database.SwapAsync(log, ct).ConfigureAwait(false);
+                await CheckpointAsync(options, "db-swapped", ct).ConfigureAwait(false);
+            }
             log("Swapping the new configuration in (renames within the volume)...");
             await work.SwapAsync(plan, ct).ConfigureAwait(false);
             await CheckpointAsync(options, "swapped", ct).ConfigureAwait(false);
 
             log("Reading the live configuration back against the checksums...");
             await VerifyAsync(volume, "", content.Expected, "the live configuration", ct).ConfigureAwait(false);
+            if (database is not null)
+            {
+                await database.VerifyAsync(log, ct).ConfigureAwait(false);
+                await database.ReleaseWritersAsync(log).ConfigureAwait(false);
+            }
             if (healthyBefore)
             {
                 log("Waiting for the server's health...");
@@ -95,10 +118,11 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
                 OperationCanceledException when ct.IsCancellationRequested => "interrupted (Ctrl-C or SIGTERM)",
                 _ => $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}",
             };
-            log($"Restore failed ({why}); putting the previous configuration back...");
+            log($"Restore failed ({why}); putting the previous configuration{(database?.Restores == true ? " and database" : "")} back...");
             try
             {
                 if (plan is not null) await work.RollbackAsync(plan, CancellationToken.None).ConfigureAwait(false);
+                if (database is not null) await database.RollbackAsync(log).ConfigureAwait(false);
                 await work.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
                 await VerifyAsync(volume, "", snapshot.Live, "the previous configuration", CancellationToken.None).ConfigureAwait(false);
             }
@@ -106,10 +130,13 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             {
                 throw SameConcern(ex, $"{why.TrimEnd('.')}. Putting the previous configuration back failed too ({rollback.Message.TrimEnd('.')}); run ./build.sh RestoreSetup again to finish the rollback, or restore the safety snapshot {snapshotPath}.");
             }
-            throw SameConcern(ex, $"{why.TrimEnd('.')}. The previous configuration was put back and verified; nothing changed (safety snapshot: {snapshotPath}).");
+            throw SameConcern(ex, $"{why.TrimEnd('.')}. The previous configuration{(database?.Restores == true ? " and database were" : " was")} put back and verified; nothing changed (safety snapshot: {snapshotPath}).");
         }
 
+        if (database is not null) await database.CommitAsync(log, ct).ConfigureAwait(false);
         log($"Restored setup '{location.Name}' into volume '{deployment.Volume}': {ConfigCounts.Format(counts)}.");
+        if (database?.Restores == true)
+            log($"Restored database '{database.Live}' in container '{database.Target.Name}': {content.Database!.Manifest.Summary()} (sync state and job history as exported).");
         if (!healthyBefore && deployment.ServerRunning && options.HealthProbe is not null)
             log("The server was not healthy before the restore, so the restore did not wait for its health.");
         return new RestoreResult(location.Name, deployment.Volume, false, files, snapshotPath, recovered, counts, content.MissingSecrets);

@@ -34,6 +34,8 @@ internal sealed class SetupContent
     /// <summary>Content for files whose bytes differ from the setup's (secrets put back).</summary>
     public IReadOnlyDictionary<string, byte[]> Replacements { get; }
     public IReadOnlyList<SecretReference> MissingSecrets { get; }
+    /// <summary>The setup's database part, checked and with its secrets put back; null: a configuration-only setup.</summary>
+    public DatabaseContent? Database { get; private init; }
 
     /// <summary>The tree path of a reader name, or null when the name is not part of the tree (setup.json, the root).</summary>
     public string? TreePath(string rawName)
@@ -58,6 +60,9 @@ internal sealed class SetupContent
         var where = reader.Description;
         var raws = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
         var buffered = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        // database/ beside data/ is the setup's database part (when the manifest says so): kept aside, not tree entries.
+        var side = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
+        var sideFiles = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         byte[]? manifestBytes = null;
         await reader.ReadAsync(async (raw, content) =>
         {
@@ -80,6 +85,19 @@ internal sealed class SetupContent
                     throw SafeTree.Refuse(where, name, $"is a hard link out of the tree (to '{linkTarget}')");
                 entry = entry with { LinkTarget = SafeTree.NormalizeName(linkTarget, where) };
             }
+            if (DatabaseContent.IsSideEntry(name))
+            {
+                byte[]? bytes = null;
+                if (content is not null)
+                {
+                    using var memory = new MemoryStream();
+                    await content.CopyToAsync(memory, ct).ConfigureAwait(false);
+                    bytes = memory.ToArray();
+                    sideFiles[name] = bytes;
+                }
+                side.Add((entry with { Size = bytes?.LongLength ?? 0 }, name, bytes is null ? null : SecretVault.Sha256Hex(bytes)));
+                return;
+            }
             if (content is not null)
             {
                 // Connection files are small; keep them to put secrets back without a second read.
@@ -94,6 +112,11 @@ internal sealed class SetupContent
         }, ct).ConfigureAwait(false);
 
         SetupManifest? manifest = manifestBytes is null ? null : SetupManifest.Parse(manifestBytes, where);
+        DatabaseContent? database = null;
+        if (manifest?.Database is { } databaseManifest)
+            database = DatabaseContent.Load(databaseManifest, side.Select(s => s.Name), sideFiles, where, secretsPath, allowMissingSecrets);
+        else
+            raws.AddRange(side); // no database part: such entries are judged as any other (outside data/ → refused)
         var prefix = manifest is not null ? SetupManifest.TreeFolder : DetectPrefix(raws.Select(r => r.Name).ToList());
 
         var stored = new List<TreeEntry>();
@@ -155,7 +178,7 @@ internal sealed class SetupContent
                     $"The {where} needs {missing.Count} secret value(s) that {file} does not have: {names}{more}; put the secrets file back, or pass --allow-missing-secrets to restore with the placeholders in place. Nothing was written.");
             }
         }
-        return new SetupContent(reader, prefix, manifest, stored, expected, replacements, missing);
+        return new SetupContent(reader, prefix, manifest, stored, expected, replacements, missing) { Database = database };
     }
 
     /// <summary>

@@ -32,6 +32,11 @@ public sealed class VerifySetupOperation
             log(content.Manifest.SecretsMode == SecretsMode.Inline
                 ? "Secrets: kept inline in the files (--secrets inline); no secrets file needed."
                 : "Secrets: none were taken out; no secrets file needed.");
+        log(content.Database is { } database
+            ? $"Database: dump '{database.Manifest.File}' of '{database.Manifest.Name}' (Postgres {database.Manifest.PostgresVersion}: {database.Manifest.Summary()}) matches its checksum" +
+              (database.Manifest.Secrets.Count > 0 ? $"; its {database.Manifest.Secrets.Count} secret value(s) are in {location.SecretsFile} and put back give the dumped file byte for byte" : "") +
+              $". It restores into Postgres {database.Manifest.PostgresMajor} (another major needs --force-postgres-major)."
+            : "No database in this setup: it restores the configuration only (no sync state, no job history).");
         if (AirbyteVersion.MajorMinor(result.AirbyteVersion) is var (major, minor))
             log($"It restores into a server running Airbyte {major}.{minor}.x; another major.minor needs --force-version.");
         log($"Setup '{location.Name}' is restorable: RestoreSetup would accept it as it is.");

@@ -1,0 +1,71 @@
+using AirbyteOps.Docker;
+
+namespace AirbyteOps.Setups.Database;
+
+/// <summary>
+/// ExportSetup's database part: one consistent snapshot of configuration and database. The writers (server, scheduler)
+/// are paused; the configuration tree is read and pg_dump runs; the writers are unpaused; only then are the dump's
+/// secrets cut out and the dump added to the capture. Whatever happens (failure, Ctrl-C), every container is put back
+/// as it was found: paused writers unpaused, a database started for the export stopped again.
+/// </summary>
+internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options, DatabaseTarget target)
+{
+    /// <summary>The deployment's database, or null (none asked for, or no such container: then the log says the setup is configuration-only).</summary>
+    public static async Task<DatabaseTarget?> LocateAsync(DockerEngine engine, ExportOptions options, Deployment deployment, Action<string> log, CancellationToken ct)
+    {
+        if (options.DatabaseContainer is null) return null;
+        var recovered = await Writers.RecoverAsync(engine, Writers.RecordFileFor(options.ArtifactsDirectory, options.DatabaseContainer), ct).ConfigureAwait(false);
+        if (recovered is not null) log(recovered);
+        var target = await DatabaseTarget.LocateAsync(engine, options.DatabaseContainer, deployment.ServerEnvironment, ct).ConfigureAwait(false);
+        if (target is null)
+            log($"No database container '{options.DatabaseContainer}': the setup will hold the configuration only (no sync state, no job history); pass --db-container if the database has another name.");
+        return target;
+    }
+
+    public async Task<(SetupCapture Capture, TimeSpan Held)> CaptureAsync(Func<Task<SetupCapture>> captureConfiguration, Action<string> log, CancellationToken ct)
+    {
+        var startedDatabase = await target.EnsureRunningAsync(engine, options.DatabaseTimeout, log, ct).ConfigureAwait(false);
+        try
+        {
+            var names = new[] { options.ServerContainer, options.SchedulerContainer }.OfType<string>();
+            var writers = await Writers.PauseAsync(engine, names, Writers.RecordFileFor(options.ArtifactsDirectory, target.Name), log, ct).ConfigureAwait(false);
+            SetupCapture? capture = null;
+            DatabaseCapture.Dump dump;
+            try
+            {
+                await CheckpointAsync("quiesced", ct).ConfigureAwait(false);
+                capture = await captureConfiguration().ConfigureAwait(false);
+                log($"Dumping database '{target.Database}' in container '{target.Name}' (pg_dump)...");
+                dump = await DatabaseCapture.DumpAsync(engine, target, ct).ConfigureAwait(false);
+                await CheckpointAsync("dumped", ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                capture?.Discard();
+                await writers.ReleaseAsync(log).ConfigureAwait(false);
+                throw;
+            }
+            await writers.ReleaseAsync(log).ConfigureAwait(false);
+            try
+            {
+                var keys = new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal);
+                return (await DatabaseCapture.AddAsync(capture, dump, options.SecretsMode, keys, ct).ConfigureAwait(false), writers.Held);
+            }
+            catch
+            {
+                capture.Discard();
+                throw;
+            }
+        }
+        finally
+        {
+            if (startedDatabase)
+            {
+                log($"Stopping database container '{target.Name}' again (it was not running before the export).");
+                await engine.Containers.StopAsync(target.Name, TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private Task CheckpointAsync(string step, CancellationToken ct) => options.Checkpoint?.Invoke(step, ct) ?? Task.CompletedTask;
+}

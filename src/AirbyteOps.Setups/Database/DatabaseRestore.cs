@@ -1,0 +1,240 @@
+using AirbyteOps.Docker;
+
+namespace AirbyteOps.Setups.Database;
+
+/// <summary>
+/// RestoreSetup's database part, "both or neither" with the configuration:
+/// <list type="number">
+/// <item>the setup's dump is loaded (one transaction) into a new database <c>&lt;db&gt;__abops_staged</c> beside the live
+/// one, and its rows are counted against the manifest; the live database is untouched and keeps serving;</item>
+/// <item>once the configuration swap has begun, the writers are stopped (a database can be renamed only when nobody is
+/// connected) and ONE transaction renames live → <c>&lt;db&gt;__abops_old</c> and staged → live: it happens entirely or
+/// not at all;</item>
+/// <item>after both are verified and the configuration committed, the old database is dropped; on any failure the same
+/// kind of transaction renames them back.</item>
+/// </list>
+/// What exists tells a later run how far a killed one got (<see cref="RecoverAsync"/>): an old database while the
+/// configuration swap is begun but not committed → rename back; an old database otherwise → the restore had committed,
+/// drop it; a staged database → drop it.
+/// </summary>
+internal sealed class DatabaseRestore
+{
+    public const string StagedSuffix = "__abops_staged";
+    public const string OldSuffix = "__abops_old";
+
+    private readonly DockerEngine _engine;
+    private readonly RestoreOptions _options;
+    private readonly PostgresShell _shell;
+    private readonly DatabaseContent? _content;
+    private Writers? _writers;
+    private bool _swapped;
+
+    private DatabaseRestore(DockerEngine engine, RestoreOptions options, DatabaseTarget target, DatabaseContent? content)
+    {
+        _engine = engine;
+        _options = options;
+        Target = target;
+        _content = content;
+        _shell = target.Shell(engine);
+    }
+
+    public DatabaseTarget Target { get; }
+    public string Live => Target.Database;
+    public string Staged => Live + StagedSuffix;
+    public string Old => Live + OldSuffix;
+    /// <summary>True when the setup carries a database to restore (else this only recovers and snapshots nothing).</summary>
+    public bool Restores => _content is not null;
+    private string RecordFile => Writers.RecordFileFor(_options.ArtifactsDirectory, Target.Name);
+
+    /// <summary>
+    /// The database side of a restore, checked before anything is written: a setup with a database needs the deployment's
+    /// database container, running, on the same Postgres major (unless forced). Null when the deployment has no database
+    /// and the setup carries none.
+    /// </summary>
+    public static async Task<DatabaseRestore?> PrepareAsync(DockerEngine engine, RestoreOptions options, Deployment deployment, DatabaseContent? content, string setup, Action<string> log, CancellationToken ct)
+    {
+        if (content is null)
+            log($"Setup '{setup}' holds the configuration only: sync state (incremental cursors) and job history are not in it; the deployment's database keeps what it has, so incremental connections may re-read their sources.");
+        var target = await DatabaseTarget.LocateAsync(engine, options.DatabaseContainer, deployment.ServerEnvironment, ct).ConfigureAwait(false);
+        if (target is null)
+        {
+            if (content is null) return null;
+            throw new DockerOpsException($"Setup '{setup}' holds a database, but there is no database container '{options.DatabaseContainer ?? "(none given)"}'; start Airbyte (./build.sh ComposeUp) or pass --db-container. Nothing was written.");
+        }
+        var restore = new DatabaseRestore(engine, options, target, content);
+        if (!target.Container.IsRunning)
+        {
+            if (content is null) return restore;
+            throw new DockerOpsException($"Database container '{target.Name}' is {target.Container.State}; start Airbyte (./build.sh ComposeUp) and run RestoreSetup again. Nothing was written.");
+        }
+        await target.EnsureRunningAsync(engine, options.DatabaseTimeout, log, ct).ConfigureAwait(false);
+        if (content is null) return restore;
+        var (version, major) = await restore._shell.ServerVersionAsync(ct).ConfigureAwait(false);
+        var manifest = content.Manifest;
+        if (manifest.PostgresMajor != major)
+        {
+            if (!options.ForcePostgresMajor)
+                throw new SetupException($"Setup '{setup}' holds a database dumped from Postgres {manifest.PostgresVersion} and container '{target.Name}' runs Postgres {version} (another major version); pass --force-postgres-major to load it anyway, or restore into a Postgres {manifest.PostgresMajor} deployment. Nothing was written.");
+            log($"--force-postgres-major: loading a dump from Postgres {manifest.PostgresVersion} into Postgres {version}.");
+        }
+        log($"Database dump '{manifest.File}' matches its checksum ({manifest.Summary()}, from Postgres {manifest.PostgresVersion}); it goes into database '{target.Database}' of container '{target.Name}'.");
+        if (content.MissingSecrets.Count > 0)
+            log($"--allow-missing-secrets: {content.MissingSecrets.Count} placeholder(s) stay in the restored database.");
+        return restore;
+    }
+
+    /// <summary>Finishes what a killed earlier restore left in the database server. Run before the configuration's own recovery.</summary>
+    public async Task<string?> RecoverAsync(MountedVolume volume, Action<string> log, CancellationToken ct)
+    {
+        if (!Target.Container.IsRunning) return null;
+        var databases = await _shell.DatabasesAsync(ct).ConfigureAwait(false);
+        var said = new List<string>();
+        if (databases.Contains(Old))
+        {
+            var area = LiveTree.WorkDirectory;
+            var workArea = await volume.StatAsync(area, ct).ConfigureAwait(false) is not null;
+            var swapBegun = workArea && await volume.StatAsync($"{area}/{VolumeWorkArea.SwapBegunMarker}", ct).ConfigureAwait(false) is not null;
+            var committed = workArea && await volume.StatAsync($"{area}/{VolumeWorkArea.CommittedMarker}", ct).ConfigureAwait(false) is not null;
+            if (swapBegun && !committed)
+            {
+                var writers = await Writers.StopAsync(_engine, WriterNames(), RecordFile, log, ct).ConfigureAwait(false);
+                try
+                {
+                    await RenameBackAsync(ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await writers.ReleaseAsync(log).ConfigureAwait(false);
+                }
+                said.Add($"An earlier restore was interrupted after it swapped the database in; database '{Live}' was put back as it was");
+            }
+            else
+            {
+                await DropAsync(Old, ct).ConfigureAwait(false);
+                said.Add($"An earlier restore had committed; dropped its leftover copy of the previous database ('{Old}')");
+            }
+        }
+        if ((await _shell.DatabasesAsync(ct).ConfigureAwait(false)).Contains(Staged))
+        {
+            await DropAsync(Staged, ct).ConfigureAwait(false);
+            said.Add($"removed the staged database '{Staged}' of an interrupted restore (the live database was never touched by it)");
+        }
+        return said.Count == 0 ? null : string.Join("; ", said) + ".";
+    }
+
+    /// <summary>pg_dump of the live database, for the safety snapshot (and to tell whether it already is the setup's).</summary>
+    public async Task<DatabaseCapture.Dump?> SnapshotAsync(Action<string> log, CancellationToken ct)
+    {
+        if (!Restores) return null;
+        log($"Dumping the live database '{Live}' (safety snapshot)...");
+        return await DatabaseCapture.DumpAsync(_engine, Target, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>True when the live database dumps to exactly the setup's dump (nothing to restore there).</summary>
+    public bool Identical(DatabaseCapture.Dump? live) =>
+        !Restores || (live is not null && DatabaseCapture.Identity(live.Bytes) == DatabaseCapture.Identity(_content!.Dump));
+
+    /// <summary>Step 1: the setup's dump into the staged database, in one transaction, rows counted against the manifest.</summary>
+    public async Task StageAsync(Action<string> log, CancellationToken ct)
+    {
+        if (!Restores) return;
+        log($"Loading the database dump into '{Staged}' beside the live database (which keeps serving)...");
+        await DropAsync(Staged, ct).ConfigureAwait(false);
+        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase, $"CREATE DATABASE {PostgresShell.Identifier(Staged)} TEMPLATE template0 ENCODING 'UTF8'", ct).ConfigureAwait(false);
+        using var dump = new MemoryStream(_content!.Dump, writable: false);
+        await _shell.LoadAsync(Staged, dump, ct).ConfigureAwait(false);
+        await VerifyRowsAsync(Staged, "the staged database", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Step 2: writers stopped, then live and staged swapped by renames in one transaction.</summary>
+    public async Task SwapAsync(Action<string> log, CancellationToken ct)
+    {
+        if (!Restores) return;
+        _writers = await Writers.StopAsync(_engine, WriterNames(), RecordFile, log, ct).ConfigureAwait(false);
+        await TerminateConnectionsAsync(Live, ct).ConfigureAwait(false);
+        log($"Swapping the database in (one transaction: '{Live}' → '{Old}', '{Staged}' → '{Live}')...");
+        var live = PostgresShell.Identifier(Live);
+        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase,
+            $"BEGIN; ALTER DATABASE {live} RENAME TO {PostgresShell.Identifier(Old)}; ALTER DATABASE {PostgresShell.Identifier(Staged)} RENAME TO {live}; COMMIT;", ct).ConfigureAwait(false);
+        _swapped = true;
+    }
+
+    /// <summary>Step 3: the live database counted against the manifest.</summary>
+    public Task VerifyAsync(Action<string> log, CancellationToken ct)
+    {
+        if (!Restores) return Task.CompletedTask;
+        log("Counting the live database's rows against the manifest...");
+        return VerifyRowsAsync(Live, "the restored database", ct);
+    }
+
+    /// <summary>The writers run again (before the server's health is awaited).</summary>
+    public async Task ReleaseWritersAsync(Action<string> log)
+    {
+        if (_writers is not null) await _writers.ReleaseAsync(log).ConfigureAwait(false);
+        _writers = null;
+    }
+
+    /// <summary>Step 4, after the configuration committed: the previous database is dropped (a failure here only leaves a copy the next run drops).</summary>
+    public async Task CommitAsync(Action<string> log, CancellationToken ct)
+    {
+        if (!_swapped) return;
+        try
+        {
+            await DropAsync(Old, ct).ConfigureAwait(false);
+        }
+        catch (AirbyteOpsException ex)
+        {
+            log($"The restore is complete, but dropping the previous database '{Old}' failed ({ex.Message.TrimEnd('.')}); the next RestoreSetup drops it.");
+        }
+    }
+
+    /// <summary>Any failure: the live database renamed back if it was swapped, the staged one dropped, the writers started again.</summary>
+    public async Task RollbackAsync(Action<string> log)
+    {
+        if (!Restores) return;
+        try
+        {
+            if (_swapped)
+            {
+                // Writers already started again (the failure came while waiting for health) are stopped once more for the rename.
+                _writers ??= await Writers.StopAsync(_engine, WriterNames(), RecordFile, log, CancellationToken.None).ConfigureAwait(false);
+                log($"Putting the previous database '{Live}' back...");
+                await RenameBackAsync(CancellationToken.None).ConfigureAwait(false);
+                _swapped = false;
+            }
+            await DropAsync(Staged, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ReleaseWritersAsync(log).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RenameBackAsync(CancellationToken ct)
+    {
+        await TerminateConnectionsAsync(Live, ct).ConfigureAwait(false);
+        var live = PostgresShell.Identifier(Live);
+        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase,
+            $"BEGIN; ALTER DATABASE {live} RENAME TO {PostgresShell.Identifier(Staged)}; ALTER DATABASE {PostgresShell.Identifier(Old)} RENAME TO {live}; COMMIT;", ct).ConfigureAwait(false);
+        await DropAsync(Staged, ct).ConfigureAwait(false);
+    }
+
+    private async Task VerifyRowsAsync(string database, string what, CancellationToken ct)
+    {
+        var expected = _content!.Manifest.Rows;
+        var actual = await _shell.CountRowsAsync(database, expected.Keys, ct).ConfigureAwait(false);
+        var wrong = expected.Where(kv => !actual.TryGetValue(kv.Key, out var n) || n != kv.Value).Select(kv => $"{kv.Key}: {(actual.TryGetValue(kv.Key, out var n) ? n : 0)} rows, manifest {kv.Value}").ToList();
+        if (wrong.Count > 0)
+            throw new SetupException($"Reading back {what} '{database}' does not match the manifest ({string.Join("; ", wrong.Take(3))}).");
+    }
+
+    /// <summary>Connections other clients (a webapp, a psql) hold on a database block its rename; the writers are already stopped.</summary>
+    private Task TerminateConnectionsAsync(string database, CancellationToken ct) =>
+        _shell.QueryAsync(PostgresShell.MaintenanceDatabase,
+            $"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = {PostgresShell.Literal(database)} AND pid <> pg_backend_pid()", ct);
+
+    private Task DropAsync(string database, CancellationToken ct) =>
+        _shell.QueryAsync(PostgresShell.MaintenanceDatabase, $"DROP DATABASE IF EXISTS {PostgresShell.Identifier(database)} WITH (FORCE)", ct);
+
+    private IEnumerable<string> WriterNames() => new[] { _options.ServerContainer, _options.SchedulerContainer }.OfType<string>();
+}

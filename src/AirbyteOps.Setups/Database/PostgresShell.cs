@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+using AirbyteOps.Docker;
+
+namespace AirbyteOps.Setups.Database;
+
+/// <summary>
+/// Postgres tools run inside the database container with <c>docker exec</c> and argument lists (never a shell line):
+/// psql, pg_dump, pg_isready. They connect over the container's local socket, which the official image (and its
+/// stand-in) trusts, so no password is needed, passed or printed.
+/// </summary>
+internal sealed class PostgresShell(DockerEngine engine, string container, string user)
+{
+    public string Container => container;
+    public string User => user;
+
+    /// <summary>Runs SQL in <paramref name="database"/>; returns psql's unaligned, tuples-only output.</summary>
+    public async Task<string> QueryAsync(string database, string sql, CancellationToken ct)
+    {
+        using var output = new MemoryStream();
+        var result = await engine.ExecAsync(container, ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-tA", "-c", sql], stdout: output, ct: ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+            throw new DockerOpsException($"psql in container '{container}' (database '{database}') failed (exit {result.ExitCode}: {result.LastError}).");
+        return Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n');
+    }
+
+    /// <summary>pg_dump of <paramref name="database"/> as plain SQL (no owners, no grants: it restores under any user) into <paramref name="output"/>.</summary>
+    public async Task DumpAsync(string database, Stream output, CancellationToken ct)
+    {
+        var result = await engine.ExecAsync(container, ["pg_dump", "-U", user, "-d", database, "--format=plain", "--no-owner", "--no-privileges", "--encoding=UTF8"], stdout: output, ct: ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+            throw new DockerOpsException($"pg_dump of database '{database}' in container '{container}' failed (exit {result.ExitCode}: {result.LastError}).");
+    }
+
+    /// <summary>Loads a plain SQL dump into <paramref name="database"/> in one transaction: all of it or nothing.</summary>
+    public async Task LoadAsync(string database, Stream dump, CancellationToken ct)
+    {
+        var result = await engine.ExecAsync(container, ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-U", user, "-d", database, "-f", "-"], stdin: dump, stdout: Stream.Null, ct: ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+            throw new DockerOpsException($"Loading the dump into database '{database}' in container '{container}' failed (exit {result.ExitCode}: {result.LastError}).");
+    }
+
+    public async Task<bool> ReadyAsync(CancellationToken ct)
+    {
+        var result = await engine.ExecAsync(container, ["pg_isready", "-U", user], stdout: Stream.Null, ct: ct).ConfigureAwait(false);
+        return result.Succeeded;
+    }
+
+    /// <summary>The server's version ("15.10") and major (15).</summary>
+    public async Task<(string Version, int Major)> ServerVersionAsync(CancellationToken ct)
+    {
+        var text = await QueryAsync(MaintenanceDatabase, "SELECT current_setting('server_version') || '|' || current_setting('server_version_num')", ct).ConfigureAwait(false);
+        var parts = text.Trim().Split('|');
+        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            throw new DockerOpsException($"Container '{container}' did not tell its Postgres version (got '{text}').");
+        return (parts[0].Split(' ')[0], number / 10000);
+    }
+
+    public async Task<IReadOnlyList<string>> DatabasesAsync(CancellationToken ct)
+    {
+        var text = await QueryAsync(MaintenanceDatabase, "SELECT datname FROM pg_database ORDER BY datname", ct).ConfigureAwait(false);
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>Rows per table ("public.jobs" → 12) of the given tables in <paramref name="database"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, IEnumerable<string> tables, CancellationToken ct)
+    {
+        var list = tables.ToList();
+        if (list.Count == 0) return new Dictionary<string, long>();
+        var sql = string.Join(" UNION ALL ", list.Select(t => $"SELECT {Literal(t)}, count(*) FROM {QualifiedName(t)}"));
+        var text = await QueryAsync(database, sql, ct).ConfigureAwait(false);
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var bar = line.LastIndexOf('|');
+            result[line[..bar]] = long.Parse(line[(bar + 1)..], CultureInfo.InvariantCulture);
+        }
+        return result;
+    }
+
+    /// <summary>Where admin statements (CREATE, DROP, ALTER DATABASE) run: never the database they change.</summary>
+    public const string MaintenanceDatabase = "postgres";
+
+    public static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>"public.jobs" (as pg_dump's COPY names it, possibly quoted) → "public"."jobs".</summary>
+    public static string QualifiedName(string table)
+    {
+        var parts = SplitQualified(table);
+        return string.Join('.', parts.Select(Identifier));
+    }
+
+    private static List<string> SplitQualified(string table)
+    {
+        var parts = new List<string>();
+        var current = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < table.Length; i++)
+        {
+            var c = table[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < table.Length && table[i + 1] == '"') { current.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else current.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == '.') { parts.Add(current.ToString()); current.Clear(); }
+            else current.Append(c);
+        }
+        parts.Add(current.ToString());
+        return parts;
+    }
+}

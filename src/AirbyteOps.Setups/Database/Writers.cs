@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AirbyteOps.Docker;
+
+namespace AirbyteOps.Setups.Database;
+
+/// <summary>
+/// The deployment's writers (server and scheduler; never the database) held still while a setup is captured or
+/// restored, and put back exactly as they were found: ExportSetup pauses them (<c>docker pause</c>: frozen in place in
+/// milliseconds, connections and in-flight requests kept, nothing restarted); RestoreSetup stops them (a database can
+/// only be renamed once nobody is connected to it) and starts them again. Containers that were stopped, paused or absent
+/// are left alone. What was changed is recorded in a file first, so that a run killed before it could put them back
+/// is repaired by the next ExportSetup or RestoreSetup (<see cref="RecoverAsync"/>).
+/// </summary>
+internal sealed class Writers
+{
+    private readonly DockerEngine _engine;
+    private readonly string _recordFile;
+    private readonly List<string> _changed = [];
+    private readonly Stopwatch _clock = new();
+    private string _action = "";
+
+    private Writers(DockerEngine engine, string recordFile)
+    {
+        _engine = engine;
+        _recordFile = recordFile;
+    }
+
+    /// <summary>How long the writers were held (from the first pause or stop to the last unpause or start).</summary>
+    public TimeSpan Held => _clock.Elapsed;
+    public IReadOnlyList<string> Changed => _changed;
+
+    /// <summary>Where the record of held writers lives for a deployment (its database container names it).</summary>
+    public static string RecordFileFor(string artifacts, string databaseContainer) =>
+        Path.Combine(Path.GetFullPath(artifacts), "quiesce", databaseContainer + ".json");
+
+    public static async Task<Writers> PauseAsync(DockerEngine engine, IEnumerable<string> names, string recordFile, Action<string> log, CancellationToken ct) =>
+        await HoldAsync(engine, names, recordFile, "paused", log, ct).ConfigureAwait(false);
+
+    public static async Task<Writers> StopAsync(DockerEngine engine, IEnumerable<string> names, string recordFile, Action<string> log, CancellationToken ct) =>
+        await HoldAsync(engine, names, recordFile, "stopped", log, ct).ConfigureAwait(false);
+
+    private static async Task<Writers> HoldAsync(DockerEngine engine, IEnumerable<string> names, string recordFile, string action, Action<string> log, CancellationToken ct)
+    {
+        var writers = new Writers(engine, recordFile) { _action = action };
+        var running = new List<string>();
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+            if ((await engine.Containers.FindAsync(name, ct).ConfigureAwait(false))?.IsRunning == true) running.Add(name);
+        if (running.Count == 0) return writers;
+        Record(recordFile, action, running);
+        log($"{(action == "paused" ? "Pausing" : "Stopping")} the writers ({string.Join(", ", running)}) so nothing changes while {(action == "paused" ? "the configuration and the database are captured" : "the database and the configuration are swapped")}...");
+        writers._clock.Start();
+        try
+        {
+            foreach (var name in running)
+            {
+                // Recorded before acting: a container this run may have changed is one the next run checks.
+                writers._changed.Add(name);
+                if (action == "paused") await engine.Containers.PauseAsync(name, ct).ConfigureAwait(false);
+                else await engine.Containers.StopAsync(name, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await writers.ReleaseAsync(_ => { }).ConfigureAwait(false);
+            throw;
+        }
+        return writers;
+    }
+
+    /// <summary>
+    /// Puts back every writer this run held: unpause or start. Never cancelled; an engine that does not answer is retried
+    /// for up to a minute (it may be restarting), then the error names the containers and the command that frees them.
+    /// </summary>
+    public async Task ReleaseAsync(Action<string> log)
+    {
+        if (_changed.Count == 0) return;
+        var left = new List<string>(_changed);
+        try
+        {
+            await Readiness.WaitUntilAsync($"the writers ({string.Join(", ", left)}) to be {(_action == "paused" ? "unpaused" : "started")}", async ct =>
+            {
+                foreach (var name in left.ToList())
+                {
+                    await PutBackAsync(_engine, name, _action, ct).ConfigureAwait(false);
+                    left.Remove(name);
+                }
+                return true;
+            }, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DockerOpsException) when (left.Count > 0)
+        {
+            _clock.Stop();
+            throw new DockerOpsException($"Could not put the writers back: {string.Join(", ", left)} {(left.Count == 1 ? "is" : "are")} still {_action}; run docker {(_action == "paused" ? "unpause" : "start")} {string.Join(' ', left)} (or run ExportSetup/RestoreSetup again, which does it first).");
+        }
+        _clock.Stop();
+        log($"Writers {(_action == "paused" ? "unpaused" : "started again")} ({string.Join(", ", _changed)}); they were held {Held.TotalSeconds:0.###} s.");
+        _changed.Clear();
+        if (File.Exists(_recordFile)) File.Delete(_recordFile);
+    }
+
+    private static async Task PutBackAsync(DockerEngine engine, string name, string action, CancellationToken ct)
+    {
+        var info = await engine.Containers.FindAsync(name, ct).ConfigureAwait(false);
+        if (info is null) return;
+        if (action == "paused" && info.State == "paused") await engine.Containers.UnpauseAsync(name, ct).ConfigureAwait(false);
+        else if (action == "stopped" && info.State is "exited" or "created") await engine.Containers.StartAsync(name, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Writers a killed earlier run left paused or stopped (its record says which) are put back; returns what it did or null.</summary>
+    public static async Task<string?> RecoverAsync(DockerEngine engine, string recordFile, CancellationToken ct)
+    {
+        if (!File.Exists(recordFile)) return null;
+        RecordDocument? record;
+        try
+        {
+            record = JsonSerializer.Deserialize<RecordDocument>(File.ReadAllBytes(recordFile), SetupJson.Options);
+        }
+        catch (JsonException)
+        {
+            record = null;
+        }
+        if (record?.Containers is not { Count: > 0 } names || record.Action is not ("paused" or "stopped"))
+        {
+            File.Delete(recordFile);
+            return null;
+        }
+        foreach (var name in names) await PutBackAsync(engine, name, record.Action, ct).ConfigureAwait(false);
+        File.Delete(recordFile);
+        return $"An earlier run (started {record.At:u}) left the writers {record.Action}; put them back ({string.Join(", ", names)}).";
+    }
+
+    private static void Record(string recordFile, string action, IReadOnlyList<string> names)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(recordFile)!);
+        var temporary = recordFile + ".tmp";
+        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(new RecordDocument { Action = action, Containers = names.ToList(), At = DateTimeOffset.UtcNow }, SetupJson.Options));
+        File.Move(temporary, recordFile, overwrite: true);
+    }
+
+    private sealed class RecordDocument
+    {
+        public string? Action { get; set; }
+        public List<string>? Containers { get; set; }
+        public DateTimeOffset At { get; set; }
+    }
+}
