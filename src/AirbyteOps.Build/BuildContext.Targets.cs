@@ -203,7 +203,7 @@ public sealed partial class BuildContext
     {
         await AirbyteVersionAsync(ct).ConfigureAwait(false);
         using var api = new AirbyteApi(Parameters.ServerUrl);
-        await new CreateConnectionsOperation(api).RunAsync(new CreateConnectionsOptions(DescriptionsFile, only, Variable), Log, ct).ConfigureAwait(false);
+        await new CreateConnectionsOperation(api).RunAsync(new CreateConnectionsOptions(DescriptionsFile, only, Variable) { SyncMode = Parameters.SyncMode }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task SyncAsync(string connection, CancellationToken ct)

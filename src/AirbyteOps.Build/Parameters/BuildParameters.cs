@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AirbyteOps.Api;
 using AirbyteOps.Images;
 using AirbyteOps.Setups.Secrets;
 using AirbyteOps.Workspace.Dbt;
@@ -104,6 +105,9 @@ public sealed class BuildParameters
     // ---- CreateConnections, Sync ----
     [Parameter("Sync: the connection to sync, its name or id; CreateConnections: the one of build/connections.yaml to create (empty: all)")]
     public string? Connection { get; init; }
+
+    [Parameter("CreateConnections: how new connections sync: 'full_refresh' rewrites every stream; 'incremental' syncs only new rows of the streams that support it (append; the others stay full_refresh)")]
+    public ConnectionSyncMode SyncMode { get; init; } = ConnectionSyncMode.FullRefresh;
 
     // ---- ExportSetup, RestoreSetup ----
     [Parameter("ExportSetup/RestoreSetup: a setup name (under <artifacts>/setups) or a path to a setup folder or archive")]

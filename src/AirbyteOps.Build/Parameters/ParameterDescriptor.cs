@@ -50,14 +50,26 @@ public sealed class ParameterDescriptor
     {
         null => "",
         bool b => b ? "true" : "false",
-        Enum e => e.ToString().ToLowerInvariant(),
+        Enum e => EnumWord(e.ToString()),
         IEnumerable<string> list => string.Join(",", list),
         IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
 
     /// <summary>The words an enum parameter takes.</summary>
-    public IReadOnlyList<string> EnumWords => ValueType.IsEnum ? Enum.GetNames(ValueType).Select(n => n.ToLowerInvariant()).ToList() : [];
+    public IReadOnlyList<string> EnumWords => ValueType.IsEnum ? Enum.GetNames(ValueType).Select(EnumWord).ToList() : [];
+
+    /// <summary>An enum member's word: lower case, words joined by '_' (FullRefresh → full_refresh, Airbyte's own spelling).</summary>
+    public static string EnumWord(string member)
+    {
+        var word = new StringBuilder();
+        foreach (var c in member)
+        {
+            if (char.IsUpper(c) && word.Length > 0) word.Append('_');
+            word.Append(char.ToLowerInvariant(c));
+        }
+        return word.ToString();
+    }
 
     /// <summary>Keys from any source compare after dropping case, dashes and underscores: --postgres-port, AIRBYTEOPS_POSTGRES_PORT and "PostgresPort" are one.</summary>
     public static string Normalize(string key) => new(key.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());

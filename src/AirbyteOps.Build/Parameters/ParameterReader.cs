@@ -88,7 +88,7 @@ public static class ParameterReader
             };
         if (p.ValueType.IsEnum)
         {
-            var match = Enum.GetNames(p.ValueType).FirstOrDefault(n => string.Equals(n, value, StringComparison.OrdinalIgnoreCase));
+            var match = Enum.GetNames(p.ValueType).FirstOrDefault(n => string.Equals(ParameterDescriptor.EnumWord(n), value, StringComparison.OrdinalIgnoreCase) || string.Equals(n, value, StringComparison.OrdinalIgnoreCase));
             return match is null ? throw Bad(p, text, where, string.Join(" or ", p.EnumWords.Select(w => $"'{w}'"))) : Enum.Parse(p.ValueType, match);
         }
         if (p.ValueType == typeof(Uri))

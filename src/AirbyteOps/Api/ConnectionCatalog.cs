@@ -26,7 +26,7 @@ public static partial class ConnectionCatalog
     }
 
     /// <summary>Creates what is missing of <paramref name="descriptions"/>: sources, destinations, connections, matched by name.</summary>
-    internal static async Task CreateAsync(AirbyteApi api, IEnumerable<ConnectionDescription> descriptions, Action<string> log, CancellationToken ct = default)
+    internal static async Task CreateAsync(AirbyteApi api, IEnumerable<ConnectionDescription> descriptions, ConnectionSyncMode syncMode, Action<string> log, CancellationToken ct = default)
     {
         var workspaceId = await api.DefaultWorkspaceIdAsync(ct).ConfigureAwait(false);
         foreach (var d in descriptions)
@@ -40,8 +40,9 @@ public static partial class ConnectionCatalog
                 continue;
             }
             var discovered = await api.PostAsync("sources/discover_schema", new { sourceId }, ct, DiscoverTimeout).ConfigureAwait(false);
-            var created = await api.PostAsync("connections/create", ConnectionCreate(d.Name, sourceId, destinationId, discovered), ct).ConfigureAwait(false);
-            log($"Created connection '{d.Name}' ({created["connectionId"]}): {d.Source.Name} → {d.Destination.Name}.");
+            var request = ConnectionCreate(d.Name, sourceId, destinationId, discovered, syncMode);
+            var created = await api.PostAsync("connections/create", request.Body, ct).ConfigureAwait(false);
+            log($"Created connection '{d.Name}' ({created["connectionId"]}): {d.Source.Name} → {d.Destination.Name}, {request.Describe()}.");
         }
     }
 
@@ -49,23 +50,40 @@ public static partial class ConnectionCatalog
     private static readonly TimeSpan DiscoverTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The connections/create body for what sources/discover_schema answered, every stream selected, full refresh:
-    /// <c>{schema}</c> (0.7–0.19) gives <c>syncMode</c> + <c>syncSchema</c> with every field selected; <c>{catalog}</c>
-    /// (0.20 on) gives <c>syncCatalog</c> with every stream selected, overwriting. Without either, the real server stores
-    /// a connection with no streams, so a discovery without one is an error.
+    /// The connections/create body for what sources/discover_schema answered, every stream selected:
+    /// <c>{schema}</c> (0.7–0.19) gives the connection's <c>syncMode</c> + <c>syncSchema</c> with every field selected
+    /// and each stream's <c>syncMode</c> (+ <c>cursorField</c>); <c>{catalog}</c> (0.20 on) gives <c>syncCatalog</c>
+    /// with every stream selected, each stream's <c>config</c> full_refresh + overwrite, or with
+    /// <paramref name="syncMode"/> incremental: incremental + its cursor + append. A stream whose source does not
+    /// support incremental (<c>supportedSyncModes</c>), or that has neither a source-defined cursor nor a default
+    /// cursor field, stays full_refresh and is named in <see cref="ConnectionCreateRequest.FullRefreshOnly"/>.
+    /// Without a schema or catalog the real server stores a connection with no streams, so that is an error.
     /// </summary>
-    public static JsonObject ConnectionCreate(string name, string sourceId, string destinationId, JsonObject discovered)
+    public static ConnectionCreateRequest ConnectionCreate(string name, string sourceId, string destinationId, JsonObject discovered, ConnectionSyncMode syncMode = ConnectionSyncMode.FullRefresh)
     {
         var body = new JsonObject { ["name"] = name, ["sourceId"] = sourceId, ["destinationId"] = destinationId, ["status"] = "active" };
+        var incremental = new List<string>();
+        var fullRefreshOnly = new List<string>();
         if (discovered["schema"] is JsonObject schema)
         {
             var syncSchema = (JsonObject)schema.DeepClone();
             foreach (var stream in Streams(syncSchema))
             {
                 foreach (var field in stream["fields"]?.AsArray().OfType<JsonObject>() ?? []) field["selected"] = true;
-                if (stream.ContainsKey("syncMode")) stream["syncMode"] = "full_refresh";
+                var cursor = syncMode == ConnectionSyncMode.Incremental ? IncrementalCursor(stream) : null;
+                Sort(stream, cursor, incremental, fullRefreshOnly, syncMode);
+                if (cursor is not null)
+                {
+                    stream["syncMode"] = "incremental";
+                    stream["cursorField"] = cursor;
+                }
+                else if (stream.ContainsKey("syncMode") || syncMode == ConnectionSyncMode.Incremental)
+                {
+                    stream["syncMode"] = "full_refresh";
+                }
             }
-            body["syncMode"] = "full_refresh";
+            // 0.7–0.12 take the mode per connection (required); the per-stream fields say which stream it applies to.
+            body["syncMode"] = incremental.Count > 0 ? "incremental" : "full_refresh";
             body["syncSchema"] = syncSchema;
         }
         else if (discovered["catalog"] is JsonObject catalog)
@@ -74,8 +92,19 @@ public static partial class ConnectionCatalog
             foreach (var stream in Streams(syncCatalog))
             {
                 var config = stream["config"] as JsonObject ?? new JsonObject();
-                config["syncMode"] = "full_refresh";
-                config["destinationSyncMode"] = "overwrite";
+                var cursor = syncMode == ConnectionSyncMode.Incremental && stream["stream"] is JsonObject s ? IncrementalCursor(s) : null;
+                Sort(stream["stream"] as JsonObject ?? stream, cursor, incremental, fullRefreshOnly, syncMode);
+                if (cursor is not null)
+                {
+                    config["syncMode"] = "incremental";
+                    config["cursorField"] = cursor;
+                    config["destinationSyncMode"] = "append";
+                }
+                else
+                {
+                    config["syncMode"] = "full_refresh";
+                    config["destinationSyncMode"] = "overwrite";
+                }
                 config["selected"] = true;
                 stream["config"] = config;
             }
@@ -85,7 +114,27 @@ public static partial class ConnectionCatalog
         {
             throw new AirbyteApiException($"sources/discover_schema of '{name}''s source answered no schema or catalog (the discovery failed; its job log says why).");
         }
-        return body;
+        return new ConnectionCreateRequest(body, incremental, fullRefreshOnly);
+    }
+
+    /// <summary>
+    /// The cursor an incremental sync of <paramref name="stream"/> uses (an AirbyteStream or a 0.7–0.12 SourceSchemaStream,
+    /// which name the same fields): empty when the source defines it, else the default cursor field; null when the
+    /// stream cannot be synced incrementally (incremental not in supportedSyncModes, or no cursor to use).
+    /// </summary>
+    private static JsonArray? IncrementalCursor(JsonObject stream)
+    {
+        var supported = stream["supportedSyncModes"]?.AsArray().Any(m => m?.GetValue<string>() == "incremental") ?? false;
+        if (!supported) return null;
+        if (stream["sourceDefinedCursor"]?.GetValue<bool>() == true) return [];
+        return stream["defaultCursorField"] is JsonArray { Count: > 0 } defaultCursor ? (JsonArray)defaultCursor.DeepClone() : null;
+    }
+
+    private static void Sort(JsonObject stream, JsonArray? cursor, List<string> incremental, List<string> fullRefreshOnly, ConnectionSyncMode syncMode)
+    {
+        if (syncMode != ConnectionSyncMode.Incremental) return;
+        var name = stream["name"]?.GetValue<string>() ?? "(unnamed)";
+        (cursor is null ? fullRefreshOnly : incremental).Add(name);
     }
 
     private static IEnumerable<JsonObject> Streams(JsonObject schemaOrCatalog) => schemaOrCatalog["streams"]?.AsArray().OfType<JsonObject>() ?? [];
@@ -153,6 +202,28 @@ public static partial class ConnectionCatalog
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex Placeholder();
+}
+
+/// <summary>How CreateConnections syncs the streams of a connection it creates (<c>--sync-mode</c>).</summary>
+public enum ConnectionSyncMode
+{
+    /// <summary>Every sync rewrites every stream (full_refresh, overwrite). The default.</summary>
+    FullRefresh,
+
+    /// <summary>Streams whose source supports it sync only what is new since the last sync (incremental, append); the others stay full_refresh.</summary>
+    Incremental,
+}
+
+/// <summary>A connections/create body, and (for --sync-mode incremental) which streams got incremental and which stayed full_refresh.</summary>
+public sealed record ConnectionCreateRequest(JsonObject Body, IReadOnlyList<string> Incremental, IReadOnlyList<string> FullRefreshOnly)
+{
+    public string Describe() => (Incremental.Count, FullRefreshOnly.Count) switch
+    {
+        (0, 0) => "full_refresh",
+        (_, 0) => $"incremental ({string.Join(", ", Incremental)})",
+        (0, _) => $"full_refresh: no stream supports incremental with a cursor ({string.Join(", ", FullRefreshOnly)} stay full_refresh)",
+        _ => $"incremental ({string.Join(", ", Incremental)}); {string.Join(", ", FullRefreshOnly)} stay full_refresh (the source does not sync them incrementally)",
+    };
 }
 
 public sealed record ConnectionDescription(string Name, EndpointDescription Source, EndpointDescription Destination);

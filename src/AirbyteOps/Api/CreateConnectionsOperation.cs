@@ -12,10 +12,16 @@ public sealed class CreateConnectionsOperation(AirbyteApi api)
         var wanted = options.Only is null ? all.ToList() : all.Where(c => c.Name == options.Only).ToList();
         if (wanted.Count == 0)
             throw new AirbyteApiException($"No connection '{options.Only}' in {options.DescriptionsFile}; it has: {string.Join(", ", all.Select(c => c.Name))}.");
-        await ConnectionCatalog.CreateAsync(api, wanted, log, ct).ConfigureAwait(false);
+        await ConnectionCatalog.CreateAsync(api, wanted, options.SyncMode, log, ct).ConfigureAwait(false);
         return wanted;
     }
 }
 
-/// <summary>The descriptions file, the one connection to create (null: all of them), and where ${NAME} placeholders get their values.</summary>
-public sealed record CreateConnectionsOptions(string DescriptionsFile, string? Only, Func<string, string?> Variables);
+/// <summary>
+/// The descriptions file, the one connection to create (null: all of them), where ${NAME} placeholders get their values,
+/// and how new connections sync their streams (an existing connection is left as it is, mode included).
+/// </summary>
+public sealed record CreateConnectionsOptions(string DescriptionsFile, string? Only, Func<string, string?> Variables)
+{
+    public ConnectionSyncMode SyncMode { get; init; } = ConnectionSyncMode.FullRefresh;
+}

@@ -33,6 +33,12 @@ public sealed class AirbyteDouble(string version, SyncBehaviour behaviour, int l
     public IReadOnlyList<string> Log { get; } = Enumerable.Range(1, logLines).Select(i => $"2021-07-01 10:00:{i % 60:00} INFO line {i} of the sync")
         .Append("2021-07-01 10:01:00 INFO sync summary: {\"status\":\"completed\",\"recordsSynced\":36,\"bytesSynced\":16387}").ToList();
     public int LinesPerPoll { get; init; } = 350;
+
+    /// <summary>
+    /// Discovery offers exchange_rate with incremental (default cursor field <c>date</c>) and a second stream,
+    /// <c>latest</c>, full_refresh only, as a source with both kinds answers.
+    /// </summary>
+    public bool OffersIncremental { get; init; }
     private bool Old => version == AirbyteReference.V071;
     private bool Catalog => version is AirbyteReference.V020 or AirbyteReference.V0273;
     private int Window => Old ? 100 : 1000;
@@ -107,21 +113,53 @@ public sealed class AirbyteDouble(string version, SyncBehaviour behaviour, int l
     private JsonObject Schema() => Catalog
         ? new JsonObject
         {
-            ["catalog"] = new JsonObject { ["streams"] = new JsonArray(new JsonObject
-            {
-                ["stream"] = new JsonObject { ["name"] = "exchange_rate", ["jsonSchema"] = new JsonObject { ["type"] = "object" }, ["supportedSyncModes"] = new JsonArray("full_refresh") },
-                ["config"] = new JsonObject { ["syncMode"] = "full_refresh", ["destinationSyncMode"] = "append", ["aliasName"] = "exchange_rate", ["selected"] = false },
-            }) },
+            ["catalog"] = new JsonObject { ["streams"] = new JsonArray(CatalogStreams().ToArray()) },
             ["jobInfo"] = new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["configType"] = "discover_schema", ["createdAt"] = 1, ["endedAt"] = 2, ["succeeded"] = true, ["logs"] = new JsonObject { ["logLines"] = new JsonArray() } },
         }
         : new JsonObject
         {
-            ["schema"] = new JsonObject { ["streams"] = new JsonArray(new JsonObject
-            {
-                ["name"] = "exchange_rate", ["cleanedName"] = "exchange_rate", ["supportedSyncModes"] = new JsonArray("full_refresh"),
-                ["fields"] = new JsonArray(new JsonObject { ["name"] = "CAD", ["cleanedName"] = "CAD", ["dataType"] = "number", ["selected"] = false }),
-            }) },
+            ["schema"] = new JsonObject { ["streams"] = new JsonArray(SchemaStreams().ToArray()) },
         };
+
+    private IEnumerable<JsonNode> CatalogStreams()
+    {
+        yield return new JsonObject
+        {
+            ["stream"] = OffersIncremental
+                ? new JsonObject { ["name"] = "exchange_rate", ["jsonSchema"] = new JsonObject { ["type"] = "object" }, ["supportedSyncModes"] = new JsonArray("full_refresh", "incremental"), ["sourceDefinedCursor"] = false, ["defaultCursorField"] = new JsonArray("date") }
+                : new JsonObject { ["name"] = "exchange_rate", ["jsonSchema"] = new JsonObject { ["type"] = "object" }, ["supportedSyncModes"] = new JsonArray("full_refresh") },
+            ["config"] = new JsonObject { ["syncMode"] = "full_refresh", ["destinationSyncMode"] = "append", ["aliasName"] = "exchange_rate", ["selected"] = false },
+        };
+        if (!OffersIncremental) yield break;
+        yield return new JsonObject
+        {
+            ["stream"] = new JsonObject { ["name"] = "latest", ["jsonSchema"] = new JsonObject { ["type"] = "object" }, ["supportedSyncModes"] = new JsonArray("full_refresh") },
+            ["config"] = new JsonObject { ["syncMode"] = "full_refresh", ["destinationSyncMode"] = "append", ["aliasName"] = "latest", ["selected"] = false },
+        };
+    }
+
+    private IEnumerable<JsonNode> SchemaStreams()
+    {
+        var rate = new JsonObject
+        {
+            ["name"] = "exchange_rate", ["cleanedName"] = "exchange_rate", ["supportedSyncModes"] = new JsonArray("full_refresh"),
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "CAD", ["cleanedName"] = "CAD", ["dataType"] = "number", ["selected"] = false }),
+        };
+        if (!OffersIncremental)
+        {
+            yield return rate;
+            yield break;
+        }
+        rate["supportedSyncModes"] = new JsonArray("full_refresh", "incremental");
+        rate["sourceDefinedCursor"] = false;
+        rate["defaultCursorField"] = new JsonArray("date");
+        yield return rate;
+        yield return new JsonObject
+        {
+            ["name"] = "latest", ["cleanedName"] = "latest", ["supportedSyncModes"] = new JsonArray("full_refresh"),
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "EUR", ["cleanedName"] = "EUR", ["dataType"] = "number", ["selected"] = false }),
+        };
+    }
 
     private (int, JsonObject) CreatedConnection(JsonObject body)
     {

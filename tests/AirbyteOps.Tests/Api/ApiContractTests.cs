@@ -38,6 +38,76 @@ public sealed class ApiContractTests
     }
 
     [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task CreateConnections_incremental_syncs_the_streams_that_support_it_on_their_cursor_and_names_the_others(string version)
+    {
+        var server = new AirbyteDouble(version, SyncBehaviour.JobAtOnce) { OffersIncremental = true };
+        using var api = new AirbyteApi(new Uri("http://airbyte.test/api/v1"), handler: server);
+        var lines = new List<string>();
+
+        await new CreateConnectionsOperation(api).RunAsync(
+            new CreateConnectionsOptions(ConnectionsFile, "exchange-rate", _ => "x") { SyncMode = ConnectionSyncMode.Incremental }, lines.Add);
+
+        AssertAllValid(version, server);
+        var create = Assert.Single(server.Exchanges, e => e.Route == "connections/create").Request!;
+        if (version is AirbyteReference.V020 or AirbyteReference.V0273)
+        {
+            var streams = create["syncCatalog"]!["streams"]!.AsArray();
+            Assert.Equal(("incremental", "date", "append"), (streams[0]!["config"]!["syncMode"]!.GetValue<string>(), streams[0]!["config"]!["cursorField"]![0]!.GetValue<string>(), streams[0]!["config"]!["destinationSyncMode"]!.GetValue<string>()));
+            Assert.Equal(("full_refresh", "overwrite"), (streams[1]!["config"]!["syncMode"]!.GetValue<string>(), streams[1]!["config"]!["destinationSyncMode"]!.GetValue<string>()));
+            Assert.All(streams, s => Assert.True(s!["config"]!["selected"]!.GetValue<bool>()));
+        }
+        else
+        {
+            Assert.Equal("incremental", create["syncMode"]!.GetValue<string>());
+            var streams = create["syncSchema"]!["streams"]!.AsArray();
+            Assert.Equal(("incremental", "date"), (streams[0]!["syncMode"]!.GetValue<string>(), streams[0]!["cursorField"]![0]!.GetValue<string>()));
+            Assert.Equal("full_refresh", streams[1]!["syncMode"]!.GetValue<string>());
+        }
+        var created = Assert.Single(lines, l => l.StartsWith("Created connection", StringComparison.Ordinal));
+        Assert.Contains("incremental (exchange_rate); latest stay full_refresh", created, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task CreateConnections_by_default_syncs_even_incremental_capable_streams_in_full(string version)
+    {
+        var server = new AirbyteDouble(version, SyncBehaviour.JobAtOnce) { OffersIncremental = true };
+        using var api = new AirbyteApi(new Uri("http://airbyte.test/api/v1"), handler: server);
+
+        await new CreateConnectionsOperation(api).RunAsync(new CreateConnectionsOptions(ConnectionsFile, "exchange-rate", _ => "x"), _ => { });
+
+        AssertAllValid(version, server);
+        var create = Assert.Single(server.Exchanges, e => e.Route == "connections/create").Request!;
+        if (version is AirbyteReference.V020 or AirbyteReference.V0273)
+        {
+            Assert.All(create["syncCatalog"]!["streams"]!.AsArray(), s =>
+                Assert.Equal(("full_refresh", "overwrite"), (s!["config"]!["syncMode"]!.GetValue<string>(), s["config"]!["destinationSyncMode"]!.GetValue<string>())));
+        }
+        else
+        {
+            Assert.Equal("full_refresh", create["syncMode"]!.GetValue<string>());
+            Assert.All(create["syncSchema"]!["streams"]!.AsArray(), s => Assert.NotEqual("incremental", s!["syncMode"]?.GetValue<string>()));
+        }
+    }
+
+    [Fact]
+    public void A_stream_that_supports_incremental_but_has_no_cursor_stays_full_refresh_and_a_source_defined_cursor_needs_none()
+    {
+        var discovered = new JsonObject { ["catalog"] = new JsonObject { ["streams"] = new JsonArray(
+            new JsonObject { ["stream"] = new JsonObject { ["name"] = "no_cursor", ["jsonSchema"] = new JsonObject(), ["supportedSyncModes"] = new JsonArray("full_refresh", "incremental") } },
+            new JsonObject { ["stream"] = new JsonObject { ["name"] = "own_cursor", ["jsonSchema"] = new JsonObject(), ["supportedSyncModes"] = new JsonArray("incremental"), ["sourceDefinedCursor"] = true } }) } };
+
+        var request = ConnectionCatalog.ConnectionCreate("c", "s", "d", discovered, ConnectionSyncMode.Incremental);
+
+        Assert.Equal(["own_cursor"], request.Incremental);
+        Assert.Equal(["no_cursor"], request.FullRefreshOnly);
+        var streams = request.Body["syncCatalog"]!["streams"]!.AsArray();
+        Assert.Equal("full_refresh", streams[0]!["config"]!["syncMode"]!.GetValue<string>());
+        Assert.Equal(("incremental", 0), (streams[1]!["config"]!["syncMode"]!.GetValue<string>(), streams[1]!["config"]!["cursorField"]!.AsArray().Count));
+    }
+
+    [Theory]
     [InlineData(AirbyteReference.V071, SyncBehaviour.StatusAfterJob, 40)]
     [InlineData("tutorial-b9bc9c8", SyncBehaviour.BlockingGivesUp, 350)]
     [InlineData(AirbyteReference.V012, SyncBehaviour.JobAtOnce, 350)]

@@ -42,6 +42,7 @@ public sealed class BuildParametersTests : IDisposable
         Assert.Null(parameters.Job);
         Assert.False(parameters.Archive);
         Assert.Empty(parameters.SecretKeys);
+        Assert.Equal(AirbyteOps.Api.ConnectionSyncMode.FullRefresh, parameters.SyncMode);
     }
 
     [Fact]
@@ -55,6 +56,8 @@ public sealed class BuildParametersTests : IDisposable
         Assert.Equal(12, parameters.Job);
         Assert.Equal(["a", "b", "c"], parameters.SecretKeys);
         Assert.Equal(AirbyteOps.Workspace.Dbt.DbtMode.Local, parameters.DbtMode);
+        Assert.Equal(AirbyteOps.Api.ConnectionSyncMode.Incremental, Read("--sync-mode", "incremental").SyncMode);
+        Assert.Equal(AirbyteOps.Api.ConnectionSyncMode.FullRefresh, Read("--sync-mode", "incremental", "--sync-mode", "full_refresh").SyncMode);
     }
 
     [Fact]
@@ -78,6 +81,7 @@ public sealed class BuildParametersTests : IDisposable
     [InlineData("--job", "abc", "--job must be a whole number, not 'abc' (from the command line).")]
     [InlineData("--job", "-1", "--job must be a whole number, 0 or more, not '-1' (from the command line).")]
     [InlineData("--images", "docker-hub", "--images must be 'local' or 'official', not 'docker-hub' (from the command line).")]
+    [InlineData("--sync-mode", "append", "--sync-mode must be 'full_refresh' or 'incremental', not 'append' (from the command line).")]
     [InlineData("--archive", "maybe", "--archive must be true or false, not 'maybe' (from the command line).")]
     [InlineData("--server-url", "127.0.0.1:8001", "--server-url must be an http:// or https:// URL, not '127.0.0.1:8001' (from the command line).")]
     public void An_invalid_value_is_refused_at_start_in_one_line_naming_the_parameter(string name, string value, string expected)
