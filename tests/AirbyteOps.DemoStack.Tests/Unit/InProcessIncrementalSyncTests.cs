@@ -70,10 +70,10 @@ public sealed class InProcessIncrementalSyncTests
         var source = await stack.Api.CreateSourceAsync(ApiClient.ExchangeRatesDefinitionId, "rates", ApiClient.ExchangeRatesConfig());
         var destination = await stack.Api.CreateDestinationAsync(ApiClient.LocalCsvDefinitionId, "csv", ApiClient.CsvConfig());
 
-        var (status, body) = await stack.Api.TryPostAsync("connections/create", new JsonObject { ["sourceId"] = source, ["destinationId"] = destination, ["syncMode"] = "append" });
+        var (status, body) = await stack.Api.TryPostAsync("connections/create", new JsonObject { ["sourceId"] = source, ["destinationId"] = destination, ["syncMode"] = "append", ["status"] = "active" });
 
         Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, status);
-        Assert.Contains("full_refresh or incremental", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("syncMode must be one of full_refresh, incremental, not 'append'", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     private static async Task<string> ConnectionAsync(InProcessStack stack, string syncMode)
