@@ -79,6 +79,9 @@ public sealed class ConcurrentTargetsTests(EngineFixture fixture)
         [
             "--project", project, "--server-container", d.Server, "--data-volume", d.Volume, "--artifacts", d.Artifacts,
             "--setup", setup, "--lock-timeout", lockTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The test deployment is a bare volume and server: no jobs database or scheduler of its own (never another
+            // test's airbyte-db), and its made-up trees are not Airbyte configs (the lock is under test, not the schemas).
+            "--db-container", "", "--scheduler-container", "", "--skip-config-check", "true",
         ]), line => { lock (log) log.Add(line); });
 
     private static async Task UntilHeldAsync(string lockPath, string target)
