@@ -10,6 +10,17 @@ namespace AirbyteOps.Engine;
 /// </summary>
 public sealed class EnsureDockerOperation(DockerEngine engine)
 {
+    /// <summary>
+    /// Starts "$0" (dockerd) in its own session (setsid) so it outlives this build, with no descriptor of ours but its log:
+    /// descriptors 3-9 are closed first, because a daemon keeps what it inherits for as long as it runs: run under
+    /// <c>flock LOCK ./build.sh EnsureDocker</c>, dockerd inherited flock's descriptor 3 and held the host lock until it
+    /// stopped, so every later <c>flock</c> waited forever. (dash, /bin/sh here, takes one-digit descriptors only; the
+    /// .NET runtime opens its own descriptors close-on-exec.) A constant script: the program and the log path travel as
+    /// argument and environment, never pasted into it.
+    /// </summary>
+    internal const string StartScript =
+        "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; setsid \"$0\" >>\"$AIRBYTEOPS_DOCKERD_LOG\" 2>&1 </dev/null &";
+
     private static readonly string[] SystemFolders = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin", "/usr/local/sbin"];
 
     /// <summary>Returns the engine's version once it answers.</summary>
@@ -47,10 +58,8 @@ public sealed class EnsureDockerOperation(DockerEngine engine)
         var logFile = Path.Combine(LogFolder(options), "dockerd.log");
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         log($"Starting dockerd in the background (log: {logFile}) ...");
-        // setsid puts dockerd in its own session so it outlives this build; the script is a constant,
-        // the program and log path travel as arguments and environment, never pasted into it.
         var exit = await ProcessRunner.RunAsync("/bin/sh",
-            ["-c", "setsid \"$0\" >>\"$AIRBYTEOPS_DOCKERD_LOG\" 2>&1 </dev/null &", dockerd],
+            ["-c", StartScript, dockerd],
             log, new Dictionary<string, string> { ["AIRBYTEOPS_DOCKERD_LOG"] = logFile }, ct: ct).ConfigureAwait(false);
         if (exit != 0) throw new DockerOpsException($"Could not start dockerd (exit {exit}); see {logFile}.");
         try
