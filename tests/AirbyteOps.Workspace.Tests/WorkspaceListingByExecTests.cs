@@ -93,6 +93,34 @@ public sealed class WorkspaceListingByExecTests(WorkspaceVolumeFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task ExtractNormalization_through_a_running_server_creates_no_container_and_copies_what_the_helper_copies()
+    {
+        var server = await StartAsync("ws-server", TestImages.DebianBase, fixture.Volume);
+        using var viaServer = new TempDirectory();
+        using var viaHelper = new TempDirectory();
+        try
+        {
+            // No helper image at all: listing and copy must both go through the running server (exec, archive endpoint).
+            var noHelper = Given.Extract with { WorkspaceVolume = fixture.Volume, HelperImage = "airbyteops/no-such-image:absent", ListingContainers = [server], ArtifactsDirectory = viaServer.Path };
+            var project = await new ExtractNormalizationOperation(fixture.Engine).RunAsync(noHelper, _ => { });
+            var helped = await new ExtractNormalizationOperation(fixture.Engine).RunAsync(Given.Extract with { WorkspaceVolume = fixture.Volume, ArtifactsDirectory = viaHelper.Path }, _ => { });
+
+            Assert.Equal(new JobAttemptId(12, 1), project.Source);
+            Assert.Equal(Files(helped.Directory), Files(project.Directory));
+            Assert.NotEmpty(Files(project.Directory));
+            await Assert.ThrowsAnyAsync<AirbyteOpsException>(() => new ExtractNormalizationOperation(fixture.Engine).RunAsync(noHelper with { ListingContainers = [] }, _ => { }));
+        }
+        finally
+        {
+            await fixture.Engine.Containers.RemoveAsync(server);
+        }
+
+        static List<string> Files(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(f => $"{Path.GetRelativePath(root, f)} {File.GetUnixFileMode(f)} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}")
+            .Order(StringComparer.Ordinal).ToList();
+    }
+
     private async Task<string> StartAsync(string what, string image, string volume, Dictionary<string, string>? environment = null, IReadOnlyList<string>? command = null)
     {
         var name = TestNames.Unique(what);

@@ -1,5 +1,6 @@
 using AirbyteOps.Docker;
 using AirbyteOps.IO;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Setups.Export;
 
@@ -103,7 +104,8 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                 log($"Reading {options.ConfigRoot} from container '{server.Name}' ({server.State})...");
                 await using var tar = await engine.Containers.CopyOutAsync(server.Name, options.ConfigRoot, ct).ConfigureAwait(false);
                 var source = new SetupSource("container", server.Name, options.ConfigRoot, engine.Endpoint.ToString(), machine);
-                return Restorable(await SetupCapture.CaptureAsync(tar, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs).ConfigureAwait(false), options.ConfigRoot);
+                using var progress = ProgressReporter.ForConsole($"Reading {options.ConfigRoot} from container '{server.Name}'", null, null, log);
+                return Restorable(await SetupCapture.CaptureAsync(tar, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, progress).ConfigureAwait(false), options.ConfigRoot);
             }
             log(deployment.Server is null
                 ? $"No container '{options.ServerContainer}'; reading volume '{deployment.Volume}' directly..."
@@ -111,7 +113,8 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: true, ct).ConfigureAwait(false);
             await using var volumeTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false);
             var volumeSource = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), machine);
-            return Restorable(await SetupCapture.CaptureAsync(volumeTar, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs).ConfigureAwait(false), options.ConfigRoot);
+            using var volumeProgress = ProgressReporter.ForConsole($"Reading volume '{deployment.Volume}'", null, null, log);
+            return Restorable(await SetupCapture.CaptureAsync(volumeTar, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, volumeProgress).ConfigureAwait(false), options.ConfigRoot);
         }
         catch (TreeException refused) when (refused.Entry is not null)
         {
@@ -158,7 +161,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             try
             {
                 var lines = new List<string>();
-                await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = written, ArtifactsDirectory = artifacts, SecretsFile = location.SecretsFile }, lines.Add, ct).ConfigureAwait(false);
+                await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = written, ArtifactsDirectory = artifacts, SecretsFile = location.SecretsFile }, lines.Add, ct, log).ConfigureAwait(false);
                 log($"Verified {written}: {lines[^1]}");
             }
             catch (AirbyteOpsException ex)

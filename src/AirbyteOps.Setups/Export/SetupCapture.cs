@@ -1,4 +1,5 @@
 using AirbyteOps.IO;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Setups.Export;
 
@@ -14,11 +15,11 @@ internal sealed record SetupCapture(
     bool RestoreInterrupted)
 {
     public static async Task<SetupCapture> CaptureAsync(Stream tar, string where, string folder, SetupSource source, string? airbyteVersion,
-        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, ConnectorSpecLookup? specs = null)
+        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, ConnectorSpecLookup? specs = null, ProgressReporter? progress = null)
     {
         try
         {
-            return await CaptureIntoAsync(tar, where, folder, source, airbyteVersion, mode, extraKeys, specs, ct).ConfigureAwait(false);
+            return await CaptureIntoAsync(tar, where, folder, source, airbyteVersion, mode, extraKeys, specs, progress, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -29,10 +30,10 @@ internal sealed record SetupCapture(
     }
 
     private static async Task<SetupCapture> CaptureIntoAsync(Stream tar, string where, string folder, SetupSource source, string? airbyteVersion,
-        SecretsMode mode, IReadOnlySet<string> extraKeys, ConnectorSpecLookup? specs, CancellationToken ct)
+        SecretsMode mode, IReadOnlySet<string> extraKeys, ConnectorSpecLookup? specs, ProgressReporter? progress, CancellationToken ct)
     {
         var writer = new SetupFolderWriter(Path.Combine(folder, SetupManifest.TreeFolder), mode);
-        var live = await LiveTree.ReadAsync(tar, where, writer.OpenFile, writer.OnEntry, ct).ConfigureAwait(false);
+        var live = await LiveTree.ReadAsync(tar, where, writer.OpenFile, writer.OnEntry, ct, progress).ConfigureAwait(false);
         var (stored, references, values) = await writer.FinishAsync(live.Entries, extraKeys, specs, ct).ConfigureAwait(false);
         var manifest = new SetupManifest
         {

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using AirbyteOps.Docker;
 using AirbyteOps.IO;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Setups.Restore;
 
@@ -18,7 +19,11 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         var location = SetupLocation.ForRestore(options.Setup, options.ArtifactsDirectory, options.SecretsFile);
         var reader = SetupContent.ReaderFor(location);
         log($"Checking {reader.Description}...");
-        var content = await SetupContent.LoadAsync(reader, location.SecretsFile, options.AllowMissingSecrets, ct).ConfigureAwait(false);
+        SetupContent content;
+        using (var checking = SetupContent.ProgressFor(location, reader, log))
+        {
+            content = await SetupContent.LoadAsync(reader, location.SecretsFile, options.AllowMissingSecrets, ct, checking).ConfigureAwait(false);
+        }
         var files = content.Expected.Count(e => e.Kind is EntryKind.File or EntryKind.HardLink);
         log(content.Manifest is null
             ? $"No manifest (a plain archive or copy of a /data tree): {files} files, every entry checked for safety; no checksums or Airbyte version to compare."
@@ -52,10 +57,11 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         var snapshotPath = Path.GetFullPath(Path.Combine(snapshotRoot, $"{deployment.Volume}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
         SetupCapture snapshot;
         await using (var liveTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false))
+        using (var reading = ProgressReporter.ForConsole($"Reading the live configuration from volume '{deployment.Volume}'", null, null, log))
         {
             var source = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), Environment.MachineName);
             snapshot = await SetupCapture.CaptureAsync(liveTar, $"volume '{deployment.Volume}'", AtomicFile.PartialPath(snapshotPath), source,
-                deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
+                deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct, progress: reading).ConfigureAwait(false);
         }
         var liveDump = database is null ? null : await database.SnapshotAsync(log, ct).ConfigureAwait(false);
         var counts = ConfigCounts.Of(content.Expected);
@@ -74,8 +80,11 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         try
         {
             log($"Writing {files} files into the staging area of volume '{deployment.Volume}'...");
-            await work.WriteStagingAsync(writer => WriteTreeAsync(writer, content, VolumeWorkArea.Staging, ct), ct).ConfigureAwait(false);
-            await VerifyAsync(volume, VolumeWorkArea.Staging, content.Expected, "the staging area", ct).ConfigureAwait(false);
+            using (var writing = ForTree($"Writing into the staging area of volume '{deployment.Volume}'", content.Expected, log))
+            {
+                await work.WriteStagingAsync(writer => WriteTreeAsync(writer, content, VolumeWorkArea.Staging, writing, ct), ct).ConfigureAwait(false);
+            }
+            await VerifyAsync(deployment, options.HelperImage, options.StepTimeout, volume, VolumeWorkArea.Staging, content.Expected, "the staging area", log, ct).ConfigureAwait(false);
             await CheckpointAsync(options, "staged", ct).ConfigureAwait(false);
             if (database is not null)
             {
@@ -96,7 +105,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             await CheckpointAsync(options, "swapped", ct).ConfigureAwait(false);
 
             log("Reading the live configuration back against the checksums...");
-            await VerifyAsync(volume, "", content.Expected, "the live configuration", ct).ConfigureAwait(false);
+            await VerifyAsync(deployment, options.HelperImage, options.StepTimeout, volume, "", content.Expected, "the live configuration", log, ct).ConfigureAwait(false);
             if (database is not null)
             {
                 await database.VerifyAsync(log, ct).ConfigureAwait(false);
@@ -124,7 +133,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
                 if (plan is not null) await work.RollbackAsync(plan, CancellationToken.None).ConfigureAwait(false);
                 if (database is not null) await database.RollbackAsync(log).ConfigureAwait(false);
                 await work.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
-                await VerifyAsync(volume, "", snapshot.Live, "the previous configuration", CancellationToken.None).ConfigureAwait(false);
+                await VerifyAsync(deployment, options.HelperImage, options.StepTimeout, volume, "", snapshot.Live, "the previous configuration", log, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception rollback)
             {
@@ -181,18 +190,34 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
     private static List<string> TopLevel(IEnumerable<TreeEntry> entries) =>
         entries.Select(e => e.Path.Split('/')[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Reads a tree in the volume back and compares it with what it must be; a difference is an error naming it.</summary>
-    private static async Task VerifyAsync(MountedVolume volume, string relative, IReadOnlyList<TreeEntry> expected, string what, CancellationToken ct)
+    /// <summary>A progress line over the files of <paramref name="tree"/>: their count and bytes are the totals.</summary>
+    private static ProgressReporter ForTree(string what, IReadOnlyList<TreeEntry> tree, Action<string> log)
     {
-        await using var tar = await volume.CopyOutAsync(relative, ct).ConfigureAwait(false);
-        var live = await LiveTree.ReadAsync(tar, $"volume '{volume.Volume}'", ct: ct).ConfigureAwait(false);
-        var diff = TreeDiff.Compare(LiveTree.Canonical(expected), LiveTree.Canonical(live.Entries));
+        var files = tree.Where(e => e.Kind == EntryKind.File).ToList();
+        return ProgressReporter.ForConsole(what, files.Count, files.Sum(e => e.Size), log);
+    }
+
+    /// <summary>
+    /// Reads a tree in the volume back and compares it with what it must be; a difference is an error naming it. Checksummed
+    /// where the data is (InPlaceTree: in the running server, only names, stats and checksums cross the engine) when that
+    /// can be done, else read whole through the archive endpoint and checksummed here.
+    /// </summary>
+    private async Task VerifyAsync(Deployment deployment, string helperImage, TimeSpan stepTimeout, MountedVolume volume, string relative, IReadOnlyList<TreeEntry> expected, string what, Action<string> log, CancellationToken ct)
+    {
+        var live = await InPlaceTree.ReadAsync(engine, deployment, relative, expected, helperImage, stepTimeout, ct).ConfigureAwait(false);
+        if (live is null)
+        {
+            using var progress = ForTree($"Reading back {what}", expected, log);
+            await using var tar = await volume.CopyOutAsync(relative, ct).ConfigureAwait(false);
+            live = (await LiveTree.ReadAsync(tar, $"volume '{volume.Volume}'", ct: ct, progress: progress).ConfigureAwait(false)).Entries;
+        }
+        var diff = TreeDiff.Compare(LiveTree.Canonical(expected), LiveTree.Canonical(live));
         if (!diff.IsEmpty)
             throw new SetupException($"Reading back {what} in volume '{volume.Volume}' does not match ({diff.Summary()}).");
     }
 
     /// <summary>Second pass over the setup: streams each entry into the tar under <paramref name="prefix"/>, secrets put back.</summary>
-    private static async Task WriteTreeAsync(TarWriter writer, SetupContent content, string prefix, CancellationToken ct)
+    private static async Task WriteTreeAsync(TarWriter writer, SetupContent content, string prefix, ProgressReporter progress, CancellationToken ct)
     {
         var facts = content.Stored.ToDictionary(e => e.Path, StringComparer.Ordinal);
         // Hard links go last: their target must exist when the engine extracts them, whatever order the setup lists them in.
@@ -205,12 +230,12 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
                 hardLinks.Add(entry);
                 return;
             }
-            await WriteEntryAsync(writer, entry, prefix, content, stream, ct).ConfigureAwait(false);
+            await WriteEntryAsync(writer, entry, prefix, content, stream, progress, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
-        foreach (var link in hardLinks) await WriteEntryAsync(writer, link, prefix, content, null, ct).ConfigureAwait(false);
+        foreach (var link in hardLinks) await WriteEntryAsync(writer, link, prefix, content, null, progress, ct).ConfigureAwait(false);
     }
 
-    private static async Task WriteEntryAsync(TarWriter writer, TreeEntry entry, string prefix, SetupContent content, Stream? stream, CancellationToken ct)
+    private static async Task WriteEntryAsync(TarWriter writer, TreeEntry entry, string prefix, SetupContent content, Stream? stream, ProgressReporter progress, CancellationToken ct)
     {
         var path = entry.Path;
         var tar = TreeEntryTar.Header(entry, prefix);
@@ -218,8 +243,9 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         {
             tar.DataStream = content.Replacements.TryGetValue(path, out var bytes)
                 ? new MemoryStream(bytes)
-                : new KnownLengthStream(stream ?? Stream.Null, entry.Size);
+                : new KnownLengthStream(new ProgressStream(stream ?? Stream.Null, progress, leaveOpen: true), entry.Size);
         }
         await writer.WriteEntryAsync(tar, ct).ConfigureAwait(false);
+        if (entry.Kind == EntryKind.File) progress.Add(1, tar.DataStream is MemoryStream ? entry.Size : 0);
     }
 }

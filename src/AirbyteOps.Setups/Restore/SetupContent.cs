@@ -1,4 +1,5 @@
 using AirbyteOps.Docker;
+using AirbyteOps.Progress;
 
 namespace AirbyteOps.Setups.Restore;
 
@@ -55,7 +56,32 @@ internal sealed class SetupContent
     public static ITreeReader ReaderFor(SetupLocation location) =>
         location.Folder is not null ? new FolderTreeReader(location.Folder) : new ArchiveTreeReader(location.Archive!);
 
-    public static async Task<SetupContent> LoadAsync(ITreeReader reader, string? secretsPath, bool allowMissingSecrets, CancellationToken ct = default)
+    /// <summary>
+    /// A progress line for the checksum pass over the setup: files and bytes of the total when the setup folder's manifest
+    /// tells them (read once more here; it is small), else files and bytes done.
+    /// </summary>
+    public static ProgressReporter ProgressFor(SetupLocation location, ITreeReader reader, Action<string> log)
+    {
+        long? files = null, bytes = null;
+        var manifestPath = location.Folder is null ? null : Path.Combine(location.Folder, SetupManifest.FileName);
+        if (manifestPath is not null && File.Exists(manifestPath))
+        {
+            try
+            {
+                var manifest = SetupManifest.Parse(File.ReadAllBytes(manifestPath), reader.Description);
+                var tree = manifest.TreeEntries().Where(e => e.Kind == EntryKind.File).ToList();
+                files = tree.Count;
+                bytes = tree.Sum(e => e.Size);
+            }
+            catch (SetupException)
+            {
+                // LoadAsync reports a broken manifest in its own words; the progress line just goes without totals.
+            }
+        }
+        return ProgressReporter.ForConsole($"Checking the checksums of {reader.Description}", files, bytes, log);
+    }
+
+    public static async Task<SetupContent> LoadAsync(ITreeReader reader, string? secretsPath, bool allowMissingSecrets, CancellationToken ct = default, ProgressReporter? progress = null)
     {
         var where = reader.Description;
         var raws = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
@@ -103,7 +129,7 @@ internal sealed class SetupContent
                 // Connection files are small; keep them to put secrets back without a second read.
                 var keep = LooksLikeConnection(name) && raw.Size <= MaxSecretFileBytes;
                 using var memory = keep ? new MemoryStream() : null;
-                var (hash, size) = await Hashing.CopyAsync(content, memory, ct).ConfigureAwait(false);
+                var (hash, size) = await Hashing.CopyAsync(content, memory, ct, progress).ConfigureAwait(false);
                 sha = hash;
                 entry = entry with { Size = size };
                 if (memory is not null) buffered[name] = memory.ToArray();

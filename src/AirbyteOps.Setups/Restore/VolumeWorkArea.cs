@@ -144,13 +144,15 @@ internal sealed class VolumeWorkArea
 
     private async Task StreamTarAsync(Func<TarWriter, Task> write, CancellationToken ct)
     {
-        // The tar is produced while the engine reads it: nothing is staged on this machine and memory stays flat.
-        var pipe = new System.IO.Pipelines.Pipe();
+        // The tar is produced while the engine reads it: nothing is staged on this machine and memory stays flat (at most
+        // the pipe's 8 MiB plus the 1 MiB write buffer). The buffer turns TarWriter's many small writes (a 512-byte header,
+        // padding) into few large flushes, so the engine's reader is not woken for every header.
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20, minimumSegmentSize: 64 << 10));
         var producer = Task.Run(async () =>
         {
             try
             {
-                await using (var stream = pipe.Writer.AsStream(leaveOpen: true))
+                await using (var stream = new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), 1 << 20))
                 await using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
                 {
                     await write(writer).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using AirbyteOps.Progress;
+
 namespace AirbyteOps.Setups.Trees;
 
 /// <summary>
@@ -13,7 +15,9 @@ internal static class LiveTree
 
     /// <param name="openFile">Where a file's content goes (null: only hashed). Called before its checksum is known.</param>
     /// <param name="onEntry">Every entry, with its checksum for files, after its content was read.</param>
-    public static async Task<Result> ReadAsync(Stream tar, string where, Func<TreeEntry, Stream?>? openFile = null, Action<TreeEntry>? onEntry = null, CancellationToken ct = default)
+    /// <param name="progress">Counts the files and their bytes as they are read.</param>
+    public static async Task<Result> ReadAsync(Stream tar, string where, Func<TreeEntry, Stream?>? openFile = null, Action<TreeEntry>? onEntry = null, CancellationToken ct = default,
+        ProgressReporter? progress = null)
     {
         var entries = new List<TreeEntry>();
         bool workArea = false, swapBegun = false, committed = false;
@@ -37,7 +41,7 @@ internal static class LiveTree
                 var destination = openFile?.Invoke(entry);
                 try
                 {
-                    var (sha, size) = await Hashing.CopyAsync(content, destination, ct).ConfigureAwait(false);
+                    var (sha, size) = await Hashing.CopyAsync(content, destination, ct, progress).ConfigureAwait(false);
                     entry = entry with { Sha256 = sha, Size = size };
                 }
                 finally

@@ -8,12 +8,17 @@ namespace AirbyteOps.Setups.Verify;
 /// </summary>
 public sealed class VerifySetupOperation
 {
-    public async Task<VerifyResult> RunAsync(VerifyOptions options, Action<string> log, CancellationToken ct = default)
+    /// <param name="progressLog">Where the checksum pass's plain progress lines go (default: <paramref name="log"/>).</param>
+    public async Task<VerifyResult> RunAsync(VerifyOptions options, Action<string> log, CancellationToken ct = default, Action<string>? progressLog = null)
     {
         var location = SetupLocation.ForRestore(options.Setup, options.ArtifactsDirectory, options.SecretsFile);
         var reader = SetupContent.ReaderFor(location);
         log($"Verifying {reader.Description} (no deployment is touched)...");
-        var content = await SetupContent.LoadAsync(reader, location.SecretsFile, allowMissingSecrets: false, ct).ConfigureAwait(false);
+        SetupContent content;
+        using (var progress = SetupContent.ProgressFor(location, reader, progressLog ?? log))
+        {
+            content = await SetupContent.LoadAsync(reader, location.SecretsFile, allowMissingSecrets: false, ct, progress).ConfigureAwait(false);
+        }
         var tree = content.Expected;
         var result = new VerifyResult(location, content.Manifest?.FormatVersion, content.Manifest?.AirbyteVersion,
             tree.Count(e => e.Kind == EntryKind.File), tree.Count(e => e.Kind == EntryKind.Directory),

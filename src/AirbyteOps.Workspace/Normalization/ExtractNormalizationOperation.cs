@@ -12,7 +12,6 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
 {
     public async Task<NormalizationProject> RunAsync(ExtractNormalizationOptions options, Action<string> log, CancellationToken ct = default)
     {
-        await using var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
         log($"Reading workspace volume '{options.WorkspaceVolume}'{(options.Job is { } j ? $" (job {j})" : "")}...");
         var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, options.Job, lastLogLines: false, ct, options.ListingContainers).ConfigureAwait(false);
         var chosen = Choose(workspace, options.Job, options.Attempt);
@@ -28,7 +27,7 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
             var project = chosen.Files.Where(f => f.Path.StartsWith(JobAttempt.NormalizeFolder + "/", StringComparison.Ordinal)).ToList();
             using var progress = ProgressReporter.ForConsole($"Copying {chosen.Id.RelativePath}/normalize", null,
                 ProgressReporter.TarSize(project.Select(f => f.Size).Append(0)), log);
-            await using (var tar = new ProgressStream(await mounted.CopyOutAsync($"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false), progress))
+            await using (var tar = new ProgressStream(await CopyOutAsync(options, $"{chosen.Id.RelativePath}/{JobAttempt.NormalizeFolder}", ct).ConfigureAwait(false), progress))
             {
                 count = await SafeTarExtractor.ExtractAsync(tar, partial, $"the normalization project of {chosen.Id}", ct, NormalizationProject.HoldsPassword).ConfigureAwait(false);
             }
@@ -44,6 +43,80 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
         log(models.Count == 0 ? "Generated models: none." : $"Generated models ({models.Count}):");
         foreach (var model in models) log($"  {Path.Combine(destination, model)}");
         return new NormalizationProject(destination, chosen.Id, models);
+    }
+
+    /// <summary>
+    /// A tar of the folder (relative to the workspace volume's root), from the archive endpoint of the first running
+    /// deployment container that mounts the volume (the server: as the tutorial's <c>docker cp airbyte-server:/tmp/workspace/...</c>,
+    /// nothing created); without one, from a created, never-started helper container on the volume (read-only), removed
+    /// when the stream is disposed.
+    /// </summary>
+    private async Task<Stream> CopyOutAsync(ExtractNormalizationOptions options, string relative, CancellationToken ct)
+    {
+        foreach (var name in options.ListingContainers)
+        {
+            var container = await engine.Containers.FindAsync(name, ct).ConfigureAwait(false);
+            if (container is not { IsRunning: true } || container.Mounts.FirstOrDefault(m => m.Type == "volume" && m.Name == options.WorkspaceVolume) is not { } mount) continue;
+            try
+            {
+                return await engine.Containers.CopyOutAsync(container.Name, $"{mount.Destination.TrimEnd('/')}/{relative}", ct).ConfigureAwait(false);
+            }
+            catch (DockerOpsException)
+            {
+                // stopped meanwhile: the helper container reads the volume
+            }
+        }
+        var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false);
+        try
+        {
+            return new OwningStream(await mounted.CopyOutAsync(relative, ct).ConfigureAwait(false), mounted);
+        }
+        catch
+        {
+            await mounted.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The helper container's tar stream; disposing it removes the container too.</summary>
+    private sealed class OwningStream(Stream inner, IAsyncDisposable owner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private bool _disposed;
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !_disposed)
+            {
+                _disposed = true;
+                inner.Dispose();
+                owner.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                await inner.DisposeAsync().ConfigureAwait(false);
+                await owner.DisposeAsync().ConfigureAwait(false);
+            }
+            GC.SuppressFinalize(this);
+        }
     }
 
     /// <summary>The attempt to take: the given one, or the newest with <c>normalize/models</c>; a clear error otherwise.</summary>
