@@ -87,9 +87,8 @@ public sealed class BuildParameters
     [Parameter("The Airbyte scheduler container: held still with the server while ExportSetup captures and RestoreSetup swaps the database; with the server, where Logs/ExtractNormalization/DbtRun list the workspace (docker exec) when it is up; empty: none")]
     public string? SchedulerContainer { get; init; } = "airbyte-scheduler";
 
-    [Parameter("The volume behind CONFIG_ROOT, read or written directly when the server is not running")]
-    [Required]
-    public string DataVolume { get; init; } = "airbyte_data";
+    [Parameter("The volume behind CONFIG_ROOT, read or written directly when the server is not running; empty: the one the compose file mounts at CONFIG_ROOT in the server (airbyte_data in every file-era release)")]
+    public string? DataVolume { get; init; }
 
     [Parameter("CONFIG_ROOT inside the server")]
     [Required]
@@ -98,9 +97,8 @@ public sealed class BuildParameters
     [Parameter("The jobs database's container (Airbyte's airbyte-db); ExportSetup/RestoreSetup carry its database (sync state, job history); empty: configuration only")]
     public string? DbContainer { get; init; } = "airbyte-db";
 
-    [Parameter("The job workspace volume (WORKSPACE_ROOT in the server)")]
-    [Required]
-    public string WorkspaceVolume { get; init; } = "airbyte_workspace";
+    [Parameter("The job workspace volume (WORKSPACE_ROOT in the server); empty: the one the compose file mounts there (0.7.1's release: workspace; the tutorial's and later: airbyte_workspace)")]
+    public string? WorkspaceVolume { get; init; }
 
     // ---- CreateConnections, Sync ----
     [Parameter("Sync: the connection to sync, its name or id; CreateConnections: the one of build/connections.yaml to create (empty: all)")]
