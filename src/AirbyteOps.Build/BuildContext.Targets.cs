@@ -71,6 +71,7 @@ public sealed partial class BuildContext
         new VerifySetupOperation().RunAsync(new VerifyOptions
         {
             Setup = Required(Parameters.Setup, "setup", "VerifySetup needs a setup name, folder or archive"), ArtifactsDirectory = Artifacts, SecretsFile = Parameters.SecretsFile,
+            AirbyteVersion = NullIfEmpty(Parameters.AirbyteVersion), SkipConfigCheck = Parameters.SkipConfigCheck,
         }, Log, ct));
 
     public Task Logs() => RunAsync(TargetNames.Logs, async ct =>
@@ -232,7 +233,7 @@ public sealed partial class BuildContext
         {
             Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = DataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsMode = p.Secrets, ExtraSecretKeys = p.SecretKeys,
-            Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, ConnectorSpecs = specs.FindAsync,
+            Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, ConnectorSpecs = specs.FindAsync, SkipConfigCheck = p.SkipConfigCheck,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer),
         }, Log, ct).ConfigureAwait(false);
     }

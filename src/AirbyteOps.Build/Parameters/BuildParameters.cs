@@ -135,7 +135,7 @@ public sealed class BuildParameters
     [Parameter("RestoreSetup: restore even when the setup's Airbyte major.minor differs from the deployment's")]
     public bool ForceVersion { get; init; }
 
-    [Parameter("RestoreSetup: do not check the config files against the target Airbyte version's schemas (a file the server cannot read will make it fail)")]
+    [Parameter("ExportSetup/RestoreSetup/VerifySetup: do not check the config files against the Airbyte version's schemas (ExportSetup then saves, and RestoreSetup restores, a file the server cannot read, which will make it fail)")]
     public bool SkipConfigCheck { get; init; }
     [Parameter("RestoreSetup: load a database dump made by another Postgres major version (refused otherwise)")]
     public bool ForcePostgresMajor { get; init; }
