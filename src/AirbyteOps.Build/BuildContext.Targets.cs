@@ -326,7 +326,9 @@ public sealed partial class BuildContext
     public string WorkspaceVolume => NullIfEmpty(Parameters.WorkspaceVolume) ?? DeploymentCompose.WorkspaceVolume(WorkspaceListingContainers);
 
     /// <summary>The deployment's compose file, read once per run (it names the volumes).</summary>
-    private Compose.ComposeFile DeploymentCompose => _compose ??= Compose.ComposeFile.Load(ComposeFile, Parameters.Project, Parameters.EnvFile);
+    private Compose.ComposeFile DeploymentCompose => _compose ??= File.Exists(ComposeFile)
+        ? Compose.ComposeFile.Load(ComposeFile, Parameters.Project, Parameters.EnvFile)
+        : throw new ParameterException($"Compose file '{ComposeFile}' does not exist, and it names the deployment's volumes: pass --compose-file with your deployment's docker-compose.yaml, or --data-volume and --workspace-volume.");
 
     private Compose.ComposeFile? _compose;
 

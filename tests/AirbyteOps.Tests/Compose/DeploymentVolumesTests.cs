@@ -30,6 +30,18 @@ public sealed class DeploymentVolumesTests
     }
 
     [Fact]
+    public void Without_the_compose_file_the_error_names_both_ways_out()
+    {
+        using var context = Context("--compose-file", "/nonexistent/docker-compose.yaml");
+
+        var error = Assert.Throws<ParameterException>(() => context.WorkspaceVolume);
+        Assert.Contains("--compose-file", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--workspace-volume", error.Message, StringComparison.Ordinal);
+        using var given = Context("--compose-file", "/nonexistent/docker-compose.yaml", "--data-volume", "d");
+        Assert.Equal("d", given.DataVolume);
+    }
+
+    [Fact]
     public void A_volume_parameter_wins_over_the_compose_file()
     {
         using var context = Context("--compose-file", Path.Combine(AirbyteReference.Root, "compose", "v0.7.1-alpha", "docker-compose.yaml"),
