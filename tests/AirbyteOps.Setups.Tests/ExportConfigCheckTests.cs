@@ -21,7 +21,7 @@ public sealed class ExportConfigCheckTests(EngineFixture fixture)
 
         var error = await Assert.ThrowsAsync<SetupException>(() => new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { SkipConfigCheck = false }, _log.Add));
 
-        Assert.StartsWith($"Refusing to export container '{d.Server}' /data: {sync} is invalid under Airbyte v0.7.1-alpha's StandardSync schema", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Refusing to export volume '{d.Volume}' /data: {sync} is invalid under Airbyte v0.7.1-alpha's StandardSync schema", error.Message, StringComparison.Ordinal);
         Assert.Contains("syncMode", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("or pass --skip-config-check to save it as it is.", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
@@ -36,7 +36,7 @@ public sealed class ExportConfigCheckTests(EngineFixture fixture)
 
         var error = await Assert.ThrowsAsync<SetupException>(() => new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { SkipConfigCheck = false }, _log.Add));
 
-        Assert.StartsWith($"Refusing to export container '{d.Server}' /data: config/STANDARD_SYNC/notes.txt is not an <id>.json file, and Airbyte 0.7.1-alpha fails every read of STANDARD_SYNC", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Refusing to export volume '{d.Volume}' /data: config/STANDARD_SYNC/notes.txt is not an <id>.json file, and Airbyte 0.7.1-alpha fails every read of STANDARD_SYNC", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
