@@ -71,6 +71,7 @@ public sealed partial class BuildContext
         new VerifySetupOperation().RunAsync(new VerifyOptions
         {
             Setup = Required(Parameters.Setup, "setup", "VerifySetup needs a setup name, folder or archive"), ArtifactsDirectory = Artifacts, SecretsFile = Parameters.SecretsFile,
+            AirbyteVersion = NullIfEmpty(Parameters.AirbyteVersion), SkipConfigCheck = Parameters.SkipConfigCheck,
         }, Log, ct));
 
     public Task Logs() => RunAsync(TargetNames.Logs, async ct =>
@@ -79,7 +80,7 @@ public sealed partial class BuildContext
         await AirbyteVersionAsync(ct).ConfigureAwait(false);
         await new LogsOperation(Engine).RunAsync(new LogsOptions
         {
-            WorkspaceVolume = Parameters.WorkspaceVolume, HelperImage = Image(ImageRole.Busybox), ListingContainers = WorkspaceListingContainers, ArtifactsDirectory = Artifacts,
+            WorkspaceVolume = WorkspaceVolume, HelperImage = Image(ImageRole.Busybox), ListingContainers = WorkspaceListingContainers, ArtifactsDirectory = Artifacts,
             Job = Parameters.Job, Attempt = Parameters.Attempt, Copy = Parameters.Copy, Follow = Parameters.Follow,
         }, Log, ct).ConfigureAwait(false);
     });
@@ -230,9 +231,9 @@ public sealed partial class BuildContext
         var specs = new ConnectorSpecSources(new ServerConnectorSpecs(api, Log), p.ConnectorSpecs is null ? null : new ConnectorSpecFolder(p.ConnectorSpecs));
         await new ExportSetupOperation(Engine).RunAsync(new ExportOptions
         {
-            Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = p.DataVolume,
+            Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = DataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsMode = p.Secrets, ExtraSecretKeys = p.SecretKeys,
-            Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, ConnectorSpecs = specs.FindAsync,
+            Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, ConnectorSpecs = specs.FindAsync, SkipConfigCheck = p.SkipConfigCheck,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer),
         }, Log, ct).ConfigureAwait(false);
     }
@@ -245,7 +246,7 @@ public sealed partial class BuildContext
         var p = Parameters;
         await new RestoreSetupOperation(Engine).RunAsync(new RestoreOptions
         {
-            Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = p.DataVolume,
+            Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = DataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsFile = p.SecretsFile, ForceVersion = p.ForceVersion,
             AllowMissingSecrets = p.AllowMissingSecrets, HealthProbe = api.IsHealthyAsync, HealthTimeout = Timeout, SkipConfigCheck = p.SkipConfigCheck,
             AirbyteVersion = version,
@@ -259,7 +260,7 @@ public sealed partial class BuildContext
         await AirbyteVersionAsync(ct).ConfigureAwait(false);
         await new ExtractNormalizationOperation(Engine).RunAsync(new ExtractNormalizationOptions
         {
-            WorkspaceVolume = Parameters.WorkspaceVolume, HelperImage = Image(ImageRole.Busybox), ListingContainers = WorkspaceListingContainers, ArtifactsDirectory = Artifacts,
+            WorkspaceVolume = WorkspaceVolume, HelperImage = Image(ImageRole.Busybox), ListingContainers = WorkspaceListingContainers, ArtifactsDirectory = Artifacts,
             Job = Parameters.Job, Attempt = Parameters.Attempt,
         }, Log, ct).ConfigureAwait(false);
     }
@@ -270,7 +271,7 @@ public sealed partial class BuildContext
         var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
         var result = await new DbtRunOperation(Engine).RunAsync(new DbtRunOptions
         {
-            Mode = p.DbtMode, NormalizationImage = p.NormalizationImage ?? Image(ImageRole.Normalization), WorkspaceVolume = p.WorkspaceVolume,
+            Mode = p.DbtMode, NormalizationImage = p.NormalizationImage ?? Image(ImageRole.Normalization), WorkspaceVolume = WorkspaceVolume,
             HelperImage = Image(ImageRole.Busybox), ListingContainers = WorkspaceListingContainers, ArtifactsDirectory = Artifacts, ProjectDirectory = p.ProjectDir,
             Job = p.Job, Attempt = p.Attempt, DbtExecutable = p.Dbt, Timeout = TimeSpan.FromMinutes(p.DbtTimeout),
             NormalizationImageFromJobLog = p.NormalizationImage is null && p.Images == ImageSource.Official, AirbyteVersion = version, EnsureImage = p.NormalizationImage is null ? (image, token) => NeedImagesAsync([image], token) : null,
@@ -311,6 +312,25 @@ public sealed partial class BuildContext
     }
 
     private DetectedVersion? _version;
+
+    /// <summary>
+    /// The volume behind CONFIG_ROOT (ExportSetup, RestoreSetup): --data-volume, else the one the deployment's compose
+    /// file mounts there, named as docker-compose names it.
+    /// </summary>
+    public string DataVolume => NullIfEmpty(Parameters.DataVolume) ?? DeploymentCompose.DataVolume(Parameters.ServerContainer, Parameters.ConfigRoot);
+
+    /// <summary>
+    /// The job workspace volume (Logs, ExtractNormalization, DbtRun): --workspace-volume, else the one the compose file
+    /// mounts at WORKSPACE_ROOT (the real 0.7.1 release's is <c>workspace</c>, the tutorial's <c>airbyte_workspace</c>).
+    /// </summary>
+    public string WorkspaceVolume => NullIfEmpty(Parameters.WorkspaceVolume) ?? DeploymentCompose.WorkspaceVolume(WorkspaceListingContainers);
+
+    /// <summary>The deployment's compose file, read once per run (it names the volumes).</summary>
+    private Compose.ComposeFile DeploymentCompose => _compose ??= File.Exists(ComposeFile)
+        ? Compose.ComposeFile.Load(ComposeFile, Parameters.Project, Parameters.EnvFile)
+        : throw new ParameterException($"Compose file '{ComposeFile}' does not exist, and it names the deployment's volumes: pass --compose-file with your deployment's docker-compose.yaml, or --data-volume and --workspace-volume.");
+
+    private Compose.ComposeFile? _compose;
 
     private ComposeOptions ComposeOptions => new(ComposeFile, Parameters.Project, Parameters.EnvFile, Parameters.ServerUrl, Timeout);
 

@@ -13,16 +13,19 @@ public sealed record ExecResult(long ExitCode, string Stderr)
 }
 
 /// <summary>
-/// <c>docker exec</c> with an argument list (never a shell line): stdin streamed from a Stream, stdout streamed into one,
-/// stderr kept (bounded) for the error message. Environment values (a password, say) go in the exec's environment and
-/// never into its arguments or any output.
+/// The one <c>docker exec</c> of the project, with an argument list (never a shell line): stdin streamed from a Stream,
+/// stdout streamed into one, stderr kept (bounded) for the error message, and, when asked, both told line by line as they
+/// arrive (a workspace listing, say). Environment values (a password, say) go in the exec's environment and never into
+/// its arguments or any output. The exit code is -1 when the engine cannot tell one.
 /// </summary>
 public static class ContainerExec
 {
     private const int StderrKeep = 16 * 1024;
 
+    /// <param name="onLine">Every line of stdout and stderr, in the order they arrive (carriage returns trimmed); null: none.</param>
     public static async Task<ExecResult> ExecAsync(this DockerEngine engine, string container, IReadOnlyList<string> command,
-        Stream? stdin = null, Stream? stdout = null, IReadOnlyDictionary<string, string>? environment = null, string? user = null, CancellationToken ct = default)
+        Stream? stdin = null, Stream? stdout = null, IReadOnlyDictionary<string, string>? environment = null, string? user = null,
+        Action<string>? onLine = null, CancellationToken ct = default)
     {
         var what = $"running '{command[0]}' in container '{container}'";
         var create = new ContainerExecCreateParameters
@@ -37,6 +40,7 @@ public static class ContainerExec
         var exec = await engine.GuardAsync(what, () => engine.Client.Exec.CreateContainerExecAsync(container, create, ct)).ConfigureAwait(false);
         using var stream = await engine.GuardAsync(what, () => engine.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), ct)).ConfigureAwait(false);
         var stderr = new BoundedText(StderrKeep);
+        var lines = onLine is null ? null : new LineSplitter(onLine);
         try
         {
             var feed = Task.CompletedTask;
@@ -56,9 +60,11 @@ public static class ContainerExec
             {
                 var read = await stream.ReadOutputAsync(output, 0, output.Length, ct).ConfigureAwait(false);
                 if (read.EOF) break;
+                lines?.Append(output.AsSpan(0, read.Count));
                 if (read.Target == global::Docker.DotNet.MultiplexedStream.TargetStream.StandardError) stderr.Append(output.AsSpan(0, read.Count));
                 else if (stdout is not null) await stdout.WriteAsync(output.AsMemory(0, read.Count), ct).ConfigureAwait(false);
             }
+            lines?.Flush();
             await feed.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or System.Net.Http.HttpRequestException or ObjectDisposedException && !ct.IsCancellationRequested)

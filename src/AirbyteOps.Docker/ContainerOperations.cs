@@ -1,4 +1,3 @@
-using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -156,30 +155,8 @@ public sealed class ContainerOperations
             _ => null,
         };
         if (command is null) return null;
-        var exec = await _engine.GuardAsync($"running the healthcheck of container '{name}'", () => _engine.Client.Exec.CreateContainerExecAsync(name,
-            new ContainerExecCreateParameters { Cmd = command, AttachStdout = true, AttachStderr = true }, ct)).ConfigureAwait(false);
-        using (var stream = await _engine.GuardAsync($"running the healthcheck of container '{name}'", () => _engine.Client.Exec.StartContainerExecAsync(exec.ID,
-            new ContainerExecStartParameters(), ct)).ConfigureAwait(false))
-            await stream.ReadOutputToEndAsync(ct).ConfigureAwait(false);
-        var result = await _engine.GuardAsync($"running the healthcheck of container '{name}'", () => _engine.Client.Exec.InspectContainerExecAsync(exec.ID, ct)).ConfigureAwait(false);
-        return !result.Running && result.ExitCode == 0;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="command"/> (an argument list, never a shell string) in the running container, as <c>docker exec</c>
-    /// without a terminal; streams its stdout and stderr line by line and returns its exit code (126/127 when the executable
-    /// is missing in the image). No container is created or started.
-    /// </summary>
-    public async Task<long> ExecAsync(string container, IReadOnlyList<string> command, Action<string> onLine, CancellationToken ct = default)
-    {
-        var what = $"running '{command[0]}' in container '{container}'";
-        var exec = await _engine.GuardAsync(what, () => _engine.Client.Exec.CreateContainerExecAsync(container,
-            new ContainerExecCreateParameters { Cmd = command.ToList(), AttachStdout = true, AttachStderr = true }, ct)).ConfigureAwait(false);
-        using (var stream = await _engine.GuardAsync(what, () => _engine.Client.Exec.StartContainerExecAsync(exec.ID,
-            new ContainerExecStartParameters(), ct)).ConfigureAwait(false))
-            await PumpLinesAsync(stream, onLine, ct).ConfigureAwait(false);
-        var result = await _engine.GuardAsync(what, () => _engine.Client.Exec.InspectContainerExecAsync(exec.ID, ct)).ConfigureAwait(false);
-        return result.Running ? -1 : result.ExitCode ?? -1;
+        var result = await _engine.ExecAsync(name, command.ToList(), ct: ct).ConfigureAwait(false);
+        return result.Succeeded;
     }
 
     /// <summary>The last <paramref name="tail"/> lines of the container's output (stdout and stderr).</summary>
@@ -203,31 +180,14 @@ public sealed class ContainerOperations
     private static async Task PumpLinesAsync(MultiplexedStream stream, Action<string> onLine, CancellationToken ct)
     {
         var buffer = new byte[81920];
-        var pending = new StringBuilder();
-        var decoder = Encoding.UTF8.GetDecoder();
-        var chars = new char[buffer.Length];
+        var lines = new LineSplitter(onLine);
         while (true)
         {
             var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false);
             if (read.EOF) break;
-            var count = decoder.GetChars(buffer, 0, read.Count, chars, 0);
-            pending.Append(chars, 0, count);
-            EmitLines(pending, onLine);
+            lines.Append(buffer.AsSpan(0, read.Count));
         }
-        if (pending.Length > 0) onLine(pending.ToString().TrimEnd('\r'));
-    }
-
-    private static void EmitLines(StringBuilder pending, Action<string> onLine)
-    {
-        var text = pending.ToString();
-        var start = 0;
-        int newline;
-        while ((newline = text.IndexOf('\n', start)) >= 0)
-        {
-            onLine(text[start..newline].TrimEnd('\r'));
-            start = newline + 1;
-        }
-        pending.Remove(0, start);
+        lines.Flush();
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ public static class Program
             {
                 ConfigRoot = "/data", HelperImage = TestImages.Busybox, SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false,
                 Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5], Overwrite = true,
+                SkipConfigCheck = true, // the sample tree is made up (see TestDeployment.ExportOptionsFor)
             }, Console.WriteLine);
             Console.WriteLine("FINISHED");
             return 0;

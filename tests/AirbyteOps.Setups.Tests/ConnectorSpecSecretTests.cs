@@ -64,6 +64,86 @@ public sealed class ConnectorSpecSecretTests
         }
     }
 
+    /// <summary>Credentials inside a URL or connection string, in each form a connector field takes them (libpq and JDBC).</summary>
+    private static readonly string[] UrlsWithCredentials =
+    [
+        "postgresql://airbyte:pw-{0}@db.internal:5432/warehouse",
+        "postgres://u%40corp:pw%2F{0}@db/warehouse?sslmode=require",
+        "mongodb+srv://reader:pw-{0}@cluster0.example.net/admin?retryWrites=true",
+        "jdbc:postgresql://db:5432/airbyte?user=docker&password=pw-{0}",
+        "jdbc:mysql://db:3306/shop?useSSL=false&pwd=pw-{0}",
+        "jdbc:sqlserver://db:1433;databaseName=crm;user=sa;password=pw-{0};encrypt=true",
+        "jdbc:oracle:thin:scott/pw-{0}@db:1521/orcl",
+        "https://api.example.com/v1/items?limit=10&access_token=tok-{0}",
+        "host=db port=5432 dbname=warehouse user=airbyte password=pw-{0}",
+    ];
+
+    /// <summary>URLs and connection strings without a credential: they stay readable in a setup.</summary>
+    private static readonly string[] PlainUrls =
+    [
+        "postgresql://airbyte@db.internal:5432/warehouse",
+        "jdbc:postgresql://db:5432/airbyte?ssl=true&sslmode=require",
+        "jdbc:sqlserver://db:1433;databaseName=crm;encrypt=true",
+        "https://api.example.com/v1/items?limit=10&page=2",
+        "http://db:8080/path@v2",
+        "someone@example.com",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public void Credentials_inside_a_URL_are_secret_in_any_field_whatever_its_name(string spec)
+    {
+        foreach (var config in Generate(spec))
+        {
+            var baseline = Pointers(config.Json);
+            var leaves = StringLeaves(config.Json, "/configuration").Where(l => !baseline.Contains(l.Pointer)).ToList();
+            if (leaves.Count == 0) continue;
+
+            for (var i = 0; i < leaves.Count; i++) leaves[i].Set(string.Format(System.Globalization.CultureInfo.InvariantCulture, UrlsWithCredentials[i % UrlsWithCredentials.Length], i));
+            var withCredentials = Pointers(config.Json);
+            foreach (var leaf in leaves)
+                Assert.True(withCredentials.Contains(leaf.Pointer), $"{spec}: {leaf.Pointer} = {leaf.Get()} holds a credential but is not secret");
+
+            for (var i = 0; i < leaves.Count; i++) leaves[i].Set(PlainUrls[i % PlainUrls.Length]);
+            var plain = Pointers(config.Json);
+            foreach (var leaf in leaves)
+                Assert.False(plain.Contains(leaf.Pointer), $"{spec}: {leaf.Pointer} = {leaf.Get()} holds no credential but is taken for a secret");
+        }
+    }
+
+    private static HashSet<string> Pointers(JsonObject configuration) =>
+        SecretScanner.Find(Encoding.UTF8.GetBytes(new JsonObject { ["name"] = "x", ["configuration"] = configuration.DeepClone() }.ToJsonString()))
+            .Select(f => f.Pointer).ToHashSet();
+
+    private sealed record Leaf(string Pointer, Action<string> Set, Func<string> Get);
+
+    private static IEnumerable<Leaf> StringLeaves(JsonNode? node, string pointer)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (name, child) in o.ToList())
+                {
+                    var at = $"{pointer}/{name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}";
+                    if (child is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+                        yield return new Leaf(at, value => o[name] = value, () => o[name]!.GetValue<string>());
+                    else
+                        foreach (var leaf in StringLeaves(child, at)) yield return leaf;
+                }
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    var index = i;
+                    if (a[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+                        yield return new Leaf($"{pointer}/{i}", value => a[index] = value, () => a[index]!.GetValue<string>());
+                    else
+                        foreach (var leaf in StringLeaves(a[i], $"{pointer}/{i}")) yield return leaf;
+                }
+                break;
+        }
+    }
+
     [Fact]
     public async Task A_spec_folder_finds_a_connector_by_its_docker_repository_in_every_release()
     {

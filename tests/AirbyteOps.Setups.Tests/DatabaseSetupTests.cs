@@ -133,7 +133,8 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
 
         // VerifySetup checks the database part: the archive alone (with the sidecar) verifies, and a damaged dump does not.
         var lines = new List<string>();
-        await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = export.Location.Archive!, ArtifactsDirectory = d.Artifacts, SecretsFile = export.Location.SecretsFile }, lines.Add);
+        // The sample tree is made up (see TestDeployment.ExportOptionsFor): the schema check is not what is tested here.
+        await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = export.Location.Archive!, ArtifactsDirectory = d.Artifacts, SecretsFile = export.Location.SecretsFile, SkipConfigCheck = true }, lines.Add);
         Assert.Contains(lines, l => l.StartsWith("Database: dump 'database/airbyte.sql' of 'airbyte' (Postgres 15", StringComparison.Ordinal) && l.Contains("8 secret value(s)", StringComparison.Ordinal));
         File.AppendAllText(Path.Combine(export.Location.Folder!, "database/airbyte.sql"), "-- edited\n");
         var damaged = await Assert.ThrowsAsync<SetupException>(() => new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = export.Location.Folder!, ArtifactsDirectory = d.Artifacts }, _ => { }));

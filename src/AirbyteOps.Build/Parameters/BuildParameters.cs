@@ -87,9 +87,8 @@ public sealed class BuildParameters
     [Parameter("The Airbyte scheduler container: held still with the server while ExportSetup captures and RestoreSetup swaps the database; with the server, where Logs/ExtractNormalization/DbtRun list the workspace (docker exec) when it is up; empty: none")]
     public string? SchedulerContainer { get; init; } = "airbyte-scheduler";
 
-    [Parameter("The volume behind CONFIG_ROOT, read or written directly when the server is not running")]
-    [Required]
-    public string DataVolume { get; init; } = "airbyte_data";
+    [Parameter("The volume behind CONFIG_ROOT, read or written directly when the server is not running; empty: the one the compose file mounts at CONFIG_ROOT in the server (airbyte_data in every file-era release)")]
+    public string? DataVolume { get; init; }
 
     [Parameter("CONFIG_ROOT inside the server")]
     [Required]
@@ -98,9 +97,8 @@ public sealed class BuildParameters
     [Parameter("The jobs database's container (Airbyte's airbyte-db); ExportSetup/RestoreSetup carry its database (sync state, job history); empty: configuration only")]
     public string? DbContainer { get; init; } = "airbyte-db";
 
-    [Parameter("The job workspace volume (WORKSPACE_ROOT in the server)")]
-    [Required]
-    public string WorkspaceVolume { get; init; } = "airbyte_workspace";
+    [Parameter("The job workspace volume (WORKSPACE_ROOT in the server); empty: the one the compose file mounts there (0.7.1's release: workspace; the tutorial's and later: airbyte_workspace)")]
+    public string? WorkspaceVolume { get; init; }
 
     // ---- CreateConnections, Sync ----
     [Parameter("Sync: the connection to sync, its name or id; CreateConnections: the one of build/connections.yaml to create (empty: all)")]
@@ -137,7 +135,7 @@ public sealed class BuildParameters
     [Parameter("RestoreSetup: restore even when the setup's Airbyte major.minor differs from the deployment's")]
     public bool ForceVersion { get; init; }
 
-    [Parameter("RestoreSetup: do not check the config files against the target Airbyte version's schemas (a file the server cannot read will make it fail)")]
+    [Parameter("ExportSetup/RestoreSetup/VerifySetup: do not check the config files against the Airbyte version's schemas (ExportSetup then saves, and RestoreSetup restores, a file the server cannot read, which will make it fail)")]
     public bool SkipConfigCheck { get; init; }
     [Parameter("RestoreSetup: load a database dump made by another Postgres major version (refused otherwise)")]
     public bool ForcePostgresMajor { get; init; }

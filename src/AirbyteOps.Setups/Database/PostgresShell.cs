@@ -17,11 +17,26 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
     /// <summary>Runs SQL in <paramref name="database"/>; returns psql's unaligned, tuples-only output.</summary>
     public async Task<string> QueryAsync(string database, string sql, CancellationToken ct)
     {
+        var (result, text) = await RunQueryAsync(database, sql, ct).ConfigureAwait(false);
+        return result.Succeeded ? text
+            : throw new DockerOpsException($"psql in container '{container}' (database '{database}') failed (exit {result.ExitCode}: {result.LastError}).");
+    }
+
+    /// <summary>
+    /// As <see cref="QueryAsync"/>, but null when psql fails (the database does not answer yet, or refuses the query: a
+    /// table that is not there); an engine that does not answer still throws.
+    /// </summary>
+    public async Task<string?> TryQueryAsync(string database, string sql, CancellationToken ct)
+    {
+        var (result, text) = await RunQueryAsync(database, sql, ct).ConfigureAwait(false);
+        return result.Succeeded ? text : null;
+    }
+
+    private async Task<(ExecResult Result, string Text)> RunQueryAsync(string database, string sql, CancellationToken ct)
+    {
         using var output = new MemoryStream();
         var result = await engine.ExecAsync(container, ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-tA", "-c", sql], stdout: output, ct: ct).ConfigureAwait(false);
-        if (!result.Succeeded)
-            throw new DockerOpsException($"psql in container '{container}' (database '{database}') failed (exit {result.ExitCode}: {result.LastError}).");
-        return Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n');
+        return (result, Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n'));
     }
 
     /// <summary>pg_dump of <paramref name="database"/> as plain SQL (no owners, no grants: it restores under any user) into <paramref name="output"/>.</summary>

@@ -66,11 +66,7 @@ public sealed class DeploymentProbe(DockerEngine engine)
             $"SELECT version FROM {table} WHERE success AND version IS NOT NULL ORDER BY string_to_array(version, '.')::bigint[] DESC LIMIT 1", ct).ConfigureAwait(false))?.FirstOrDefault();
 
     /// <summary>One psql query in the database container (tuples only, unaligned); null when the database does not answer.</summary>
-    private async Task<IReadOnlyList<string>?> QueryAsync(string container, string user, string database, string sql, CancellationToken ct)
-    {
-        using var stdout = new MemoryStream();
-        var result = await engine.ExecAsync(container, ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-c", sql], stdout: stdout, ct: ct).ConfigureAwait(false);
-        if (!result.Succeeded) return null;
-        return System.Text.Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
+    private async Task<IReadOnlyList<string>?> QueryAsync(string container, string user, string database, string sql, CancellationToken ct) =>
+        (await new Database.PostgresShell(engine, container, user).TryQueryAsync(database, sql, ct).ConfigureAwait(false))
+            ?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -34,6 +34,11 @@ public sealed record ExportOptions
     public string? DatabaseContainer { get; init; }
     /// <summary>--scheduler-container: the other writer held still with the server while the setup is captured.</summary>
     public string? SchedulerContainer { get; init; }
+    /// <summary>
+    /// --skip-config-check: save the tree even when a config file is one the deployment's Airbyte version would not read
+    /// (schema-invalid, not JSON, stray in config/&lt;TYPE&gt;/); otherwise such a tree is refused, as RestoreSetup would refuse it.
+    /// </summary>
+    public bool SkipConfigCheck { get; init; }
     /// <summary>Longest wait for the database to accept connections (when it had to be started).</summary>
     public TimeSpan DatabaseTimeout { get; init; } = TimeSpan.FromMinutes(2);
 

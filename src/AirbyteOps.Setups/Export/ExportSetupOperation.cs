@@ -40,6 +40,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         try
         {
             SetupCapture.ThrowIfInterrupted(capture, deployment.Volume ?? options.DataVolume);
+            await ReadableAsync(capture, version, options, log, ct).ConfigureAwait(false);
             var manifest = capture.Manifest;
             var files = manifest.Entries.Count(e => e.Type == EntryKind.File);
             var bytes = capture.Live.Where(e => e.Kind == EntryKind.File).Sum(e => e.Size);
@@ -55,7 +56,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                     if (location.Archive is not null && !File.Exists(location.Archive))
                         await PublishArchiveAsync(capture, location.Archive, log, ct).ConfigureAwait(false);
                     log($"Setup '{location.Name}' is already up to date ({files} files, {ConfigCounts.Format(counts)}); nothing changed.");
-                    await VerifyWrittenAsync(location, options.ArtifactsDirectory, log, ct).ConfigureAwait(false);
+                    await VerifyWrittenAsync(location, options, log, ct).ConfigureAwait(false);
                     return new ExportResult(location, true, files, bytes, secrets, manifest.Source.Name, counts, existing) { WritersHeld = held };
                 }
                 if (!options.Overwrite)
@@ -83,7 +84,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                 log($"{secrets} secret value(s) moved to {location.SecretsFile} (mode 0600, git-ignored); the setup itself holds placeholders only.");
             else if (options.SecretsMode == SecretsMode.Sidecar)
                 log("No secret values found in the connection configurations.");
-            await VerifyWrittenAsync(location, options.ArtifactsDirectory, log, ct).ConfigureAwait(false);
+            await VerifyWrittenAsync(location, options, log, ct).ConfigureAwait(false);
             return new ExportResult(location, false, files, bytes, secrets, manifest.Source.Name, counts, manifest) { WritersHeld = held };
         }
         finally
@@ -140,6 +141,21 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         return capture;
     }
 
+    /// <summary>
+    /// The captured tree judged as the deployment's Airbyte version reads it, with RestoreSetup's check (every config file
+    /// valid under that version's schemas, nothing stray in config/&lt;TYPE&gt;/), before anything is published: a setup the
+    /// restore would refuse is not saved unless --skip-config-check says so.
+    /// </summary>
+    private static Task ReadableAsync(SetupCapture capture, string? version, ExportOptions options, Action<string> log, CancellationToken ct)
+    {
+        var where = $"{capture.Manifest.Source.Kind} '{capture.Manifest.Source.Name}' {options.ConfigRoot}";
+        var root = options.ConfigRoot.TrimEnd('/');
+        return ConfigTreeValidator.ValidateAsync(capture.Live, version, options.SkipConfigCheck, capture.ReadOriginalsAsync,
+            (path, why) => new SetupException($"Refusing to export {where}: {path} {why}; RestoreSetup would refuse a setup holding it, so nothing was saved. " +
+                $"Fix or remove {root}/{path} (the server cannot read it either), or pass --skip-config-check to save it as it is."),
+            "", log, ct);
+    }
+
     /// <summary>SafeTree's refusal of one live entry, told as an export refusal with what to do about it.</summary>
     private static TreeException Unrestorable(TreeException refused, string configRoot)
     {
@@ -154,14 +170,14 @@ public sealed class ExportSetupOperation(DockerEngine engine)
     /// The last word of an export: VerifySetup on what was written (the folder, and the archive too), from the disk, with
     /// the secrets file beside it, exactly as RestoreSetup will read it.
     /// </summary>
-    private static async Task VerifyWrittenAsync(SetupLocation location, string artifacts, Action<string> log, CancellationToken ct)
+    private static async Task VerifyWrittenAsync(SetupLocation location, ExportOptions options, Action<string> log, CancellationToken ct)
     {
         foreach (var written in new[] { location.Folder, location.Archive }.OfType<string>())
         {
             try
             {
                 var lines = new List<string>();
-                await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = written, ArtifactsDirectory = artifacts, SecretsFile = location.SecretsFile }, lines.Add, ct, log).ConfigureAwait(false);
+                await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = written, ArtifactsDirectory = options.ArtifactsDirectory, SecretsFile = location.SecretsFile, SkipConfigCheck = options.SkipConfigCheck }, lines.Add, ct, log).ConfigureAwait(false);
                 log($"Verified {written}: {lines[^1]}");
             }
             catch (AirbyteOpsException ex)

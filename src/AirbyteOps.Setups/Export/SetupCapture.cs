@@ -76,6 +76,21 @@ internal sealed record SetupCapture(
         }).ConfigureAwait(false);
     }
 
+    /// <summary>The captured bytes of <paramref name="paths"/> (tree paths of files) as the live tree holds them: secrets put back.</summary>
+    public async Task<Dictionary<string, byte[]>> ReadOriginalsAsync(IReadOnlySet<string> paths, CancellationToken ct)
+    {
+        var references = Manifest.Secrets.ToLookup(r => r.File, StringComparer.Ordinal);
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var stored = await File.ReadAllBytesAsync(Path.Combine(Folder, SetupManifest.TreeFolder, path), ct).ConfigureAwait(false);
+            result[path] = SecretValues.TryGetValue(path, out var values) && references[path].Any()
+                ? SecretVault.Reinsert(path, stored, references[path].ToList(), values)
+                : stored;
+        }
+        return result;
+    }
+
     public void Discard()
     {
         if (System.IO.Directory.Exists(Folder)) System.IO.Directory.Delete(Folder, recursive: true);

@@ -17,14 +17,25 @@ internal static class ConfigTreeValidator
     /// Validates <paramref name="content"/> for a deployment running <paramref name="deploymentVersion"/> (else the
     /// setup's recorded version); says which schemas it used, or why it could not check.
     /// </summary>
-    public static async Task ValidateAsync(SetupContent content, string? deploymentVersion, bool skip, string setup, Action<string> log, CancellationToken ct)
+    public static Task ValidateAsync(SetupContent content, string? deploymentVersion, bool skip, string setup, Action<string> log, CancellationToken ct) =>
+        ValidateAsync(content.Expected, deploymentVersion ?? content.Manifest?.AirbyteVersion, skip, (paths, token) => ReadAsync(content, paths, token),
+            (path, why) => Refuse(setup, path, why), " (remove it from the setup)", log, ct);
+
+    /// <summary>
+    /// Validates a tree (<paramref name="tree"/>'s entries, their bytes by <paramref name="read"/>, secrets put back) for a
+    /// server running <paramref name="version"/>: the restore's check of a setup, the export's of a live tree and VerifySetup's.
+    /// </summary>
+    /// <param name="refuse">The one-line error of a problem: the entry's path and the rule it breaks.</param>
+    /// <param name="removeHint">What to do about a stray entry, said after the rule (the restore: remove it from the setup).</param>
+    internal static async Task ValidateAsync(IReadOnlyList<TreeEntry> tree, string? version, bool skip,
+        Func<IReadOnlySet<string>, CancellationToken, Task<Dictionary<string, byte[]>>> read, Func<string, string, AirbyteOpsException> refuse,
+        string removeHint, Action<string> log, CancellationToken ct)
     {
         if (skip)
         {
             log("--skip-config-check: the config files are not checked against Airbyte's schemas; a file the server cannot read will make it fail.");
             return;
         }
-        var version = deploymentVersion ?? content.Manifest?.AirbyteVersion;
         var schemas = AirbyteConfigSchemas.For(version);
         if (schemas is null)
         {
@@ -34,13 +45,13 @@ internal static class ConfigTreeValidator
             return;
         }
 
-        var entries = content.Expected.ToDictionary(e => e.Path, StringComparer.Ordinal);
-        var inTypeFolders = content.Expected.Where(e => TypeOf(e.Path, schemas) is not null).ToList();
+        var entries = tree.ToDictionary(e => e.Path, StringComparer.Ordinal);
+        var inTypeFolders = tree.Where(e => TypeOf(e.Path, schemas) is not null).ToList();
         // Each entry's bytes: a file's own, or what a link in a type folder leads to (hard links and symbolic links alike).
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in inTypeFolders)
             if (Resolve(entry, entries) is { Kind: EntryKind.File } file) wanted.Add(file.Path);
-        var bytes = await ReadAsync(content, wanted, ct).ConfigureAwait(false);
+        var bytes = await read(wanted, ct).ConfigureAwait(false);
 
         var checkedFiles = 0;
         foreach (var entry in inTypeFolders.OrderBy(e => e.Path, StringComparer.Ordinal))
@@ -48,10 +59,10 @@ internal static class ConfigTreeValidator
             var type = TypeOf(entry.Path, schemas)!;
             var name = entry.Path.Split('/')[^1];
             if (!IsIdFile(name))
-                throw Refuse(setup, entry.Path, $"is not an <id>.json file, and Airbyte {version} fails every read of {type} with a stray file in config/{type}/ (remove it from the setup)");
+                throw refuse(entry.Path, $"is not an <id>.json file, and Airbyte {version} fails every read of {type} with a stray file in config/{type}/{removeHint}");
             var target = Resolve(entry, entries);
             if (target is not { Kind: EntryKind.File } || !bytes.TryGetValue(target.Path, out var json))
-                throw Refuse(setup, entry.Path, $"is a {Describe(entry, target)}, not a config file; Airbyte {version} cannot read config/{type}/ with it (remove it from the setup)");
+                throw refuse(entry.Path, $"is a {Describe(entry, target)}, not a config file; Airbyte {version} cannot read config/{type}/ with it{removeHint}");
             JsonDocument document;
             try
             {
@@ -59,12 +70,12 @@ internal static class ConfigTreeValidator
             }
             catch (JsonException ex)
             {
-                throw Refuse(setup, entry.Path, $"is not JSON ({ex.Message.Split('\n')[0].TrimEnd('.')})");
+                throw refuse(entry.Path, $"is not JSON ({ex.Message.Split('\n')[0].TrimEnd('.')})");
             }
             using (document)
             {
                 if (schemas.FirstProblem(type, document.RootElement) is { } problem)
-                    throw Refuse(setup, entry.Path, $"is invalid under Airbyte {schemas.Release}'s {problem.TrimEnd('.')}");
+                    throw refuse(entry.Path, $"is invalid under Airbyte {schemas.Release}'s {problem.TrimEnd('.')}");
             }
             checkedFiles++;
         }

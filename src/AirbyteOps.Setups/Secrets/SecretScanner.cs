@@ -7,7 +7,8 @@ namespace AirbyteOps.Setups.Secrets;
 /// Finds secret string values in a connection's JSON, at any depth, without re-serializing it: it reports byte
 /// ranges of the raw string contents so they can be cut out and put back byte for byte.
 /// A value is secret when its key is secret by <see cref="SecretKeyPolicy"/> (password, token, api_key, ...), when the connector spec
-/// marks the key airbyte_secret, or when it sits anywhere under such a key (e.g. every string in "credentials": {...}).
+/// marks the key airbyte_secret, when it sits anywhere under such a key (e.g. every string in "credentials": {...}), or
+/// when it carries a credential inside a URL or connection string, whatever its key (postgresql://user:pass@host, ?password=).
 /// Hiding too much is harmless (it round-trips); hiding too little leaks.
 /// </summary>
 public static class SecretScanner
@@ -44,7 +45,7 @@ public static class SecretScanner
                 default:
                 {
                     var (pointer, secret) = Child(frames, property, extraKeys);
-                    if (reader.TokenType == JsonTokenType.String && secret && reader.ValueSpan.Length > 0)
+                    if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0 && (secret || HoldsCredentials(ref reader)))
                         found.Add(new SecretField(pointer, checked((int)reader.TokenStartIndex + 1), reader.ValueSpan.Length));
                     if (frames.Count > 0 && frames.Peek().IsArray) frames.Peek().Index++;
                     property = null;
@@ -54,6 +55,10 @@ public static class SecretScanner
         }
         return found;
     }
+
+    /// <summary>A credential inside a URL or connection string (<see cref="SecretKeyPolicy.HoldsCredentials"/>); read only when '@' or '=' is in it.</summary>
+    private static bool HoldsCredentials(ref Utf8JsonReader reader) =>
+        (reader.ValueSpan.IndexOfAny((byte)'@', (byte)'=') >= 0 || reader.ValueIsEscaped) && SecretKeyPolicy.HoldsCredentials(reader.GetString()!);
 
     private static (string Pointer, bool Secret) Child(Stack<Frame> frames, string? property, IReadOnlySet<string>? extraKeys)
     {

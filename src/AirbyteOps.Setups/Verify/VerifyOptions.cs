@@ -9,4 +9,8 @@ public sealed record VerifyOptions
     public required string ArtifactsDirectory { get; init; }
     /// <summary>--secrets-file; null (not given): &lt;setup&gt;.secrets.json next to the setup.</summary>
     public string? SecretsFile { get; init; }
+    /// <summary>--airbyte-version: the version whose config-type schemas the tree is checked against; null: the setup's recorded version.</summary>
+    public string? AirbyteVersion { get; init; }
+    /// <summary>--skip-config-check: do not check the config files against Airbyte's schemas (RestoreSetup would then need it too).</summary>
+    public bool SkipConfigCheck { get; init; }
 }

@@ -3,7 +3,8 @@ namespace AirbyteOps.Setups.Verify;
 /// <summary>
 /// VerifySetup: checks a setup completely, exactly as RestoreSetup checks it before writing (it runs the same
 /// <see cref="SetupContent"/> load: manifest format, every name and link by SafeTree, every checksum, every secret
-/// present in the sidecar and put back byte-identical), and says what a restore would write. It takes no engine:
+/// present in the sidecar and put back byte-identical, every config file valid under the Airbyte version's schemas and
+/// nothing stray in config/&lt;TYPE&gt;/), and says what a restore would write. It takes no engine:
 /// it cannot touch a deployment. A setup it refuses fails with the very message RestoreSetup would give.
 /// </summary>
 public sealed class VerifySetupOperation
@@ -42,6 +43,7 @@ public sealed class VerifySetupOperation
               (database.Manifest.Secrets.Count > 0 ? $"; its {database.Manifest.Secrets.Count} secret value(s) are in {location.SecretsFile} and put back give the dumped file byte for byte" : "") +
               $". It restores into Postgres {database.Manifest.PostgresMajor} (another major needs --force-postgres-major)."
             : "No database in this setup: it restores the configuration only (no sync state, no job history).");
+        await ConfigTreeValidator.ValidateAsync(content, options.AirbyteVersion, options.SkipConfigCheck, location.Name, log, ct).ConfigureAwait(false);
         if (AirbyteVersion.MajorMinor(result.AirbyteVersion) is var (major, minor))
             log($"It restores into a server running Airbyte {major}.{minor}.x; another major.minor needs --force-version.");
         log($"Setup '{location.Name}' is restorable: RestoreSetup would accept it as it is.");

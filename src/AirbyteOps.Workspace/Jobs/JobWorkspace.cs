@@ -83,7 +83,7 @@ public sealed class JobWorkspace
             long exitCode;
             try
             {
-                exitCode = await engine.Containers.ExecAsync(name, ["sh", "-c", ListScript, "sh", .. Arguments(mount.Destination)], Collect, ct).ConfigureAwait(false);
+                exitCode = (await engine.ExecAsync(name, ["sh", "-c", ListScript, "sh", .. Arguments(mount.Destination)], onLine: Collect, ct: ct).ConfigureAwait(false)).ExitCode;
             }
             catch (DockerOpsException)
             {

@@ -8,17 +8,24 @@ namespace AirbyteOps.Compose;
 /// What a compose file declares: services, named volumes (with their real names) and bind mounts. Read
 /// with YamlDotNet so ComposeUp knows what to wait for and WipeVolumes can say what it will remove.
 /// Variables are interpolated as compose does: ${VAR}, ${VAR:-default}, from the environment, then the env file.
+/// Volume names follow docker-compose 1.29: a volume's <c>name:</c> as it is, else <c>&lt;project&gt;_&lt;key&gt;</c> with the
+/// project name lower-cased and stripped to [-_a-z0-9] (so the real 0.7.1 release's workspace volume is <c>workspace</c>,
+/// its data volume <c>airbyte_data</c>, and the tutorial's commit names all three <c>airbyte_*</c>).
 /// </summary>
 public sealed partial class ComposeFile
 {
-    private ComposeFile(string path, string project, IReadOnlyList<ComposeService> services, IReadOnlyDictionary<string, string> volumes, IReadOnlyList<string> networks)
+    private ComposeFile(string path, string project, IReadOnlyList<ComposeService> services, IReadOnlyDictionary<string, string> volumes,
+        IReadOnlyDictionary<string, string> allVolumes, IReadOnlyList<string> networks)
     {
         Path = path;
         Project = project;
         Services = services;
         Volumes = volumes;
+        _allVolumes = allVolumes;
         Networks = networks;
     }
+
+    private readonly IReadOnlyDictionary<string, string> _allVolumes;
 
     public string Path { get; }
     public string Project { get; }
@@ -44,10 +51,36 @@ public sealed partial class ComposeFile
 
     public string ContainerNameOf(ComposeService service) => service.ContainerName ?? $"{Project}_{service.Name}_1";
 
+    /// <summary>
+    /// The volume behind CONFIG_ROOT: the named volume the server's service mounts at <paramref name="configRoot"/>, else
+    /// the volume declared as <c>data</c> (Airbyte's key in every release).
+    /// </summary>
+    public string DataVolume(string serverContainer, string configRoot) =>
+        VolumeMountedAt([serverContainer], configRoot) ?? _allVolumes.GetValueOrDefault("data")
+        ?? throw new ComposeException($"Compose file '{Path}' mounts no named volume at {configRoot} in '{serverContainer}' and declares no volume 'data'; pass --data-volume with the volume behind CONFIG_ROOT.");
+
+    /// <summary>
+    /// The job workspace volume: the named volume the first of <paramref name="containers"/> (server, scheduler) mounts at
+    /// WORKSPACE_ROOT, else the volume declared as <c>workspace</c>.
+    /// </summary>
+    public string WorkspaceVolume(IReadOnlyList<string> containers) =>
+        (Variable("WORKSPACE_ROOT") is { Length: > 0 } root ? VolumeMountedAt(containers, root) : null) ?? _allVolumes.GetValueOrDefault("workspace")
+        ?? throw new ComposeException($"Compose file '{Path}' mounts no named volume at WORKSPACE_ROOT in {string.Join(" or ", containers.Select(c => $"'{c}'"))} and declares no volume 'workspace'; pass --workspace-volume with the job workspace volume.");
+
+    private string? VolumeMountedAt(IReadOnlyList<string> containers, string target) =>
+        containers.Select(c => Services.FirstOrDefault(s => (s.ContainerName ?? s.Name) == c))
+            .SelectMany(s => s?.Mounts ?? [])
+            .FirstOrDefault(m => m.Named && m.Target.TrimEnd('/') == target.TrimEnd('/'))?.Source;
+
+    /// <summary>The project name as docker-compose 1.29 uses it: lower case, only [-_a-z0-9].</summary>
+    public static string NormalizeProject(string project) => ProjectCharacters().Replace(project.ToLowerInvariant(), "");
+
     public static ComposeFile Load(string path, string project, string? envFile = null, Func<string, string?>? environment = null)
     {
         if (!File.Exists(path)) throw new ComposeException($"Compose file '{path}' does not exist; pass --compose-file with the path of your docker-compose.yaml.");
         environment ??= Environment.GetEnvironmentVariable;
+        project = NormalizeProject(project);
+        var prefix = project.TrimStart('-', '_');
         var variables = ReadEnvFile(envFile ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, ".env"), envFile is not null);
         string Interpolate(string text) => VariablePattern().Replace(text, m =>
         {
@@ -76,13 +109,19 @@ public sealed partial class ComposeFile
         }
 
         var volumes = new Dictionary<string, string>();
+        var allVolumes = new Dictionary<string, string>();
         if (Child(root, "volumes") is YamlMappingNode volumeNodes)
             foreach (var (key, value) in volumeNodes.Children)
             {
                 var k = ((YamlScalarNode)key).Value!;
-                var name = value is YamlMappingNode vm && Scalar(vm, "name") is { } explicitName ? Interpolate(explicitName) : $"{project}_{k}";
-                if (value is YamlMappingNode ext && Scalar(ext, "external") == "true") continue; // external volumes are never removed
-                volumes[k] = name;
+                var vm = value as YamlMappingNode;
+                var external = vm is not null && Child(vm, "external") is { } e && (e is YamlMappingNode || (e as YamlScalarNode)?.Value == "true");
+                // An external volume is named by external.name (compose file 3.0–3.3), else name, else its key; never prefixed.
+                var name = vm is not null && Child(vm, "external") is YamlMappingNode em && Scalar(em, "name") is { } externalName ? Interpolate(externalName)
+                    : vm is not null && Scalar(vm, "name") is { } explicitName ? Interpolate(explicitName)
+                    : external ? k : $"{prefix}_{k}";
+                allVolumes[k] = name;
+                if (!external) volumes[k] = name; // external volumes are never removed
             }
 
         var networks = new List<string> { $"{project}_default" };
@@ -104,14 +143,26 @@ public sealed partial class ComposeFile
             var node = value as YamlMappingNode ?? new YamlMappingNode();
             var named = new List<string>();
             var binds = new List<string>();
+            var serviceMounts = new List<ComposeMount>();
             if (Child(node, "volumes") is YamlSequenceNode mounts)
                 foreach (var mount in mounts.Children)
                 {
-                    var source = mount is YamlScalarNode s ? Interpolate(s.Value!).Split(':')[0]
+                    var parts = mount is YamlScalarNode s ? Interpolate(s.Value!).Split(':') : [];
+                    var source = mount is YamlScalarNode ? parts[0]
                         : mount is YamlMappingNode mm ? Interpolate(Scalar(mm, "source") ?? "") : "";
+                    var target = mount is YamlScalarNode ? (parts.Length > 1 ? parts[1] : "")
+                        : mount is YamlMappingNode mt ? Interpolate(Scalar(mt, "target") ?? "") : "";
                     if (source.Length == 0) continue;
-                    if (source.StartsWith('/') || source.StartsWith('.') || source.StartsWith('~')) binds.Add(source);
-                    else named.Add(volumes.GetValueOrDefault(source, source));
+                    if (source.StartsWith('/') || source.StartsWith('.') || source.StartsWith('~'))
+                    {
+                        binds.Add(source);
+                        serviceMounts.Add(new ComposeMount(source, target, Named: false));
+                    }
+                    else
+                    {
+                        named.Add(volumes.GetValueOrDefault(source, source));
+                        serviceMounts.Add(new ComposeMount(allVolumes.GetValueOrDefault(source, source), target, Named: true));
+                    }
                 }
             var ports = Child(node, "ports") is YamlSequenceNode portNodes
                 ? portNodes.Children.OfType<YamlScalarNode>().Select(p => Interpolate(p.Value!)).ToList()
@@ -123,9 +174,10 @@ public sealed partial class ComposeFile
                 Child(node, "healthcheck") is YamlMappingNode hc && Scalar(hc, "disable") != "true",
                 named,
                 binds,
-                ports));
+                ports,
+                serviceMounts));
         }
-        return new ComposeFile(System.IO.Path.GetFullPath(path), project, services, volumes, networks)
+        return new ComposeFile(System.IO.Path.GetFullPath(path), project, services, volumes, allVolumes, networks)
         {
             Variable = name => environment(name) ?? variables.GetValueOrDefault(name),
         };
@@ -156,4 +208,7 @@ public sealed partial class ComposeFile
 
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?<default>[^}]*))?\}")]
     private static partial Regex VariablePattern();
+
+    [GeneratedRegex("[^-_a-z0-9]")]
+    private static partial Regex ProjectCharacters();
 }

@@ -8,4 +8,8 @@ public sealed record ComposeService(
     bool HasHealthcheck,
     IReadOnlyList<string> NamedVolumes,
     IReadOnlyList<string> BindMounts,
-    IReadOnlyList<string> Ports);
+    IReadOnlyList<string> Ports,
+    IReadOnlyList<ComposeMount> Mounts);
+
+/// <summary>One mount of a service: a named volume (by its name on the engine) or a host path, and where it appears in the container.</summary>
+public sealed record ComposeMount(string Source, string Target, bool Named);

@@ -103,5 +103,46 @@ public sealed class ComposeFileTests : IDisposable
         Assert.Contains("--compose-file", error.Message);
     }
 
+    /// <summary>The real release files: 0.7.1 names the workspace volume WORKSPACE_DOCKER_MOUNT=workspace and leaves data and db to the project prefix; the tutorial's commit names all three airbyte_*.</summary>
+    [Theory]
+    [InlineData("v0.7.1-alpha", "airbyte", "workspace", "airbyte_data")]
+    [InlineData("tutorial-b9bc9c8", "airbyte", "airbyte_workspace", "airbyte_data")]
+    [InlineData("v0.12.0-alpha", "airbyte", "airbyte_workspace", "airbyte_data")]
+    [InlineData("v0.27.3-alpha", "airbyte", "airbyte_workspace", "airbyte_data")]
+    // docker-compose 1.29 lower-cases the project name and drops what is not [-_a-z0-9] before it prefixes a volume.
+    [InlineData("v0.7.1-alpha", "My.Airbyte", "workspace", "myairbyte_data")]
+    public void The_data_and_workspace_volumes_are_the_ones_the_real_compose_file_mounts(string release, string project, string workspace, string data)
+    {
+        var file = ComposeFile.Load(Path.Combine(AirbyteReference.Root, "compose", release, "docker-compose.yaml"), project, environment: _ => null);
+
+        Assert.Equal(data, file.DataVolume("airbyte-server", "/data"));
+        Assert.Equal(workspace, file.WorkspaceVolume(["airbyte-server", "airbyte-scheduler"]));
+    }
+
+    [Fact]
+    public void The_environment_names_the_workspace_volume_as_compose_reads_it()
+    {
+        var file = ComposeFile.Load(Path.Combine(AirbyteReference.Root, "compose", "v0.7.1-alpha", "docker-compose.yaml"), "airbyte",
+            environment: name => name == "WORKSPACE_DOCKER_MOUNT" ? "ops_workspace" : null);
+
+        Assert.Equal("ops_workspace", file.WorkspaceVolume(["airbyte-server"]));
+    }
+
+    [Fact]
+    public void A_server_that_mounts_no_volume_at_CONFIG_ROOT_is_one_line_naming_the_parameter()
+    {
+        var path = Write("""
+            services:
+              server:
+                container_name: airbyte-server
+                volumes: ["/srv/config:/data"]
+            """);
+
+        var error = Assert.Throws<ComposeException>(() => ComposeFile.Load(path, "p", environment: _ => null).DataVolume("airbyte-server", "/data"));
+
+        Assert.Contains("--data-volume", error.Message);
+        Assert.Contains(path, error.Message);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
