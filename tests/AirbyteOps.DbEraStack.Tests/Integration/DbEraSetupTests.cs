@@ -141,14 +141,17 @@ public sealed class DbEraSetupTests(DbEraFixture fixture) : IClassFixture<DbEraF
     private async Task KillAtAsync(string checkpoint)
     {
         var child = ChildProcess.Start(typeof(Program).Assembly, "crash-restore", checkpoint, "kill", Artifacts, Stack.Server, Stack.Db, Stack.ProxyPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        bool reached;
         try
         {
-            Assert.True(await ChildProcess.WaitForLineAsync(child, $"AT {checkpoint}", TimeSpan.FromMinutes(2)), "the restore never reached " + checkpoint + ": " + await child.StandardError.ReadToEndAsync());
+            reached = await ChildProcess.WaitForLineAsync(child, $"AT {checkpoint}", TimeSpan.FromMinutes(2));
         }
         finally
         {
             await ChildProcess.KillAsync(child);
         }
+        // Read only once it is dead: its stderr ends then (an argument evaluated before would wait for that forever).
+        if (!reached) Assert.Fail("the restore never reached " + checkpoint + ": " + await child.StandardError.ReadToEndAsync());
     }
 
     [Fact]
