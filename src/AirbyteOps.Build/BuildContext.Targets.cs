@@ -203,14 +203,14 @@ public sealed partial class BuildContext
     private async Task CreateConnectionsAsync(string? only, CancellationToken ct)
     {
         await AirbyteVersionAsync(ct).ConfigureAwait(false);
-        using var api = new AirbyteApi(Parameters.ServerUrl);
+        using var api = new AirbyteApi(Parameters.ServerUrl, basicAuth: Compose?.BasicAuth);
         await new CreateConnectionsOperation(api).RunAsync(new CreateConnectionsOptions(DescriptionsFile, only, Variable) { SyncMode = Parameters.SyncMode }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task SyncAsync(string connection, CancellationToken ct)
     {
         var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
-        using var api = new AirbyteApi(Parameters.ServerUrl);
+        using var api = new AirbyteApi(Parameters.ServerUrl, basicAuth: Compose?.BasicAuth);
         await new SyncOperation(api).RunAsync(new SyncOptions(connection, Timeout) { AirbyteVersion = version }, Log, ct).ConfigureAwait(false);
     }
 
@@ -227,7 +227,7 @@ public sealed partial class BuildContext
         await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
         var p = Parameters;
         var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
-        using var api = new AirbyteApi(p.ServerUrl, TimeSpan.FromSeconds(3));
+        using var api = new AirbyteApi(p.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: Compose?.BasicAuth);
         var specs = new ConnectorSpecSources(new ServerConnectorSpecs(api, Log), p.ConnectorSpecs is null ? null : new ConnectorSpecFolder(p.ConnectorSpecs));
         await new ExportSetupOperation(Engine).RunAsync(new ExportOptions
         {
@@ -235,6 +235,7 @@ public sealed partial class BuildContext
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsMode = p.Secrets, ExtraSecretKeys = p.SecretKeys,
             Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, ConnectorSpecs = specs.FindAsync, SkipConfigCheck = p.SkipConfigCheck,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer),
+            ComposeHosts = ComposeHosts, ExtraWriters = DbEraWriters,
         }, Log, ct).ConfigureAwait(false);
     }
 
@@ -242,7 +243,7 @@ public sealed partial class BuildContext
     {
         await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
         var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
-        using var api = new AirbyteApi(Parameters.ServerUrl, TimeSpan.FromSeconds(3));
+        using var api = new AirbyteApi(Parameters.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: Compose?.BasicAuth);
         var p = Parameters;
         await new RestoreSetupOperation(Engine).RunAsync(new RestoreOptions
         {
@@ -251,6 +252,7 @@ public sealed partial class BuildContext
             AllowMissingSecrets = p.AllowMissingSecrets, HealthProbe = api.IsHealthyAsync, HealthTimeout = Timeout, SkipConfigCheck = p.SkipConfigCheck,
             AirbyteVersion = version,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer), ForcePostgresMajor = p.ForcePostgresMajor,
+            ComposeHosts = ComposeHosts, ExtraWriters = DbEraWriters, ConfigApi = new AirbyteOps.Setups.DbEra.ConfigApi(p.ServerUrl, Compose?.BasicAuth),
         }, Log, ct).ConfigureAwait(false);
     }
 
@@ -326,11 +328,39 @@ public sealed partial class BuildContext
     public string WorkspaceVolume => NullIfEmpty(Parameters.WorkspaceVolume) ?? DeploymentCompose.WorkspaceVolume(WorkspaceListingContainers);
 
     /// <summary>The deployment's compose file, read once per run (it names the volumes).</summary>
-    private Compose.ComposeFile DeploymentCompose => _compose ??= File.Exists(ComposeFile)
-        ? Compose.ComposeFile.Load(ComposeFile, Parameters.Project, Parameters.EnvFile)
-        : throw new ParameterException($"Compose file '{ComposeFile}' does not exist, and it names the deployment's volumes: pass --compose-file with your deployment's docker-compose.yaml, or --data-volume and --workspace-volume.");
+    private AirbyteOps.Compose.ComposeFile DeploymentCompose => Compose ?? (File.Exists(ComposeFile)
+        ? AirbyteOps.Compose.ComposeFile.Load(ComposeFile, Parameters.Project, Parameters.EnvFile) // throws saying why it cannot be read
+        : throw new ParameterException($"Compose file '{ComposeFile}' does not exist, and it names the deployment's volumes: pass --compose-file with your deployment's docker-compose.yaml, or --data-volume and --workspace-volume."));
 
-    private Compose.ComposeFile? _compose;
+    /// <summary>The --compose-file as read (services, .env's basic auth), or null when it cannot be read (a deployment not started from it).</summary>
+    private AirbyteOps.Compose.ComposeFile? Compose
+    {
+        get
+        {
+            if (_composeRead) return _compose;
+            _composeRead = true;
+            try
+            {
+                _compose = AirbyteOps.Compose.ComposeFile.Load(ComposeFile, Parameters.Project, Parameters.EnvFile);
+            }
+            catch (AirbyteOpsException)
+            {
+                _compose = null;
+            }
+            return _compose;
+        }
+    }
+
+    private AirbyteOps.Compose.ComposeFile? _compose;
+    private bool _composeRead;
+
+    /// <summary>The compose project's host names (services and container names): a DATABASE_URL host outside them is an external database.</summary>
+    private IReadOnlyCollection<string>? ComposeHosts => Compose is { } file ? file.Services.SelectMany(s => new[] { s.Name, file.ContainerNameOf(s) }).Distinct().ToList() : null;
+
+    /// <summary>The compose project's containers that write Airbyte's database (worker, cron, temporal, ...): held with the server in the database era.</summary>
+    private IReadOnlyList<string> DbEraWriters => Compose is { } file
+        ? file.Services.Select(file.ContainerNameOf).Where(n => AirbyteOps.Setups.DbEra.DbEraWriters.Known.Contains(n)).ToList()
+        : [];
 
     private ComposeOptions ComposeOptions => new(ComposeFile, Parameters.Project, Parameters.EnvFile, Parameters.ServerUrl, Timeout);
 

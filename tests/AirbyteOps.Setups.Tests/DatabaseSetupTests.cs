@@ -203,8 +203,9 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
 
         var refused = await Assert.ThrowsAsync<SetupException>(() => new ExportSetupOperation(d.Engine).RunAsync(ExportOf(d, db), Log));
         Assert.DoesNotContain('\n', refused.Message);
-        Assert.Contains($"'{d.Server}' runs Airbyte 0.29.0-alpha", refused.Message);
-        Assert.Contains("keeps its configuration in the database (from 0.27.4 on)", refused.Message);
+        // 0.27.4 – 0.29 (files and database at once) is refused by the era probe; 0.30 – 0.63 has its own path (DbEraSetupTests).
+        Assert.Contains($"Airbyte 0.29.0-alpha on {d.Server}", refused.Message);
+        Assert.Contains("keeps its configuration both in files and in the database", refused.Message);
         Assert.Contains("Airbyte's own export", refused.Message);
         Assert.False(Directory.Exists(d.Setups) && Directory.EnumerateFileSystemEntries(d.Setups).Any());
         Assert.Equal("running", await db.StateAsync(d.Server));

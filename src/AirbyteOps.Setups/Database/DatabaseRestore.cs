@@ -84,18 +84,28 @@ internal sealed class DatabaseRestore
     }
 
     /// <summary>Finishes what a killed earlier restore left in the database server. Run before the configuration's own recovery.</summary>
-    public async Task<string?> RecoverAsync(MountedVolume volume, Action<string> log, CancellationToken ct)
+    public Task<string?> RecoverAsync(MountedVolume volume, Action<string> log, CancellationToken ct) =>
+        RecoverAsync(async c =>
+        {
+            var area = LiveTree.WorkDirectory;
+            var workArea = await volume.StatAsync(area, c).ConfigureAwait(false) is not null;
+            var swapBegun = workArea && await volume.StatAsync($"{area}/{VolumeWorkArea.SwapBegunMarker}", c).ConfigureAwait(false) is not null;
+            var committed = workArea && await volume.StatAsync($"{area}/{VolumeWorkArea.CommittedMarker}", c).ConfigureAwait(false) is not null;
+            return swapBegun && !committed;
+        }, log, ct);
+
+    /// <summary>
+    /// The same, with what says whether the killed run had swapped but not committed (the configuration's markers in the
+    /// volume, or for a database-era restore its own record): then the old database is renamed back, else dropped.
+    /// </summary>
+    public async Task<string?> RecoverAsync(Func<CancellationToken, Task<bool>> swapUncommitted, Action<string> log, CancellationToken ct)
     {
         if (!Target.Container.IsRunning) return null;
         var databases = await _shell.DatabasesAsync(ct).ConfigureAwait(false);
         var said = new List<string>();
         if (databases.Contains(Old))
         {
-            var area = LiveTree.WorkDirectory;
-            var workArea = await volume.StatAsync(area, ct).ConfigureAwait(false) is not null;
-            var swapBegun = workArea && await volume.StatAsync($"{area}/{VolumeWorkArea.SwapBegunMarker}", ct).ConfigureAwait(false) is not null;
-            var committed = workArea && await volume.StatAsync($"{area}/{VolumeWorkArea.CommittedMarker}", ct).ConfigureAwait(false) is not null;
-            if (swapBegun && !committed)
+            if (await swapUncommitted(ct).ConfigureAwait(false))
             {
                 var writers = await Writers.StopAsync(_engine, WriterNames(), RecordFile, log, ct).ConfigureAwait(false);
                 try
@@ -236,5 +246,5 @@ internal sealed class DatabaseRestore
     private Task DropAsync(string database, CancellationToken ct) =>
         _shell.QueryAsync(PostgresShell.MaintenanceDatabase, $"DROP DATABASE IF EXISTS {PostgresShell.Identifier(database)} WITH (FORCE)", ct);
 
-    private IEnumerable<string> WriterNames() => new[] { _options.ServerContainer, _options.SchedulerContainer }.OfType<string>();
+    private IEnumerable<string> WriterNames() => new[] { _options.ServerContainer, _options.SchedulerContainer }.OfType<string>().Concat(_options.ExtraWriters);
 }

@@ -24,8 +24,19 @@ internal sealed record DatabaseTarget(ContainerInfo Container, string Database, 
             serverEnvironment is not null && serverEnvironment.TryGetValue(serverKey, out var v) && v.Length > 0 ? v
             : own.TryGetValue(dbKey, out var w) && w.Length > 0 ? w : fallback;
         var user = Pick("DATABASE_USER", "POSTGRES_USER", "postgres");
-        var database = Pick("DATABASE_DB", "POSTGRES_DB", user);
+        // DATABASE_DB (0.7's .env), else the database of DATABASE_URL (jdbc:postgresql://db:5432/airbyte, 0.30 on), else POSTGRES_DB.
+        var fromUrl = serverEnvironment is not null && serverEnvironment.TryGetValue("DATABASE_URL", out var url) ? DatabaseOfJdbcUrl(url) : null;
+        var database = serverEnvironment is not null && serverEnvironment.TryGetValue("DATABASE_DB", out var db) && db.Length > 0 ? db : fromUrl ?? Pick("DATABASE_DB", "POSTGRES_DB", user);
         return new DatabaseTarget(info, database, user);
+    }
+
+    /// <summary>jdbc:postgresql://db:5432/airbyte?ssl=false → airbyte; null when there is no database in the URL.</summary>
+    public static string? DatabaseOfJdbcUrl(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url)) return null;
+        var text = url.Trim();
+        if (text.StartsWith("jdbc:", StringComparison.OrdinalIgnoreCase)) text = text[5..];
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.AbsolutePath.Trim('/') is { Length: > 0 } path ? Uri.UnescapeDataString(path) : null;
     }
 
     /// <summary>

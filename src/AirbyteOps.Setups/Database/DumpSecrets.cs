@@ -13,6 +13,12 @@ internal static class DumpSecrets
 {
     public sealed record Result(byte[] Stored, IReadOnlyList<SecretReference> References, SecretFileValues Values, IReadOnlyDictionary<string, long> Rows);
 
+    /// <summary>
+    /// Columns whose whole value is a secret, whatever it looks like: the payloads of Airbyte's secrets table
+    /// (<c>secrets(coordinate, payload)</c>, the default secret persistence of 0.30 – 0.63).
+    /// </summary>
+    public static readonly IReadOnlySet<string> WholeSecretColumns = new HashSet<string>(StringComparer.Ordinal) { "public.secrets/payload" };
+
     private static readonly byte[] PrefixBytes = Encoding.ASCII.GetBytes(SecretVault.PlaceholderPrefix);
 
     public static Result Extract(string file, byte[] dump, IReadOnlySet<string>? extraKeys = null)
@@ -51,8 +57,9 @@ internal static class DumpSecrets
                 for (var i = position; i <= end; i++)
                 {
                     if (i < end && dump[i] != (byte)'\t') continue;
-                    ScanField(dump, fieldStart, i, $"{table}/{row}/{(column < columns.Length ? columns[column] : column.ToString(System.Globalization.CultureInfo.InvariantCulture))}",
-                        file, extraKeys, cuts, references, values);
+                    var columnName = column < columns.Length ? columns[column] : column.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (WholeSecretColumns.Contains($"{table}/{columnName}")) CutWholeField(dump, fieldStart, i, $"{table}/{row}/{columnName}", file, cuts, references, values);
+                    else ScanField(dump, fieldStart, i, $"{table}/{row}/{columnName}", file, extraKeys, cuts, references, values);
                     fieldStart = i + 1;
                     column++;
                 }
@@ -70,6 +77,17 @@ internal static class DumpSecrets
         }
         stored.Write(dump, at, dump.Length - at);
         return new Result(stored.ToArray(), references, new SecretFileValues(SecretVault.Sha256Hex(dump), dump.LongLength, values), rows);
+    }
+
+    /// <summary>The whole field (as COPY escapes it) is a secret; NULL (\N) and empty values are not.</summary>
+    private static void CutWholeField(byte[] dump, int start, int end, string where, string file,
+        List<(int, int, string)> cuts, List<SecretReference> references, Dictionary<string, string> values)
+    {
+        if (end - start == 0 || (end - start == 2 && dump[start] == (byte)'\\' && dump[start + 1] == (byte)'N')) return;
+        var placeholder = SecretVault.PlaceholderFor(file, where);
+        cuts.Add((start, end, placeholder));
+        references.Add(new SecretReference(placeholder, file, where));
+        values[placeholder] = Encoding.UTF8.GetString(dump, start, end - start);
     }
 
     private static void ScanField(byte[] dump, int start, int end, string where, string file, IReadOnlySet<string>? extraKeys,

@@ -42,6 +42,11 @@ public sealed record ExportOptions
     /// <summary>Longest wait for the database to accept connections (when it had to be started).</summary>
     public TimeSpan DatabaseTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>More writers paused with the server (a database-era deployment's worker, cron, temporal, ...); absent ones are skipped.</summary>
+    public IReadOnlyList<string> ExtraWriters { get; init; } = [];
+    /// <summary>The compose project's host names (service and container names), for the era probe's external-database check. Null: not checked.</summary>
+    public IReadOnlyCollection<string>? ComposeHosts { get; init; }
+
     /// <summary>Called at "quiesced" (writers held, nothing captured yet) and "dumped" (both captured, writers still held); tests fail or cancel there.</summary>
     internal Func<string, CancellationToken, Task>? Checkpoint { get; init; }
 }

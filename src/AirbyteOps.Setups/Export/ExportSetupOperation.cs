@@ -17,7 +17,8 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         var location = SetupLocation.ForExport(options.Setup, options.ArtifactsDirectory, options.Archive);
         var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
         var version = options.AirbyteVersion ?? deployment.AirbyteVersion;
-        DatabaseEra.RefuseExport(deployment, options.ServerContainer);
+        // The era chooses the path: files (0.7 – 0.27.3) or database (0.30 – 0.63); the rest is refused before anything is written.
+        var era = await DbEra.EraGate.JudgeAsync(engine, options.ServerContainer, options.DatabaseContainer, options.ComposeHosts, version, "export", ct).ConfigureAwait(false);
         var anchor = location.Folder ?? location.Archive!;
         Directory.CreateDirectory(Path.GetDirectoryName(anchor)!);
         if (options.SecretsMode == SecretsMode.Inline)
@@ -25,10 +26,17 @@ public sealed class ExportSetupOperation(DockerEngine engine)
 
         foreach (var final in new[] { location.Folder, location.Archive, location.SecretsFile }.OfType<string>())
             SetupCapture.RemoveLeftovers(final, log);
-        var database = await DatabaseExport.LocateAsync(engine, options, deployment, log, ct).ConfigureAwait(false);
+        var database = era.Era == Era.AirbyteEra.Database ? null : await DatabaseExport.LocateAsync(engine, options, deployment, log, ct).ConfigureAwait(false);
         var held = TimeSpan.Zero;
         SetupCapture capture;
-        if (database is null)
+        if (era.Era == Era.AirbyteEra.Database)
+        {
+            log($"Database era ({era.Evidence}): the setup is the database '{DatabaseTarget.DatabaseOfJdbcUrl(deployment.ServerEnvironment?.GetValueOrDefault("DATABASE_URL")) ?? "airbyte"}' (configuration, secrets, sync state, job history).");
+            var target = await DatabaseTarget.LocateAsync(engine, options.DatabaseContainer, deployment.ServerEnvironment, ct).ConfigureAwait(false)
+                ?? throw new SetupException($"Refusing to export: {era.Evidence} keeps its configuration in the database, and there is no database container '{options.DatabaseContainer}'; pass --db-container. Nothing was written.");
+            (capture, held) = await new DbEra.DbEraExport(engine, options).CaptureAsync(target, version ?? era.Facts?.AirbyteVersion, AtomicFile.PartialPath(anchor), log, ct).ConfigureAwait(false);
+        }
+        else if (database is null)
         {
             capture = await CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct).ConfigureAwait(false);
         }
@@ -74,9 +82,15 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             if (location.Archive is not null) await PublishArchiveAsync(capture, location.Archive, log, ct).ConfigureAwait(false);
             if (location.Folder is not null) capture.PublishFolder(location.Folder);
 
-            log($"Exported {files} files ({bytes / 1024.0:0.#} KiB) from {manifest.Source.Kind} '{manifest.Source.Name}' to {location.Folder ?? location.Archive}" +
-                (location.Folder is not null && location.Archive is not null ? $" and {location.Archive}" : "") + ".");
-            log($"Configs: {ConfigCounts.Format(counts)}. Airbyte version: {version ?? "unknown"}.");
+            if (manifest.IsDatabaseEra)
+                log($"Exported database '{manifest.Source.ConfigRoot}' of container '{manifest.Source.Name}' (Airbyte {manifest.AirbyteVersion ?? "unknown"}, Flyway configs {manifest.Database?.ConfigsMigration ?? "none"}, jobs {manifest.Database?.JobsMigration ?? "none"}) to {location.Folder ?? location.Archive}" +
+                    (location.Folder is not null && location.Archive is not null ? $" and {location.Archive}" : "") + $"; the writers were paused {held.TotalSeconds:0.###} s.");
+            else
+            {
+                log($"Exported {files} files ({bytes / 1024.0:0.#} KiB) from {manifest.Source.Kind} '{manifest.Source.Name}' to {location.Folder ?? location.Archive}" +
+                    (location.Folder is not null && location.Archive is not null ? $" and {location.Archive}" : "") + ".");
+                log($"Configs: {ConfigCounts.Format(counts)}. Airbyte version: {version ?? "unknown"}.");
+            }
             log(manifest.Database is { } db
                 ? $"Database: '{db.Name}' from container '{db.Container}' (Postgres {db.PostgresVersion}): {db.Summary()}, {db.Size / 1024.0:0.#} KiB dump; sync state and job history are in the setup."
                 : "No database in this setup: it holds the configuration only (no sync state, no job history).");

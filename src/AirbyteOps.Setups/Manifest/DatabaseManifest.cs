@@ -27,6 +27,10 @@ public sealed record DatabaseManifest
     public string? Content { get; init; }
     public required IReadOnlyDictionary<string, long> Rows { get; init; }
     public IReadOnlyList<SecretReference> Secrets { get; init; } = [];
+    /// <summary>Database era: the newest applied Flyway migration of the configs database (airbyte_configs_migrations), e.g. "0.50.24.006".</summary>
+    public string? ConfigsMigration { get; init; }
+    /// <summary>Database era: the newest applied Flyway migration of the jobs database (airbyte_jobs_migrations).</summary>
+    public string? JobsMigration { get; init; }
 
     public static string FileFor(string database) =>
         $"{Folder}/{new string(database.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray())}.sql";

@@ -13,7 +13,10 @@ public sealed record SetupManifest
     public const string TreeFolder = "data";
     public const string FormatName = "airbyteops-setup";
     /// <summary>1: configuration only; 2: a "database" part too (written only when there is one, so older readers refuse it rather than restore half).</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>3: a database-era setup (<see cref="Era"/> "database"): the database only, no data/ tree.</summary>
+    public const int CurrentFormatVersion = 3;
+    public const int DatabaseEraFormatVersion = 3;
+    public const string EraDatabase = "database";
     public const string ContentConfiguration = "configuration";
     public const string ContentDatabase = "database";
 
@@ -29,6 +32,9 @@ public sealed record SetupManifest
     public IReadOnlyList<string>? Contents { get; init; }
     /// <summary>The jobs database (sync state, job history), or null: a configuration-only setup.</summary>
     public DatabaseManifest? Database { get; init; }
+    /// <summary>Null: configuration files (Airbyte up to 0.27.3, data/ plus the jobs database); "database": Airbyte 0.30 – 0.63, everything in the database (format 3).</summary>
+    public string? Era { get; init; }
+    public bool IsDatabaseEra => Era == EraDatabase;
 
     public IReadOnlyList<TreeEntry> TreeEntries() => Entries.Select(e => e.ToTreeEntry()).ToList();
 

@@ -46,6 +46,16 @@ public sealed record RestoreOptions
     /// <summary>Longest wait for the database to accept connections.</summary>
     public TimeSpan DatabaseTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>More writers stopped with the server while the database is swapped (a database-era deployment's worker, cron, temporal, ...); absent ones are skipped.</summary>
+    public IReadOnlyList<string> ExtraWriters { get; init; } = [];
+    /// <summary>
+    /// The compose project's host names (service and container names): a DATABASE_URL host outside them is an external
+    /// database, which a database-era restore refuses. Null: not checked.
+    /// </summary>
+    public IReadOnlyCollection<string>? ComposeHosts { get; init; }
+    /// <summary>The server's API (through airbyte-proxy) and its basic auth: a database-era restore reads workspaces, sources, destinations and connections back through it. Null: not read back.</summary>
+    public DbEra.ConfigApi? ConfigApi { get; init; }
+
     /// <summary>Called after each durable step ("staged", "db-staged", "swap-begun", "db-swapped", "swapped"); tests stop the process there to prove recovery.</summary>
     internal Func<string, CancellationToken, Task>? Checkpoint { get; init; }
 }

@@ -33,6 +33,15 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
 
         var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
         if (options.AirbyteVersion is not null) deployment = deployment with { AirbyteVersion = options.AirbyteVersion };
+        // The era chooses the path; a setup of the other era is refused before anything is written.
+        var era = await DbEra.EraGate.JudgeAsync(engine, options.ServerContainer, options.DatabaseContainer, options.ComposeHosts, deployment.AirbyteVersion, "restore", ct).ConfigureAwait(false);
+        var setupIsDatabaseEra = content.Manifest?.IsDatabaseEra == true;
+        if (setupIsDatabaseEra && era.Era != Era.AirbyteEra.Database)
+            throw new SetupException($"Refusing to restore setup '{location.Name}': it is a database-era setup (Airbyte {content.Manifest!.AirbyteVersion ?? "0.30 – 0.63"}: a dump of the database that holds the configuration), and this deployment ({era.Evidence}) keeps its configuration in files under {options.ConfigRoot}; restore it into a database-era (0.30 – 0.63) deployment. Nothing was written.");
+        if (!setupIsDatabaseEra && era.Era == Era.AirbyteEra.Database)
+            throw new SetupException($"Refusing to restore setup '{location.Name}': it holds a configuration tree (files under CONFIG_ROOT, Airbyte {content.Manifest?.AirbyteVersion ?? "0.7 – 0.27.3"}), and this deployment ({era.Evidence}) keeps its configuration in the database, which ignores those files; restore it into an Airbyte of its own version, then upgrade that one. Nothing was written.");
+        if (setupIsDatabaseEra)
+            return await new DbEra.DbEraRestore(engine, options).RunAsync(content, location, deployment, era, log, ct).ConfigureAwait(false);
         if (deployment.Volume is null)
             throw new DockerOpsException($"Container '{options.ServerContainer}' keeps {options.ConfigRoot} in no named volume and volume '{options.DataVolume}' does not exist; RestoreSetup writes into the data volume (pass --data-volume).");
         CheckVersion(content.Manifest?.AirbyteVersion, deployment.AirbyteVersion, options.ForceVersion, location.Name, log);

@@ -161,7 +161,10 @@ internal sealed class SetupContent
             stored.Add(new TreeEntry(path, raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, sha, target));
             if (buffered.TryGetValue(name, out var bytes)) contentByPath[path] = bytes;
         }
-        if (stored.Count == 0) throw new SetupException($"The {where} holds no configuration tree; nothing was written.");
+        // A database-era setup (format 3) is its database only: no data/ tree.
+        if (stored.Count == 0 && manifest?.IsDatabaseEra != true) throw new SetupException($"The {where} holds no configuration tree; nothing was written.");
+        if (manifest?.IsDatabaseEra == true && (stored.Count > 0 || database is null))
+            throw new SetupException($"The {where} is a database-era setup but holds {(database is null ? "no database" : "a configuration tree")}; the setup is damaged or was edited; nothing was written.");
         SafeTree.Validate(stored.Select(e => e.Node), where);
 
         if (manifest is not null)

@@ -30,7 +30,8 @@ public sealed class VerifySetupOperation
             ? $"Manifest: format {manifest.FormatVersion} (this AirbyteOps reads up to {SetupManifest.CurrentFormatVersion}), Airbyte {manifest.AirbyteVersion ?? "unknown"}, " +
               $"exported from {manifest.Source.Kind} '{manifest.Source.Name}' at {manifest.CreatedAt:u}; every checksum matches."
             : "No manifest (a plain archive or copy of a /data tree): no checksums or Airbyte version to check; every entry checked for safety.");
-        log($"A restore would write {result.Files} file(s) ({result.Bytes / 1024.0:0.#} KiB), {result.Directories} folder(s), " +
+        if (content.Manifest?.IsDatabaseEra != true)
+            log($"A restore would write {result.Files} file(s) ({result.Bytes / 1024.0:0.#} KiB), {result.Directories} folder(s), " +
             $"{result.SymbolicLinks} symbolic link(s) and {result.HardLinks} hard link(s); every entry stays inside the tree. Configs: {ConfigCounts.Format(result.CountsByType)}.");
         if (result.Secrets > 0)
             log($"Secrets: all {result.Secrets} placeholder(s) have their value in {location.SecretsFile}; {content.Replacements.Count} file(s) put back byte-identical to the exported ones.");
@@ -43,8 +44,11 @@ public sealed class VerifySetupOperation
               (database.Manifest.Secrets.Count > 0 ? $"; its {database.Manifest.Secrets.Count} secret value(s) are in {location.SecretsFile} and put back give the dumped file byte for byte" : "") +
               $". It restores into Postgres {database.Manifest.PostgresMajor} (another major needs --force-postgres-major)."
             : "No database in this setup: it restores the configuration only (no sync state, no job history).");
-        await ConfigTreeValidator.ValidateAsync(content, options.AirbyteVersion, options.SkipConfigCheck, location.Name, log, ct).ConfigureAwait(false);
-        if (AirbyteVersion.MajorMinor(result.AirbyteVersion) is var (major, minor))
+        if (content.Manifest is not { IsDatabaseEra: true })
+            await ConfigTreeValidator.ValidateAsync(content, options.AirbyteVersion, options.SkipConfigCheck, location.Name, log, ct).ConfigureAwait(false);
+        if (content.Manifest is { IsDatabaseEra: true } dbEra)
+            log($"Database era: it restores into a database-era Airbyte {dbEra.AirbyteVersion ?? "(version unknown)"} or later (Flyway configs {dbEra.Database?.ConfigsMigration ?? "none"}, jobs {dbEra.Database?.JobsMigration ?? "none"} or later); an older one is refused.");
+        else if (AirbyteVersion.MajorMinor(result.AirbyteVersion) is var (major, minor))
             log($"It restores into a server running Airbyte {major}.{minor}.x; another major.minor needs --force-version.");
         log($"Setup '{location.Name}' is restorable: RestoreSetup would accept it as it is.");
         return result;

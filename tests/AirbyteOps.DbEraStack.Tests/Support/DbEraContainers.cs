@@ -71,6 +71,31 @@ public sealed class DbEraContainers : IAsyncDisposable
             if (await Engine.Images.FindAsync(image) is null)
                 throw new InvalidOperationException($"Image '{image}' is not present: run ./build.sh Images (the Test target builds all local images before tests).");
         await Engine.Networks.CreateAsync(Network, Managed);
+        await UpAsync();
+        await StartAsync(new ContainerSpec(Proxy, Images[3])
+        {
+            Environment = new Dictionary<string, string> { ["BASIC_AUTH_USERNAME"] = BasicAuthUser, ["BASIC_AUTH_PASSWORD"] = BasicAuthPassword, ["PROXY_PASS_API"] = $"http://{Server}:8001" },
+            Ports = [new PortMapping(ProxyPort, 8001)],
+            NetworkMode = Network,
+        });
+        await WaitHealthyAsync();
+    }
+
+    /// <summary>
+    /// WipeVolumes then ComposeUp, for this stack: the server and the database removed with the database's volume, then a
+    /// new empty database, the bootloader's fresh schema and seed, and the server (the proxy stays; it finds the new server by name).
+    /// </summary>
+    public async Task WipeAndUpAsync()
+    {
+        await Engine.Containers.RemoveAsync(Server, force: true);
+        await Engine.Containers.RemoveAsync(Db, force: true);
+        await Engine.Volumes.RemoveAsync(DbVolume);
+        await UpAsync();
+        await WaitHealthyAsync();
+    }
+
+    private async Task UpAsync()
+    {
         await Engine.Volumes.CreateAsync(DbVolume, Managed);
         await StartAsync(new ContainerSpec(Db, Images[0])
         {
@@ -95,12 +120,10 @@ public sealed class DbEraContainers : IAsyncDisposable
         var (exit, output) = await RunBootloaderAsync();
         if (exit != 0) throw new InvalidOperationException($"The bootloader exited {exit}: {string.Join(" | ", output)}");
         await StartAsync(new ContainerSpec(Server, Images[2]) { Environment = DatabaseEnvironment, NetworkMode = Network });
-        await StartAsync(new ContainerSpec(Proxy, Images[3])
-        {
-            Environment = new Dictionary<string, string> { ["BASIC_AUTH_USERNAME"] = BasicAuthUser, ["BASIC_AUTH_PASSWORD"] = BasicAuthPassword, ["PROXY_PASS_API"] = $"http://{Server}:8001" },
-            Ports = [new PortMapping(ProxyPort, 8001)],
-            NetworkMode = Network,
-        });
+    }
+
+    public async Task WaitHealthyAsync()
+    {
         await Readiness.WaitUntilAsync("the server's health through the proxy", async ct =>
         {
             try
@@ -150,7 +173,7 @@ public sealed class DbEraContainers : IAsyncDisposable
 
     private async Task StartAsync(ContainerSpec spec)
     {
-        _containers.Add(spec.Name);
+        if (!_containers.Contains(spec.Name)) _containers.Add(spec.Name);
         await Engine.Containers.CreateAsync(spec with { Labels = Managed });
         await Engine.Containers.StartAsync(spec.Name);
     }
