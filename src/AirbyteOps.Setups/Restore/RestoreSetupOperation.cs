@@ -57,7 +57,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             snapshot = await SetupCapture.CaptureAsync(liveTar, $"volume '{deployment.Volume}'", AtomicFile.PartialPath(snapshotPath), source,
                 deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
         }
-        var liveDump = database is null ? null : await database.SnapshotAsync(log, ct).ConfigureAwait(false);
+        var liveDump = database is null ? null : await database.SnapshotAsync(snapshot.Folder, log, ct).ConfigureAwait(false);
         var counts = ConfigCounts.Of(content.Expected);
         if (TreeDiff.Compare(LiveTree.Canonical(snapshot.Live), LiveTree.Canonical(content.Expected)).IsEmpty && (database?.Identical(liveDump) ?? true))
         {
@@ -65,7 +65,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             log($"The live configuration in volume '{deployment.Volume}' is already identical to setup '{location.Name}' ({files} files); nothing changed.");
             return new RestoreResult(location.Name, deployment.Volume, true, files, null, recovered, counts, content.MissingSecrets);
         }
-        if (liveDump is not null) snapshot = await DatabaseCapture.AddAsync(snapshot, liveDump, SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
+        if (liveDump is not null) snapshot = await DatabaseCapture.AddAsync(snapshot, liveDump, ct).ConfigureAwait(false);
         await snapshot.PublishSecretsAsync(Path.Combine(snapshotRoot, Path.GetFileName(snapshotPath) + SecretVault.SecretsSuffix)).ConfigureAwait(false);
         snapshot.PublishFolder(snapshotPath);
         log($"Safety snapshot of the current configuration: {snapshotPath} (restore it with --setup {snapshotPath}).");

@@ -62,7 +62,7 @@ internal sealed class SetupContent
         var buffered = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         // database/ beside data/ is the setup's database part (when the manifest says so): kept aside, not tree entries.
         var side = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
-        var sideFiles = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var sideFiles = new Dictionary<string, DumpSecrets.Outcome>(StringComparer.Ordinal);
         byte[]? manifestBytes = null;
         await reader.ReadAsync(async (raw, content) =>
         {
@@ -87,15 +87,10 @@ internal sealed class SetupContent
             }
             if (DatabaseContent.IsSideEntry(name))
             {
-                byte[]? bytes = null;
-                if (content is not null)
-                {
-                    using var memory = new MemoryStream();
-                    await content.CopyToAsync(memory, ct).ConfigureAwait(false);
-                    bytes = memory.ToArray();
-                    sideFiles[name] = bytes;
-                }
-                side.Add((entry with { Size = bytes?.LongLength ?? 0 }, name, bytes is null ? null : SecretVault.Sha256Hex(bytes)));
+                // Streamed once (hashed, secrets put back and proved), never held in memory.
+                var scanned = content is null ? null : await DatabaseContent.ScanAsync(name, content, secretsPath, ct).ConfigureAwait(false);
+                if (scanned is not null) sideFiles[name] = scanned;
+                side.Add((entry with { Size = scanned?.StoredSize ?? 0 }, name, scanned?.StoredSha256));
                 return;
             }
             if (content is not null)
@@ -114,7 +109,7 @@ internal sealed class SetupContent
         SetupManifest? manifest = manifestBytes is null ? null : SetupManifest.Parse(manifestBytes, where);
         DatabaseContent? database = null;
         if (manifest?.Database is { } databaseManifest)
-            database = DatabaseContent.Load(databaseManifest, side.Select(s => s.Name), sideFiles, where, secretsPath, allowMissingSecrets);
+            database = DatabaseContent.Load(databaseManifest, side.Select(s => s.Name), sideFiles, reader, secretsPath, allowMissingSecrets);
         else
             raws.AddRange(side); // no database part: such entries are judged as any other (outside data/ → refused)
         var prefix = manifest is not null ? SetupManifest.TreeFolder : DetectPrefix(raws.Select(r => r.Name).ToList());
