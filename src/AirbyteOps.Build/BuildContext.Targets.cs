@@ -234,6 +234,7 @@ public sealed partial class BuildContext
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsMode = p.Secrets, ExtraSecretKeys = p.SecretKeys,
             Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, ConnectorSpecs = specs.FindAsync,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer),
+            IncludeLogs = ExportOptions.IncludesLogs(p.Include), WorkspaceVolume = p.WorkspaceVolume,
         }, Log, ct).ConfigureAwait(false);
     }
 
@@ -250,6 +251,7 @@ public sealed partial class BuildContext
             AllowMissingSecrets = p.AllowMissingSecrets, HealthProbe = api.IsHealthyAsync, HealthTimeout = Timeout, SkipConfigCheck = p.SkipConfigCheck,
             AirbyteVersion = version,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer), ForcePostgresMajor = p.ForcePostgresMajor,
+            WorkspaceVolume = p.WorkspaceVolume,
         }, Log, ct).ConfigureAwait(false);
     }
 

@@ -49,7 +49,10 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
             await writers.ReleaseAsync(log).ConfigureAwait(false);
             try
             {
-                return (await DatabaseCapture.AddAsync(capture, dump, ct).ConfigureAwait(false), writers.Held);
+                capture = await DatabaseCapture.AddAsync(capture, dump, ct).ConfigureAwait(false);
+                if (options.IncludeLogs)
+                    capture = await Logs.LogsCapture.AddAsync(engine, capture, dump.Extracted.Attempts, options.WorkspaceVolume, options.HelperImage, log, ct).ConfigureAwait(false);
+                return (capture, writers.Held);
             }
             catch
             {

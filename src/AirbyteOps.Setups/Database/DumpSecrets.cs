@@ -19,7 +19,11 @@ internal static class DumpSecrets
     /// table, the stored file's SHA-256 and size, and the dump's identity (<see cref="DatabaseManifest.Content"/>).
     /// </summary>
     public sealed record Result(IReadOnlyList<SecretReference> References, SecretFileValues Values, IReadOnlyDictionary<string, long> Rows,
-        string StoredSha256, long StoredSize, string Identity);
+        string StoredSha256, long StoredSize, string Identity)
+    {
+        /// <summary>The attempts the dump holds (job id, attempt number of every row of the attempts table): whose job logs go with it.</summary>
+        public IReadOnlyList<(long Job, long Attempt)> Attempts { get; init; } = [];
+    }
 
     private static readonly byte[] PrefixBytes = Encoding.ASCII.GetBytes(SecretVault.PlaceholderPrefix);
     private static readonly int PlaceholderLength = SecretVault.PlaceholderFor("", "").Length;
@@ -64,6 +68,9 @@ internal static class DumpSecrets
         private string? _table;
         private string[] _columns = [];
         private long _row;
+        private readonly List<(long, long)> _attempts = [];
+        private int _jobColumn = -1;
+        private int _attemptColumn = -1;
 
         protected override void OnLine(ReadOnlySpan<byte> whole)
         {
@@ -79,6 +86,9 @@ internal static class DumpSecrets
                     (_table, _columns) = ParseCopy(Encoding.UTF8.GetString(line));
                     _rows[_table] = 0;
                     _row = 0;
+                    var attempts = _table.EndsWith(".attempts", StringComparison.Ordinal);
+                    _jobColumn = attempts ? Array.IndexOf(_columns, "job_id") : -1;
+                    _attemptColumn = attempts ? Array.IndexOf(_columns, "attempt_number") : -1;
                 }
             }
             else if (line.SequenceEqual("\\."u8))
@@ -88,6 +98,7 @@ internal static class DumpSecrets
             else
             {
                 _rows[_table]++;
+                if (_jobColumn >= 0 && _attemptColumn >= 0) CollectAttempt(line);
                 if (cutSecrets) ScanRow(line);
                 _row++;
             }
@@ -106,6 +117,26 @@ internal static class DumpSecrets
             output.Write(bytes);
             _stored.AppendData(bytes);
             _storedSize += bytes.Length;
+        }
+
+        private void CollectAttempt(ReadOnlySpan<byte> line)
+        {
+            long? job = null, attempt = null;
+            var column = 0;
+            var start = 0;
+            for (var i = 0; i <= line.Length; i++)
+            {
+                if (i < line.Length && line[i] != (byte)'\t') continue;
+                if (column == _jobColumn || column == _attemptColumn)
+                {
+                    var value = long.TryParse(line[start..i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : (long?)null;
+                    if (column == _jobColumn) job = value;
+                    else attempt = value;
+                }
+                start = i + 1;
+                column++;
+            }
+            if (job is { } j && attempt is { } a) _attempts.Add((j, a));
         }
 
         private void ScanRow(ReadOnlySpan<byte> line)
@@ -154,7 +185,7 @@ internal static class DumpSecrets
         {
             Complete();
             output.Flush();
-            return new Result(_references, new SecretFileValues(Hex(_original), _originalSize, _values), _rows, Hex(_stored), _storedSize, Hex(_identity));
+            return new Result(_references, new SecretFileValues(Hex(_original), _originalSize, _values), _rows, Hex(_stored), _storedSize, Hex(_identity)) { Attempts = _attempts };
         }
     }
 
@@ -163,7 +194,8 @@ internal static class DumpSecrets
     /// by its value (none when <c>values</c> is null: then it only hashes). Never throws on a bad dump while streaming (psql
     /// may be reading the output); <see cref="Finish"/> tells what it saw, and <see cref="Outcome.ThrowIfNotOriginal"/> judges it.
     /// </summary>
-    internal sealed class Reinserter(string file, Stream output, SecretFileValues? values) : LineSink
+    /// <remarks><paramref name="repeats"/>: a placeholder may stand in several places (a job log quoting one password twice).</remarks>
+    internal sealed class Reinserter(string file, Stream output, SecretFileValues? values, bool repeats = false) : LineSink
     {
         private readonly IncrementalHash _stored = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private readonly IncrementalHash _result = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -188,7 +220,7 @@ internal static class DumpSecrets
                 var start = at + found;
                 if (start + PlaceholderLength > line.Length) break;
                 var placeholder = Encoding.ASCII.GetString(line.Slice(start, PlaceholderLength));
-                if (!values.Values.TryGetValue(placeholder, out var raw) || !_seen.Add(placeholder))
+                if (!values.Values.TryGetValue(placeholder, out var raw) || (!_seen.Add(placeholder) && !repeats))
                 {
                     if (values.Values.ContainsKey(placeholder)) _duplicates.Add(placeholder);
                     Emit(line[at..(start + PrefixBytes.Length)], restrict);
@@ -233,6 +265,13 @@ internal static class DumpSecrets
             if (ResultSha256 != values.Sha256 || ResultSize != values.Size)
                 throw new SetupException($"Putting the secrets back into '{file}' does not give the dumped database (checksum differs); the secrets file belongs to another export of this setup.");
         }
+    }
+
+    /// <summary>A value as it stands in a COPY row (text format escapes) as the text it stands for.</summary>
+    internal static string CopyUnescape(string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        return Encoding.UTF8.GetString(Unescape(bytes, 0, bytes.Length).Bytes);
     }
 
     /// <summary>COPY text format's escapes undone; map[i] is the line offset where unescaped byte i starts (map[n] = end).</summary>

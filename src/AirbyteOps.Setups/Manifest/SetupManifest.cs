@@ -16,6 +16,7 @@ public sealed record SetupManifest
     public const int CurrentFormatVersion = 2;
     public const string ContentConfiguration = "configuration";
     public const string ContentDatabase = "database";
+    public const string ContentLogs = "logs";
 
     public string Format { get; init; } = FormatName;
     public int FormatVersion { get; init; } = 1;
@@ -29,6 +30,8 @@ public sealed record SetupManifest
     public IReadOnlyList<string>? Contents { get; init; }
     /// <summary>The jobs database (sync state, job history), or null: a configuration-only setup.</summary>
     public DatabaseManifest? Database { get; init; }
+    /// <summary>The job logs of the database's attempts (ExportSetup --include logs), or null.</summary>
+    public LogsManifest? Logs { get; init; }
 
     public IReadOnlyList<TreeEntry> TreeEntries() => Entries.Select(e => e.ToTreeEntry()).ToList();
 
@@ -37,6 +40,7 @@ public sealed record SetupManifest
         SecretsMode == other.SecretsMode &&
         TreeDiff.Compare(other.TreeEntries(), TreeEntries()).IsEmpty &&
         Database?.Content == other.Database?.Content &&
+        (Logs is null ? other.Logs is null : Logs.SameAs(other.Logs)) &&
         Secrets.Select(s => s.Placeholder).Order(StringComparer.Ordinal).SequenceEqual(other.Secrets.Select(s => s.Placeholder).Order(StringComparer.Ordinal));
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SetupJson.Options);
