@@ -86,6 +86,51 @@ public sealed class LogsSetupTests(EngineFixture fixture)
         }
     }
 
+    /// <summary>
+    /// Killed right after the job logs were swapped in (configuration and database swapped too, nothing committed): the
+    /// next RestoreSetup puts all three back (the logs because the data volume's swap was not committed), then restores
+    /// the setup in full and leaves no work area in either volume.
+    /// </summary>
+    [Fact]
+    public async Task The_build_killed_after_the_logs_swap_is_rolled_back_by_the_next_restore_which_completes()
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await d.SeedAsync();
+        var job = await db.InsertSyncJobAsync("c1", JobConfig(), "{\"sync\":{\"state\":{\"cursor\":1}}}");
+        var workspace = TestNames.Unique("workspace");
+        await fixture.Engine.Volumes.CreateAsync(workspace, new Dictionary<string, string> { [Labels.Managed] = "true" });
+        try
+        {
+            await WriteAsync(workspace, new Dictionary<string, string> { [$"{job}/0/logs.log"] = "the exported history's log\n" });
+            await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, IncludeLogs = true, WorkspaceVolume = workspace }, _log.Add);
+            var setupHistory = await db.HistoryAsync();
+
+            // The live deployment moves on: another job, and the same job folder now holds another log.
+            await db.InsertSyncJobAsync("c1", JobConfig(), "{\"sync\":{\"state\":{\"cursor\":2}}}");
+            await ClearAsync(workspace);
+            await WriteAsync(workspace, new Dictionary<string, string> { [$"{job}/0/logs.log"] = "the live log\n", ["77/0/logs.log"] = "live only\n" });
+
+            using (var child = ChildProcess.Start(typeof(Program).Assembly, "crash-restore", "logs-swapped", "my-setup", d.Artifacts, d.Server, d.Volume, db.Container, db.Scheduler, workspace))
+            {
+                var reached = await ChildProcess.WaitForLineAsync(child, "AT logs-swapped", TimeSpan.FromMinutes(2));
+                await ChildProcess.KillAsync(child);
+                if (!reached) Assert.Fail("the restore never reached logs-swapped: " + await child.StandardError.ReadToEndAsync());
+            }
+            Assert.Equal("the exported history's log\n", (await ReadAsync(workspace))[$"{job}/0/logs.log"]); // swapped in, not committed
+
+            var next = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
+            Assert.Contains($"Workspace volume '{workspace}': An earlier restore", next.Recovered);
+            Assert.Equal(setupHistory, await db.HistoryAsync());
+            var back = await ReadAsync(workspace);
+            Assert.Equal(new Dictionary<string, string> { [$"{job}/0/logs.log"] = "the exported history's log\n", ["77/0/logs.log"] = "live only\n" }, back);
+        }
+        finally
+        {
+            await fixture.Engine.Volumes.RemoveAsync(workspace);
+        }
+    }
+
     private async Task WriteAsync(string volume, IReadOnlyDictionary<string, string> files)
     {
         using var tar = new MemoryStream();
