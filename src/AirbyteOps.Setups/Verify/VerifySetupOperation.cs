@@ -37,6 +37,9 @@ public sealed class VerifySetupOperation
               (database.Manifest.Secrets.Count > 0 ? $"; its {database.Manifest.Secrets.Count} secret value(s) are in {location.SecretsFile} and put back give the dumped file byte for byte" : "") +
               $". It restores into Postgres {database.Manifest.PostgresMajor} (another major needs --force-postgres-major)."
             : "No database in this setup: it restores the configuration only (no sync state, no job history).");
+        if (content.Logs is { } logs)
+            log($"Job logs: {logs.Manifest.Files.Count} file(s) ({logs.Bytes / 1024.0:0.#} KiB) match their checksums" +
+                (logs.Manifest.Secrets.Count > 0 ? $"; the {logs.Manifest.Secrets.Count} secret value(s) they quoted are in {location.SecretsFile} and put back give each log byte for byte" : "") + ".");
         if (AirbyteVersion.MajorMinor(result.AirbyteVersion) is var (major, minor))
             log($"It restores into a server running Airbyte {major}.{minor}.x; another major.minor needs --force-version.");
         log($"Setup '{location.Name}' is restorable: RestoreSetup would accept it as it is.");
