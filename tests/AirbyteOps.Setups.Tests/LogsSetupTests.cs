@@ -167,7 +167,7 @@ public sealed class LogsSetupTests(EngineFixture fixture)
     {
         var spec = new ContainerSpec(TestNames.Unique("wipe"), TestImages.Busybox)
         {
-            Command = ["find", "/volume", "-mindepth", "1", "-delete"], Mounts = [new VolumeMount(volume, "/volume")], NetworkMode = "none",
+            Command = ["find", "/volume", "-mindepth", "1", "-depth", "-delete"], Mounts = [new VolumeMount(volume, "/volume")], NetworkMode = "none",
         };
         Assert.Equal(0, await fixture.Engine.RunAsync(spec, _ => { }, TimeSpan.FromMinutes(1)));
     }

@@ -145,7 +145,7 @@ public sealed class DatabaseRoundTripTests : IAsyncLifetime
     {
         var spec = new ContainerSpec("abops-test-wipe-" + Guid.NewGuid().ToString("N")[..8], TestImages.Busybox)
         {
-            Command = ["find", "/volume", "-mindepth", "1", "-delete"],
+            Command = ["find", "/volume", "-mindepth", "1", "-depth", "-delete"],
             Mounts = [new VolumeMount(_stack.WorkspaceVolume, "/volume")],
             NetworkMode = "none",
         };
