@@ -69,7 +69,7 @@ public sealed class LogsSetupTests(EngineFixture fixture)
 
             // The wipe: a new database and an emptied workspace in which a new history already wrote job 1's log and job 50's.
             await db.WipeAsync();
-            await ClearAsync(workspace);
+            await ClearAsync(workspace, $"{first}", $"{second}", "99");
             await WriteAsync(workspace, new Dictionary<string, string> { [$"{first}/0/logs.log"] = "the new history's job", ["50/0/logs.log"] = "another job" });
 
             await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
@@ -108,7 +108,7 @@ public sealed class LogsSetupTests(EngineFixture fixture)
 
             // The live deployment moves on: another job, and the same job folder now holds another log.
             await db.InsertSyncJobAsync("c1", JobConfig(), "{\"sync\":{\"state\":{\"cursor\":2}}}");
-            await ClearAsync(workspace);
+            await ClearAsync(workspace, $"{job}");
             await WriteAsync(workspace, new Dictionary<string, string> { [$"{job}/0/logs.log"] = "the live log\n", ["77/0/logs.log"] = "live only\n" });
 
             using (var child = ChildProcess.Start(typeof(Program).Assembly, "crash-restore", "logs-swapped", "my-setup", d.Artifacts, d.Server, d.Volume, db.Container, db.Scheduler, workspace))
@@ -163,11 +163,12 @@ public sealed class LogsSetupTests(EngineFixture fixture)
         return files;
     }
 
-    private async Task ClearAsync(string volume)
+    /// <summary>The wipe of the workspace: its job folders removed (busybox find has no -delete).</summary>
+    private async Task ClearAsync(string volume, params string[] jobs)
     {
         var spec = new ContainerSpec(TestNames.Unique("wipe"), TestImages.Busybox)
         {
-            Command = ["find", "/volume", "-mindepth", "1", "-depth", "-delete"], Mounts = [new VolumeMount(volume, "/volume")], NetworkMode = "none",
+            Command = ["rm", "-rf", .. jobs.Select(j => $"/volume/{j}")], Mounts = [new VolumeMount(volume, "/volume")], NetworkMode = "none",
         };
         Assert.Equal(0, await fixture.Engine.RunAsync(spec, _ => { }, TimeSpan.FromMinutes(1)));
     }
