@@ -236,6 +236,7 @@ public sealed partial class BuildContext
             Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, ConnectorSpecs = specs.FindAsync, SkipConfigCheck = p.SkipConfigCheck,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer),
             ComposeHosts = ComposeHosts, ExtraWriters = DbEraWriters,
+            IncludeLogs = ExportOptions.IncludesLogs(p.Include), WorkspaceVolume = ExportOptions.IncludesLogs(p.Include) ? WorkspaceVolume : "airbyte_workspace",
         }, Log, ct).ConfigureAwait(false);
     }
 
@@ -253,6 +254,7 @@ public sealed partial class BuildContext
             AirbyteVersion = version,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer), ForcePostgresMajor = p.ForcePostgresMajor,
             ComposeHosts = ComposeHosts, ExtraWriters = DbEraWriters, ConfigApi = new AirbyteOps.Setups.DbEra.ConfigApi(p.ServerUrl, Compose?.BasicAuth),
+            WorkspaceVolume = TryWorkspaceVolume() ?? "airbyte_workspace",
         }, Log, ct).ConfigureAwait(false);
     }
 
@@ -326,6 +328,16 @@ public sealed partial class BuildContext
     /// mounts at WORKSPACE_ROOT (the real 0.7.1 release's is <c>workspace</c>, the tutorial's <c>airbyte_workspace</c>).
     /// </summary>
     public string WorkspaceVolume => NullIfEmpty(Parameters.WorkspaceVolume) ?? DeploymentCompose.WorkspaceVolume(WorkspaceListingContainers);
+
+    /// <summary>
+    /// The workspace volume where only a setup that holds job logs needs it (RestoreSetup): null when neither
+    /// --workspace-volume nor a readable compose file names it (the logs restore then says which parameter to pass).
+    /// </summary>
+    private string? TryWorkspaceVolume()
+    {
+        try { return WorkspaceVolume; }
+        catch (ParameterException) { return null; }
+    }
 
     /// <summary>The deployment's compose file, read once per run (it names the volumes).</summary>
     private AirbyteOps.Compose.ComposeFile DeploymentCompose => Compose ?? (File.Exists(ComposeFile)

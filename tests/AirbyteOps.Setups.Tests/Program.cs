@@ -10,9 +10,9 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length is not (6 or 8) || args[0] != "crash-restore")
+        if (args.Length is not (6 or 8 or 9) || args[0] != "crash-restore")
         {
-            Console.Error.WriteLine("usage: crash-restore <checkpoint> <setup> <artifacts> <server> <volume> [<db-container> <scheduler>]");
+            Console.Error.WriteLine("usage: crash-restore <checkpoint> <setup> <artifacts> <server> <volume> [<db-container> <scheduler> [<workspace-volume>]]");
             return 2;
         }
         using var engine = DockerEngine.Connect();
@@ -21,7 +21,8 @@ public static class Program
             ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
             Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5],
             SkipConfigCheck = true, // the sample tree is made up (see TestDeployment.RestoreOptionsFor)
-            DatabaseContainer = args.Length == 8 ? args[6] : null, SchedulerContainer = args.Length == 8 ? args[7] : null,
+            DatabaseContainer = args.Length >= 8 ? args[6] : null, SchedulerContainer = args.Length >= 8 ? args[7] : null,
+            WorkspaceVolume = args.Length == 9 ? args[8] : "airbyte_workspace",
             Checkpoint = async (step, ct) =>
             {
                 if (step != args[1]) return;

@@ -120,6 +120,9 @@ public sealed class BuildParameters
     [Parameter("ExportSetup: a folder of connector specs (<connector>/spec.json or <release>/<connector>/spec.json) whose airbyte_secret fields are secret, besides those the server's specs mark")]
     public string? ConnectorSpecs { get; init; }
 
+    [Parameter("ExportSetup: optional parts to add, comma-separated: 'logs' (the workspace volume's job logs of the attempts the database holds, so that Logs lists the history after a restore)")]
+    public IReadOnlyList<string> Include { get; init; } = [];
+
     [Parameter("ExportSetup: also write <setup>.tar.gz (modes and symlinks kept)")]
     public bool Archive { get; init; }
 

@@ -3,76 +3,80 @@ using AirbyteOps.Docker;
 namespace AirbyteOps.Setups.Database;
 
 /// <summary>
-/// The database half of a capture: pg_dump into memory (while the writers are held), then, with the writers already
-/// running again, secrets cut out into the capture's sidecar values and the dump written beside data/ under database/.
-/// Shared by ExportSetup and RestoreSetup's safety snapshot, so a snapshot is a full setup.
+/// The database half of a capture: pg_dump's output streamed, line by line, through the secret cutter
+/// (<see cref="DumpSecrets.Extractor"/>) straight into the setup's <c>database/&lt;db&gt;.sql</c> (mode 0600): no secret
+/// touches the disk outside the sidecar, and memory holds one line at a time, whatever the size of the database. Then
+/// the manifest is extended. Shared by ExportSetup and RestoreSetup's safety snapshot, so a snapshot is a full setup.
 /// </summary>
 internal static class DatabaseCapture
 {
-    /// <summary>The raw dump of the database and the server's version: the part that needs the writers held.</summary>
-    public sealed record Dump(DatabaseTarget Target, byte[] Bytes, string PostgresVersion, int PostgresMajor);
+    /// <summary>A dump written into a capture folder: where, from which server, and what the pass over it found.</summary>
+    public sealed record Dump(DatabaseTarget Target, string File, bool Sidecar, DumpSecrets.Result Extracted, string PostgresVersion, int PostgresMajor);
 
     /// <summary>The dump's SHA-256 without pg_dump's random \restrict / \unrestrict lines (see <see cref="DatabaseManifest.Content"/>).</summary>
     public static string Identity(byte[] dump)
     {
-        using var kept = new MemoryStream(dump.Length);
-        var position = 0;
-        while (position < dump.Length)
-        {
-            var end = Array.IndexOf(dump, (byte)'\n', position);
-            end = end < 0 ? dump.Length : end + 1;
-            var line = dump.AsSpan(position, end - position);
-            if (!line.StartsWith("\\restrict "u8) && !line.StartsWith("\\unrestrict "u8)) kept.Write(line);
-            position = end;
-        }
-        return SecretVault.Sha256Hex(kept.ToArray());
-    }
-
-    public static async Task<Dump> DumpAsync(DockerEngine engine, DatabaseTarget target, CancellationToken ct)
-    {
-        var shell = target.Shell(engine);
-        var (version, major) = await shell.ServerVersionAsync(ct).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        await shell.DumpAsync(target.Database, buffer, ct).ConfigureAwait(false);
-        return new Dump(target, buffer.ToArray(), version, major);
+        var reinserter = new DumpSecrets.Reinserter("", Stream.Null, null);
+        reinserter.Write(dump);
+        return reinserter.Finish().Identity;
     }
 
     /// <summary>
-    /// Adds the dump to a capture: secrets out (sidecar mode) or kept (inline), file written under the capture's folder
-    /// (mode 0600), manifest extended (format 2, contents, database) and setup.json rewritten.
+    /// pg_dump of the target's database into <paramref name="folder"/>/database/&lt;db&gt;.sql, secrets cut out on the way
+    /// (sidecar mode) or kept (inline). A failure leaves no dump file behind.
     /// </summary>
-    public static async Task<SetupCapture> AddAsync(SetupCapture capture, Dump dump, SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct)
+    public static async Task<Dump> DumpAsync(DockerEngine engine, DatabaseTarget target, string folder, SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct)
     {
-        var file = DatabaseManifest.FileFor(dump.Target.Database);
-        var extracted = DumpSecrets.Extract(file, dump.Bytes, extraKeys);
-        var sidecar = mode == SecretsMode.Sidecar;
-        var stored = sidecar ? extracted.Stored : dump.Bytes;
-        var full = Path.Combine(capture.Folder, file);
+        var shell = target.Shell(engine);
+        var (version, major) = await shell.ServerVersionAsync(ct).ConfigureAwait(false);
+        var file = DatabaseManifest.FileFor(target.Database);
+        var full = Path.Combine(folder, file);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        await using (var stream = new FileStream(full, UnixModes.NewPrivateFile()))
-            await stream.WriteAsync(stored, ct).ConfigureAwait(false);
+        var sidecar = mode == SecretsMode.Sidecar;
+        try
+        {
+            DumpSecrets.Result extracted;
+            await using (var stream = new FileStream(full, UnixModes.NewPrivateFile()))
+            {
+                var extractor = new DumpSecrets.Extractor(file, stream, sidecar, extraKeys);
+                await shell.DumpAsync(target.Database, extractor, ct).ConfigureAwait(false);
+                extracted = extractor.Finish();
+            }
+            return new Dump(target, file, sidecar, extracted, version, major);
+        }
+        catch
+        {
+            if (File.Exists(full)) File.Delete(full);
+            throw;
+        }
+    }
+
+    /// <summary>Adds a dump (already in the capture's folder) to the capture: manifest extended (format 2, contents, database), setup.json rewritten, secret values kept.</summary>
+    public static async Task<SetupCapture> AddAsync(SetupCapture capture, Dump dump, CancellationToken ct)
+    {
+        var extracted = dump.Extracted;
         var database = new DatabaseManifest
         {
-            File = file,
+            File = dump.File,
             Name = dump.Target.Database,
             Container = dump.Target.Name,
             PostgresVersion = dump.PostgresVersion,
             PostgresMajor = dump.PostgresMajor,
-            Size = stored.LongLength,
-            Sha256 = SecretVault.Sha256Hex(stored),
+            Size = extracted.StoredSize,
+            Sha256 = extracted.StoredSha256,
             Rows = extracted.Rows,
-            Content = Identity(dump.Bytes),
-            Secrets = sidecar ? extracted.References : [],
+            Content = extracted.Identity,
+            Secrets = dump.Sidecar ? extracted.References : [],
         };
         var manifest = capture.Manifest with
         {
             FormatVersion = 2,
-            Contents = [SetupManifest.ContentConfiguration, SetupManifest.ContentDatabase],
+            Contents = [.. capture.Manifest.Contents ?? [SetupManifest.ContentConfiguration], SetupManifest.ContentDatabase],
             Database = database,
         };
         await File.WriteAllBytesAsync(Path.Combine(capture.Folder, SetupManifest.FileName), manifest.ToJson(), ct).ConfigureAwait(false);
         var values = new Dictionary<string, SecretFileValues>(capture.SecretValues, StringComparer.Ordinal);
-        if (sidecar && extracted.References.Count > 0) values[file] = extracted.Values;
+        if (dump.Sidecar && extracted.References.Count > 0) values[dump.File] = extracted.Values;
         return capture with { Manifest = manifest, SecretValues = values };
     }
 }

@@ -4,8 +4,8 @@ namespace AirbyteOps.Setups.Database;
 
 /// <summary>
 /// ExportSetup's database part: one consistent snapshot of configuration and database. The writers (server, scheduler)
-/// are paused; the configuration tree is read and pg_dump runs; the writers are unpaused; only then are the dump's
-/// secrets cut out and the dump added to the capture. Whatever happens (failure, Ctrl-C), every container is put back
+/// are paused; the configuration tree is read and pg_dump streams into the setup (secrets cut out line by line on the
+/// way); the writers are unpaused; the dump is added to the manifest. Whatever happens (failure, Ctrl-C), every container is put back
 /// as it was found: paused writers unpaused, a database started for the export stopped again.
 /// </summary>
 internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options, DatabaseTarget target)
@@ -35,8 +35,9 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
             {
                 await CheckpointAsync("quiesced", ct).ConfigureAwait(false);
                 capture = await captureConfiguration().ConfigureAwait(false);
-                log($"Dumping database '{target.Database}' in container '{target.Name}' (pg_dump)...");
-                dump = await DatabaseCapture.DumpAsync(engine, target, ct).ConfigureAwait(false);
+                log($"Dumping database '{target.Database}' in container '{target.Name}' (pg_dump, streamed into the setup with its secrets cut out)...");
+                var keys = new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal);
+                dump = await DatabaseCapture.DumpAsync(engine, target, capture.Folder, options.SecretsMode, keys, ct).ConfigureAwait(false);
                 await CheckpointAsync("dumped", ct).ConfigureAwait(false);
             }
             catch
@@ -48,8 +49,10 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
             await writers.ReleaseAsync(log).ConfigureAwait(false);
             try
             {
-                var keys = new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal);
-                return (await DatabaseCapture.AddAsync(capture, dump, options.SecretsMode, keys, ct).ConfigureAwait(false), writers.Held);
+                capture = await DatabaseCapture.AddAsync(capture, dump, ct).ConfigureAwait(false);
+                if (options.IncludeLogs)
+                    capture = await Logs.LogsCapture.AddAsync(engine, capture, dump.Extracted.Attempts, options.WorkspaceVolume, options.HelperImage, log, ct).ConfigureAwait(false);
+                return (capture, writers.Held);
             }
             catch
             {

@@ -133,16 +133,17 @@ internal sealed class DatabaseRestore
     }
 
     /// <summary>pg_dump of the live database, for the safety snapshot (and to tell whether it already is the setup's).</summary>
-    public async Task<DatabaseCapture.Dump?> SnapshotAsync(Action<string> log, CancellationToken ct)
+    /// <summary>Streamed into the snapshot's folder (<paramref name="folder"/>), secrets cut out to its sidecar values.</summary>
+    public async Task<DatabaseCapture.Dump?> SnapshotAsync(string folder, Action<string> log, CancellationToken ct)
     {
         if (!Restores) return null;
         log($"Dumping the live database '{Live}' (safety snapshot)...");
-        return await DatabaseCapture.DumpAsync(_engine, Target, ct).ConfigureAwait(false);
+        return await DatabaseCapture.DumpAsync(_engine, Target, folder, SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
     }
 
     /// <summary>True when the live database dumps to exactly the setup's dump (nothing to restore there).</summary>
     public bool Identical(DatabaseCapture.Dump? live) =>
-        !Restores || (live is not null && DatabaseCapture.Identity(live.Bytes) == DatabaseCapture.Identity(_content!.Dump));
+        !Restores || (live is not null && live.Extracted.Identity == _content!.Identity);
 
     /// <summary>Step 1: the setup's dump into the staged database, in one transaction, rows counted against the manifest.</summary>
     public async Task StageAsync(Action<string> log, CancellationToken ct)
@@ -151,8 +152,7 @@ internal sealed class DatabaseRestore
         log($"Loading the database dump into '{Staged}' beside the live database (which keeps serving)...");
         await DropAsync(Staged, ct).ConfigureAwait(false);
         await _shell.QueryAsync(PostgresShell.MaintenanceDatabase, $"CREATE DATABASE {PostgresShell.Identifier(Staged)} TEMPLATE template0 ENCODING 'UTF8'", ct).ConfigureAwait(false);
-        using var dump = new MemoryStream(_content!.Dump, writable: false);
-        await _shell.LoadAsync(Staged, dump, ct).ConfigureAwait(false);
+        await _content!.LoadIntoAsync(dump => _shell.LoadAsync(Staged, dump, ct), ct).ConfigureAwait(false);
         await VerifyRowsAsync(Staged, "the staged database", ct).ConfigureAwait(false);
     }
 

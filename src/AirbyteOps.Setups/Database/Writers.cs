@@ -76,22 +76,31 @@ internal sealed class Writers
     {
         if (_changed.Count == 0) return;
         var left = new List<string>(_changed);
-        try
+        // An engine that does not answer (restarting, a cut connection) is retried: every error of the engine is a
+        // DockerOpsException, which Readiness would not retry.
+        var clock = Stopwatch.StartNew();
+        DockerOpsException? last = null;
+        while (left.Count > 0)
         {
-            await Readiness.WaitUntilAsync($"the writers ({string.Join(", ", left)}) to be {(_action == "paused" ? "unpaused" : "started")}", async ct =>
+            try
             {
                 foreach (var name in left.ToList())
                 {
-                    await PutBackAsync(_engine, name, _action, ct).ConfigureAwait(false);
+                    await PutBackAsync(_engine, name, _action, CancellationToken.None).ConfigureAwait(false);
                     left.Remove(name);
                 }
-                return true;
-            }, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (DockerOpsException ex)
+            {
+                last = ex;
+                if (clock.Elapsed >= TimeSpan.FromMinutes(1)) break;
+                await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+            }
         }
-        catch (DockerOpsException) when (left.Count > 0)
+        if (left.Count > 0)
         {
             _clock.Stop();
-            throw new DockerOpsException($"Could not put the writers back: {string.Join(", ", left)} {(left.Count == 1 ? "is" : "are")} still {_action}; run docker {(_action == "paused" ? "unpause" : "start")} {string.Join(' ', left)} (or run ExportSetup/RestoreSetup again, which does it first).");
+            throw new DockerOpsException($"Could not put the writers back: {string.Join(", ", left)} {(left.Count == 1 ? "is" : "are")} still {_action}; run docker {(_action == "paused" ? "unpause" : "start")} {string.Join(' ', left)} (or run ExportSetup/RestoreSetup again, which does it first).", last!);
         }
         _clock.Stop();
         log($"Writers {(_action == "paused" ? "unpaused" : "started again")} ({string.Join(", ", _changed)}); they were held {Held.TotalSeconds:0.###} s.");

@@ -34,7 +34,7 @@ internal sealed class DbEraExport(DockerEngine engine, ExportOptions options)
                 configs = await EraGate.NewestMigrationAsync(shell, target.Database, "airbyte_configs_migrations", ct).ConfigureAwait(false);
                 jobs = await EraGate.NewestMigrationAsync(shell, target.Database, "airbyte_jobs_migrations", ct).ConfigureAwait(false);
                 log($"Dumping database '{target.Database}' in container '{target.Name}' (pg_dump; Flyway configs {configs ?? "none"}, jobs {jobs ?? "none"})...");
-                dump = await DatabaseCapture.DumpAsync(engine, target, ct).ConfigureAwait(false);
+                dump = await DatabaseCapture.DumpAsync(engine, target, partial, options.SecretsMode, new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal), ct).ConfigureAwait(false);
                 await CheckpointAsync("dumped", ct).ConfigureAwait(false);
             }
             catch
@@ -44,8 +44,7 @@ internal sealed class DbEraExport(DockerEngine engine, ExportOptions options)
             }
             await writers.ReleaseAsync(log).ConfigureAwait(false);
             var source = new SetupSource("database", target.Name, target.Database, engine.Endpoint.ToString(), Environment.MachineName);
-            var keys = new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal);
-            return (await BuildAsync(dump, version, configs, jobs, source, partial, options.SecretsMode, keys, ct).ConfigureAwait(false), writers.Held);
+            return (await BuildAsync(dump, version, configs, jobs, source, partial, options.SecretsMode, ct).ConfigureAwait(false), writers.Held);
         }
         finally
         {
@@ -58,11 +57,11 @@ internal sealed class DbEraExport(DockerEngine engine, ExportOptions options)
     }
 
     /// <summary>
-    /// A database-era setup in <paramref name="folder"/> (not yet published): the dump under database/ (secrets out per
-    /// the mode, 0600), setup.json format 3 with era "database", no data/ tree. Shared with RestoreSetup's safety snapshot.
+    /// A database-era setup in <paramref name="folder"/> (not yet published): the dump already streamed into its database/
+    /// (secrets out per the mode, 0600), setup.json format 3 with era "database", no data/ tree. Shared with RestoreSetup's safety snapshot.
     /// </summary>
     public static async Task<SetupCapture> BuildAsync(DatabaseCapture.Dump dump, string? version, string? configsMigration, string? jobsMigration,
-        SetupSource source, string folder, SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct)
+        SetupSource source, string folder, SecretsMode mode, CancellationToken ct)
     {
         try
         {
@@ -71,7 +70,7 @@ internal sealed class DbEraExport(DockerEngine engine, ExportOptions options)
             {
                 AirbyteVersion = version, Source = source, CreatedAt = DateTimeOffset.UtcNow, SecretsMode = mode, Entries = [], Era = SetupManifest.EraDatabase,
             };
-            var capture = await DatabaseCapture.AddAsync(new SetupCapture(folder, [], empty, new Dictionary<string, SecretFileValues>(), false), dump, mode, extraKeys, ct).ConfigureAwait(false);
+            var capture = await DatabaseCapture.AddAsync(new SetupCapture(folder, [], empty, new Dictionary<string, SecretFileValues>(), false), dump, ct).ConfigureAwait(false);
             var manifest = capture.Manifest with
             {
                 FormatVersion = SetupManifest.DatabaseEraFormatVersion,

@@ -48,19 +48,23 @@ internal sealed class DbEraRestore(DockerEngine engine, RestoreOptions options)
         var recoveredText = recovered.Count == 0 ? null : string.Join(" ", recovered);
 
         var shell = database.Target.Shell(engine);
-        var liveDump = await database.SnapshotAsync(log, ct).ConfigureAwait(false);
-        if (database.Identical(liveDump))
-        {
-            log($"The live database '{database.Live}' is already identical to setup '{setup}'; nothing changed.");
-            return new RestoreResult(setup, database.Target.Name, true, 0, null, recoveredText, new Dictionary<string, int>(), content.MissingSecrets);
-        }
         var snapshotRoot = options.SnapshotDirectory ?? Path.Combine(options.ArtifactsDirectory, "snapshots");
         Directory.CreateDirectory(snapshotRoot);
         var snapshotPath = Path.GetFullPath(Path.Combine(snapshotRoot, $"{database.Target.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
+        var snapshotPartial = AtomicFile.PartialPath(snapshotPath);
+        if (Directory.Exists(snapshotPartial)) Directory.Delete(snapshotPartial, recursive: true);
+        Directory.CreateDirectory(snapshotPartial);
+        var liveDump = await database.SnapshotAsync(snapshotPartial, log, ct).ConfigureAwait(false);
+        if (database.Identical(liveDump))
+        {
+            Directory.Delete(snapshotPartial, recursive: true);
+            log($"The live database '{database.Live}' is already identical to setup '{setup}'; nothing changed.");
+            return new RestoreResult(setup, database.Target.Name, true, 0, null, recoveredText, new Dictionary<string, int>(), content.MissingSecrets);
+        }
         var liveConfigs = await EraGate.NewestMigrationAsync(shell, database.Live, "airbyte_configs_migrations", ct).ConfigureAwait(false);
         var liveJobs = await EraGate.NewestMigrationAsync(shell, database.Live, "airbyte_jobs_migrations", ct).ConfigureAwait(false);
         var source = new SetupSource("database", database.Target.Name, database.Live, engine.Endpoint.ToString(), Environment.MachineName);
-        var snapshot = await DbEraExport.BuildAsync(liveDump!, era.Facts?.AirbyteVersion, liveConfigs, liveJobs, source, AtomicFile.PartialPath(snapshotPath), SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
+        var snapshot = await DbEraExport.BuildAsync(liveDump!, era.Facts?.AirbyteVersion, liveConfigs, liveJobs, source, snapshotPartial, SecretsMode.Sidecar, ct).ConfigureAwait(false);
         await snapshot.PublishSecretsAsync(Path.Combine(snapshotRoot, Path.GetFileName(snapshotPath) + SecretVault.SecretsSuffix)).ConfigureAwait(false);
         snapshot.PublishFolder(snapshotPath);
         log($"Safety snapshot of the live database: {snapshotPath} (restore it with --setup {snapshotPath}).");

@@ -46,6 +46,22 @@ public sealed record ExportOptions
     public IReadOnlyList<string> ExtraWriters { get; init; } = [];
     /// <summary>The compose project's host names (service and container names), for the era probe's external-database check. Null: not checked.</summary>
     public IReadOnlyCollection<string>? ComposeHosts { get; init; }
+    /// <summary>--include logs: also the workspace volume's job logs (logs.log of every attempt the database holds).</summary>
+    public bool IncludeLogs { get; init; }
+    /// <summary>--workspace-volume: where the job logs are (with <see cref="IncludeLogs"/>).</summary>
+    public string WorkspaceVolume { get; init; } = "airbyte_workspace";
+
+    /// <summary>--include: true when it names 'logs'; any other part is refused in one line.</summary>
+    public static bool IncludesLogs(IEnumerable<string> include)
+    {
+        var parts = include.Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
+        foreach (var part in parts)
+        {
+            if (!string.Equals(part, SetupManifest.ContentLogs, StringComparison.OrdinalIgnoreCase))
+                throw new SetupException($"--include '{part}' is not a part a setup can add; the configuration and the database are always in it, and the only optional part is 'logs' (--include logs).");
+        }
+        return parts.Count > 0;
+    }
 
     /// <summary>Called at "quiesced" (writers held, nothing captured yet) and "dumped" (both captured, writers still held); tests fail or cancel there.</summary>
     internal Func<string, CancellationToken, Task>? Checkpoint { get; init; }

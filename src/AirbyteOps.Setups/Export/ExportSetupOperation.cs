@@ -27,6 +27,10 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         foreach (var final in new[] { location.Folder, location.Archive, location.SecretsFile }.OfType<string>())
             SetupCapture.RemoveLeftovers(final, log);
         var database = era.Era == Era.AirbyteEra.Database ? null : await DatabaseExport.LocateAsync(engine, options, deployment, log, ct).ConfigureAwait(false);
+        if (options.IncludeLogs && era.Era == Era.AirbyteEra.Database)
+            throw new SetupException("--include logs is for Airbyte up to 0.27.3 (job logs in the workspace volume, attempts in the jobs database); a database-era setup does not carry job logs yet. Export without it. Nothing was saved.");
+        if (options.IncludeLogs && database is null)
+            throw new SetupException("--include logs needs the jobs database: the logs taken are those of the attempts it holds, and without it a restore would have logs for a history it does not have; pass --db-container (airbyte-db). Nothing was saved.");
         var held = TimeSpan.Zero;
         SetupCapture capture;
         if (era.Era == Era.AirbyteEra.Database)
@@ -94,6 +98,8 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             log(manifest.Database is { } db
                 ? $"Database: '{db.Name}' from container '{db.Container}' (Postgres {db.PostgresVersion}): {db.Summary()}, {db.Size / 1024.0:0.#} KiB dump; sync state and job history are in the setup."
                 : "No database in this setup: it holds the configuration only (no sync state, no job history).");
+            if (manifest.Logs is null && database is not null)
+                log("No job logs in this setup (add --include logs to carry them): after a wipe and restore, Logs lists no attempt until the next sync.");
             if (secrets > 0)
                 log($"{secrets} secret value(s) moved to {location.SecretsFile} (mode 0600, git-ignored); the setup itself holds placeholders only.");
             else if (options.SecretsMode == SecretsMode.Sidecar)

@@ -38,5 +38,22 @@ internal static class SetupArchiveWriter
             await using var dump = new FileStream(Path.Combine(setupFolder, database.File), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
             await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, database.File) { Mode = (UnixFileMode)0x1A4, ModificationTime = time, DataStream = dump }, ct).ConfigureAwait(false);
         }
+        if (manifest.Logs is { } logs)
+        {
+            var folders = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var logFile in logs.Files)
+            {
+                // Each log's folders first (logs/, logs/<job>/, logs/<job>/<attempt>/), once.
+                var parts = logFile.Path.Split('/');
+                for (var depth = 1; depth < parts.Length; depth++)
+                {
+                    var folder = string.Join('/', parts[..depth]) + "/";
+                    if (folders.Add(folder))
+                        await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, folder) { Mode = (UnixFileMode)0x1ED, ModificationTime = time }, ct).ConfigureAwait(false);
+                }
+                await using var content = new FileStream(Path.Combine(setupFolder, logFile.Path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+                await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, logFile.Path) { Mode = (UnixFileMode)0x1A4, ModificationTime = time, DataStream = content }, ct).ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -19,6 +19,7 @@ public sealed record SetupManifest
     public const string EraDatabase = "database";
     public const string ContentConfiguration = "configuration";
     public const string ContentDatabase = "database";
+    public const string ContentLogs = "logs";
 
     public string Format { get; init; } = FormatName;
     public int FormatVersion { get; init; } = 1;
@@ -35,6 +36,8 @@ public sealed record SetupManifest
     /// <summary>Null: configuration files (Airbyte up to 0.27.3, data/ plus the jobs database); "database": Airbyte 0.30 – 0.63, everything in the database (format 3).</summary>
     public string? Era { get; init; }
     public bool IsDatabaseEra => Era == EraDatabase;
+    /// <summary>The job logs of the database's attempts (ExportSetup --include logs), or null.</summary>
+    public LogsManifest? Logs { get; init; }
 
     public IReadOnlyList<TreeEntry> TreeEntries() => Entries.Select(e => e.ToTreeEntry()).ToList();
 
@@ -43,6 +46,7 @@ public sealed record SetupManifest
         SecretsMode == other.SecretsMode &&
         TreeDiff.Compare(other.TreeEntries(), TreeEntries()).IsEmpty &&
         Database?.Content == other.Database?.Content &&
+        (Logs is null ? other.Logs is null : Logs.SameAs(other.Logs)) &&
         Secrets.Select(s => s.Placeholder).Order(StringComparer.Ordinal).SequenceEqual(other.Secrets.Select(s => s.Placeholder).Order(StringComparer.Ordinal));
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SetupJson.Options);

@@ -39,6 +39,8 @@ public sealed record RestoreOptions
 
     /// <summary>--db-container: the jobs database's container (airbyte-db); null: the configuration only.</summary>
     public string? DatabaseContainer { get; init; }
+    /// <summary>--workspace-volume: where a setup's job logs go (and where an interrupted restore's logs are finished).</summary>
+    public string WorkspaceVolume { get; init; } = "airbyte_workspace";
     /// <summary>--scheduler-container: the other writer stopped with the server while the database is swapped.</summary>
     public string? SchedulerContainer { get; init; }
     /// <summary>--force-postgres-major: load a dump from another Postgres major version.</summary>

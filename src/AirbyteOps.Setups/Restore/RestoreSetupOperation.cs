@@ -51,13 +51,18 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         var healthyBefore = await HealthyNowAsync(options, deployment, ct).ConfigureAwait(false);
         await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: false, ct).ConfigureAwait(false);
         var work = new VolumeWorkArea(engine, volume, options.HelperImage, options.StepTimeout);
+        // The job logs' part first: whether an interrupted restore's logs stay or go back depends on the data volume's work area.
+        await using var logs = await Logs.LogsRestore.PrepareAsync(engine, options, content.Logs,
+            content.Logs is null && await volume.StatAsync(LiveTree.WorkDirectory, ct).ConfigureAwait(false) is not null, location.Name, log, ct).ConfigureAwait(false);
+        var recoveredLogs = logs is null ? null : await logs.RecoverAsync(volume, ct).ConfigureAwait(false);
+        if (recoveredLogs is not null) log(recoveredLogs);
         var recoveredDatabase = database is null ? null : await database.RecoverAsync(volume, log, ct).ConfigureAwait(false);
         if (recoveredDatabase is not null) log(recoveredDatabase);
         var recovered = await work.RecoverAsync(ct).ConfigureAwait(false);
         if (recovered is not null) log(recovered);
         var recoveredWriters = database is null ? null : await Writers.RecoverAsync(engine, Writers.RecordFileFor(options.ArtifactsDirectory, database.Target.Name), ct).ConfigureAwait(false);
         if (recoveredWriters is not null) log(recoveredWriters);
-        recovered = string.Join(" ", new[] { recoveredDatabase, recovered, recoveredWriters }.OfType<string>()) is { Length: > 0 } said ? said : null;
+        recovered = string.Join(" ", new[] { recoveredLogs, recoveredDatabase, recovered, recoveredWriters }.OfType<string>()) is { Length: > 0 } said ? said : null;
 
         // The safety snapshot and the "already identical" check come from one read of the live tree.
         log($"Reading the live configuration from volume '{deployment.Volume}' (safety snapshot)...");
@@ -72,7 +77,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             snapshot = await SetupCapture.CaptureAsync(liveTar, $"volume '{deployment.Volume}'", AtomicFile.PartialPath(snapshotPath), source,
                 deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct, progress: reading).ConfigureAwait(false);
         }
-        var liveDump = database is null ? null : await database.SnapshotAsync(log, ct).ConfigureAwait(false);
+        var liveDump = database is null ? null : await database.SnapshotAsync(snapshot.Folder, log, ct).ConfigureAwait(false);
         var counts = ConfigCounts.Of(content.Expected);
         if (TreeDiff.Compare(LiveTree.Canonical(snapshot.Live), LiveTree.Canonical(content.Expected)).IsEmpty && (database?.Identical(liveDump) ?? true))
         {
@@ -80,7 +85,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             log($"The live configuration in volume '{deployment.Volume}' is already identical to setup '{location.Name}' ({files} files); nothing changed.");
             return new RestoreResult(location.Name, deployment.Volume, true, files, null, recovered, counts, content.MissingSecrets);
         }
-        if (liveDump is not null) snapshot = await DatabaseCapture.AddAsync(snapshot, liveDump, SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
+        if (liveDump is not null) snapshot = await DatabaseCapture.AddAsync(snapshot, liveDump, ct).ConfigureAwait(false);
         await snapshot.PublishSecretsAsync(Path.Combine(snapshotRoot, Path.GetFileName(snapshotPath) + SecretVault.SecretsSuffix)).ConfigureAwait(false);
         snapshot.PublishFolder(snapshotPath);
         log($"Safety snapshot of the current configuration: {snapshotPath} (restore it with --setup {snapshotPath}).");
@@ -100,9 +105,11 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
                 await database.StageAsync(log, ct).ConfigureAwait(false);
                 await CheckpointAsync(options, "db-staged", ct).ConfigureAwait(false);
             }
+            if (logs is not null) await logs.StageAsync(location.Name, log, ct).ConfigureAwait(false);
 
             plan = new SwapPlan(location.Name, DateTimeOffset.UtcNow, TopLevel(snapshot.Live), TopLevel(content.Expected));
             await work.BeginSwapAsync(plan, ct).ConfigureAwait(false);
+            if (logs is not null) await logs.BeginSwapAsync(ct).ConfigureAwait(false);
             await CheckpointAsync(options, "swap-begun", ct).ConfigureAwait(false);
             if (database is not null)
             {
@@ -111,6 +118,11 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             }
             log("Swapping the new configuration in (renames within the volume)...");
             await work.SwapAsync(plan, ct).ConfigureAwait(false);
+            if (logs is not null)
+            {
+                await logs.SwapAsync(log, ct).ConfigureAwait(false);
+                await CheckpointAsync(options, "logs-swapped", ct).ConfigureAwait(false);
+            }
             await CheckpointAsync(options, "swapped", ct).ConfigureAwait(false);
 
             log("Reading the live configuration back against the checksums...");
@@ -139,6 +151,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             log($"Restore failed ({why}); putting the previous configuration{(database?.Restores == true ? " and database" : "")} back...");
             try
             {
+                if (logs is not null) await logs.RollbackAsync().ConfigureAwait(false);
                 if (plan is not null) await work.RollbackAsync(plan, CancellationToken.None).ConfigureAwait(false);
                 if (database is not null) await database.RollbackAsync(log).ConfigureAwait(false);
                 await work.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
@@ -152,9 +165,14 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         }
 
         if (database is not null) await database.CommitAsync(log, ct).ConfigureAwait(false);
+        if (logs is not null) await logs.CommitAsync(log, ct).ConfigureAwait(false);
         log($"Restored setup '{location.Name}' into volume '{deployment.Volume}': {ConfigCounts.Format(counts)}.");
         if (database?.Restores == true)
             log($"Restored database '{database.Live}' in container '{database.Target.Name}': {content.Database!.Manifest.Summary()} (sync state and job history as exported).");
+        if (content.Logs is { } restoredLogs)
+            log($"Restored {restoredLogs.Manifest.Files.Count} job log(s) into workspace volume '{logs!.Volume}' (./build.sh Logs lists them).");
+        else if (database?.Restores == true)
+            log("No job logs in this setup (exported without --include logs): Logs lists only the attempts the workspace volume already has.");
         if (!healthyBefore && deployment.ServerRunning && options.HealthProbe is not null)
             log("The server was not healthy before the restore, so the restore did not wait for its health.");
         return new RestoreResult(location.Name, deployment.Volume, false, files, snapshotPath, recovered, counts, content.MissingSecrets);

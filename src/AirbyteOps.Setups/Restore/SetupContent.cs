@@ -37,6 +37,8 @@ internal sealed class SetupContent
     public IReadOnlyList<SecretReference> MissingSecrets { get; }
     /// <summary>The setup's database part, checked and with its secrets put back; null: a configuration-only setup.</summary>
     public DatabaseContent? Database { get; private init; }
+    /// <summary>The setup's job logs (ExportSetup --include logs), checked; null: none.</summary>
+    public Logs.LogsContent? Logs { get; private init; }
 
     /// <summary>The tree path of a reader name, or null when the name is not part of the tree (setup.json, the root).</summary>
     public string? TreePath(string rawName)
@@ -88,7 +90,18 @@ internal sealed class SetupContent
         var buffered = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         // database/ beside data/ is the setup's database part (when the manifest says so): kept aside, not tree entries.
         var side = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
-        var sideFiles = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var sideFiles = new Dictionary<string, DumpSecrets.Outcome>(StringComparer.Ordinal);
+        // logs/ beside data/: the job logs (when the manifest says so), streamed once and checked like the dump.
+        var logSide = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
+        var logFiles = new Dictionary<string, DumpSecrets.Outcome>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, SecretFileValues>? sidecar = null;
+        var sidecarRead = false;
+        IReadOnlyDictionary<string, SecretFileValues>? Sidecar()
+        {
+            if (!sidecarRead) sidecar = secretsPath is not null && File.Exists(secretsPath) ? SecretVault.ReadFile(secretsPath) : null;
+            sidecarRead = true;
+            return sidecar;
+        }
         byte[]? manifestBytes = null;
         await reader.ReadAsync(async (raw, content) =>
         {
@@ -113,15 +126,17 @@ internal sealed class SetupContent
             }
             if (DatabaseContent.IsSideEntry(name))
             {
-                byte[]? bytes = null;
-                if (content is not null)
-                {
-                    using var memory = new MemoryStream();
-                    await content.CopyToAsync(memory, ct).ConfigureAwait(false);
-                    bytes = memory.ToArray();
-                    sideFiles[name] = bytes;
-                }
-                side.Add((entry with { Size = bytes?.LongLength ?? 0 }, name, bytes is null ? null : SecretVault.Sha256Hex(bytes)));
+                // Streamed once (hashed, secrets put back and proved), never held in memory.
+                var scanned = content is null ? null : await DatabaseContent.ScanAsync(name, content, secretsPath, ct).ConfigureAwait(false);
+                if (scanned is not null) sideFiles[name] = scanned;
+                side.Add((entry with { Size = scanned?.StoredSize ?? 0 }, name, scanned?.StoredSha256));
+                return;
+            }
+            if (Setups.Logs.LogsContent.IsSideEntry(name))
+            {
+                var scanned = content is null ? null : await Setups.Logs.LogsContent.ScanAsync(name, content, Sidecar(), ct).ConfigureAwait(false);
+                if (scanned is not null) logFiles[name] = scanned;
+                logSide.Add((entry with { Size = scanned?.StoredSize ?? 0 }, name, scanned?.StoredSha256));
                 return;
             }
             if (content is not null)
@@ -140,9 +155,14 @@ internal sealed class SetupContent
         SetupManifest? manifest = manifestBytes is null ? null : SetupManifest.Parse(manifestBytes, where);
         DatabaseContent? database = null;
         if (manifest?.Database is { } databaseManifest)
-            database = DatabaseContent.Load(databaseManifest, side.Select(s => s.Name), sideFiles, where, secretsPath, allowMissingSecrets);
+            database = DatabaseContent.Load(databaseManifest, side.Select(s => s.Name), sideFiles, reader, secretsPath, allowMissingSecrets);
         else
             raws.AddRange(side); // no database part: such entries are judged as any other (outside data/ → refused)
+        Logs.LogsContent? logs = null;
+        if (manifest?.Logs is { } logsManifest)
+            logs = Setups.Logs.LogsContent.Load(logsManifest, logSide.Select(s => s.Name), logFiles, reader, Sidecar(), secretsPath, allowMissingSecrets);
+        else
+            raws.AddRange(logSide);
         var prefix = manifest is not null ? SetupManifest.TreeFolder : DetectPrefix(raws.Select(r => r.Name).ToList());
 
         var stored = new List<TreeEntry>();
@@ -207,7 +227,7 @@ internal sealed class SetupContent
                     $"The {where} needs {missing.Count} secret value(s) that {file} does not have: {names}{more}; put the secrets file back, or pass --allow-missing-secrets to restore with the placeholders in place. Nothing was written.");
             }
         }
-        return new SetupContent(reader, prefix, manifest, stored, expected, replacements, missing) { Database = database };
+        return new SetupContent(reader, prefix, manifest, stored, expected, replacements, missing) { Database = database, Logs = logs };
     }
 
     /// <summary>

@@ -46,6 +46,9 @@ public sealed class VerifySetupOperation
             : "No database in this setup: it restores the configuration only (no sync state, no job history).");
         if (content.Manifest is not { IsDatabaseEra: true })
             await ConfigTreeValidator.ValidateAsync(content, options.AirbyteVersion, options.SkipConfigCheck, location.Name, log, ct).ConfigureAwait(false);
+        if (content.Logs is { } logs)
+            log($"Job logs: {logs.Manifest.Files.Count} file(s) ({logs.Bytes / 1024.0:0.#} KiB) match their checksums" +
+                (logs.Manifest.Secrets.Count > 0 ? $"; the {logs.Manifest.Secrets.Count} secret value(s) they quoted are in {location.SecretsFile} and put back give each log byte for byte" : "") + ".");
         if (content.Manifest is { IsDatabaseEra: true } dbEra)
             log($"Database era: it restores into a database-era Airbyte {dbEra.AirbyteVersion ?? "(version unknown)"} or later (Flyway configs {dbEra.Database?.ConfigsMigration ?? "none"}, jobs {dbEra.Database?.JobsMigration ?? "none"} or later); an older one is refused.");
         else if (AirbyteVersion.MajorMinor(result.AirbyteVersion) is var (major, minor))

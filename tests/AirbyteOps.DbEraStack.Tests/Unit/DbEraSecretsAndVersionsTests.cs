@@ -22,8 +22,8 @@ public sealed class DbEraSecretsAndVersionsTests
     public void Every_payload_of_the_secrets_table_and_every_inline_secret_is_cut_out_and_put_back_byte_for_byte()
     {
         var original = Encoding.UTF8.GetBytes(Dump);
-        var result = DumpSecrets.Extract("database/airbyte.sql", original);
-        var stored = Encoding.UTF8.GetString(result.Stored);
+        var (result, storedBytes) = DumpSecrets.Extract("database/airbyte.sql", original);
+        var stored = Encoding.UTF8.GetString(storedBytes);
 
         foreach (var secret in new[] { "plain-pa55", "tab\\there", "inline-tok" }) Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
         Assert.Contains("airbyte_workspace_w_secret_c_v1\t\\N\n", stored, StringComparison.Ordinal); // NULL is no secret
@@ -33,7 +33,7 @@ public sealed class DbEraSecretsAndVersionsTests
         Assert.DoesNotContain("public.secrets/2/payload", result.References.Select(r => r.Pointer));
         Assert.Contains("public.actor/0/configuration/access_token", result.References.Select(r => r.Pointer));
         Assert.Equal("tab\\there\\\\back", result.Values.Values[result.References.First(r => r.Pointer == "public.secrets/1/payload").Placeholder]);
-        Assert.Equal(original, DumpSecrets.Reinsert("database/airbyte.sql", result.Stored, result.References, result.Values));
+        Assert.Equal(original, DumpSecrets.Reinsert("database/airbyte.sql", storedBytes, result.References, result.Values));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AirbyteOps.DemoStack.Tests.Support;
+using AirbyteOps.Docker;
 using AirbyteOps.Setups.Export;
 using AirbyteOps.Setups.Restore;
 using Npgsql;
@@ -8,8 +9,9 @@ namespace AirbyteOps.DemoStack.Tests.Integration;
 
 /// <summary>
 /// Issue 11 on the demo stack (real server, scheduler and airbyte-db, real pg_dump): ExportSetup carries the jobs
-/// database, so after the database is wiped and the setup restored, the API lists the restored jobs and the next job id
-/// continues after them instead of starting again at 1.
+/// database (and with --include logs the job logs), so after the database and the workspace are wiped and the setup
+/// restored, the API lists the restored jobs, Logs lists their attempts with their logs, and the next job id continues
+/// after them instead of starting again at 1.
 /// </summary>
 public sealed class DatabaseRoundTripTests : IAsyncLifetime
 {
@@ -22,7 +24,7 @@ public sealed class DatabaseRoundTripTests : IAsyncLifetime
     private string Scheduler => _stack.Prefix + "-scheduler";
 
     [Fact]
-    public async Task Export_wipe_restore_gives_back_the_job_history_and_the_next_job_id_continues()
+    public async Task Export_with_logs_wipe_restore_gives_back_the_job_history_Logs_lists_it_and_the_next_job_id_continues()
     {
         var source = await _stack.Api.CreateSourceAsync(ApiClient.ExchangeRatesDefinitionId, "rates", ApiClient.ExchangeRatesConfig());
         var destination = await _stack.Api.CreateDestinationAsync(ApiClient.LocalCsvDefinitionId, "csv", ApiClient.CsvConfig());
@@ -31,24 +33,40 @@ public sealed class DatabaseRoundTripTests : IAsyncLifetime
         var last = (await _stack.Api.SyncAsync(connection))["job"]!["id"]!.GetValue<long>();
         Assert.Equal(3, last); // discover_schema was job 1
         var before = await SyncJobIdsAsync(connection);
+        var logsBefore = await LogFilesAsync();
+        Assert.Equal(["1/0/logs.log", "2/0/logs.log", "3/0/logs.log"], logsBefore.Keys.Order(StringComparer.Ordinal));
 
         var export = await new ExportSetupOperation(_stack.Engine).RunAsync(TestDeployment.ExportOptionsFor("with-db", _artifacts, _stack.Server, _stack.DataVolume) with
         {
-            DatabaseContainer = _stack.Db, SchedulerContainer = Scheduler,
+            DatabaseContainer = _stack.Db, SchedulerContainer = Scheduler, IncludeLogs = true, WorkspaceVolume = _stack.WorkspaceVolume,
         }, _log.Add);
         Assert.Equal(3, export.Manifest.Database!.Rows["public.jobs"]);
+        Assert.Equal(["configuration", "database", "logs"], export.Manifest.Contents);
+        Assert.Equal(["logs/1/0/logs.log", "logs/2/0/logs.log", "logs/3/0/logs.log"], export.Manifest.Logs!.Files.Select(f => f.Path));
         Assert.True((await _stack.Engine.Containers.InspectAsync(_stack.Server)).IsRunning);
 
-        // The wipe of airbyte_db: a new database, where job ids start at 1 again.
+        // The wipe of airbyte_db and of the workspace: a new database, where job ids start at 1 again, and no log but the new job's.
         await _stack.RecreateDatabaseAsync();
+        await ClearWorkspaceAsync();
         Assert.Equal(1, (await _stack.Api.SyncAsync(connection))["job"]!["id"]!.GetValue<long>());
+        Assert.Equal(["1/0/logs.log"], (await LogFilesAsync()).Keys);
 
         await new RestoreSetupOperation(_stack.Engine).RunAsync(new RestoreOptions
         {
             ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
             Setup = "with-db", ArtifactsDirectory = _artifacts, ServerContainer = _stack.Server, DataVolume = _stack.DataVolume,
-            DatabaseContainer = _stack.Db, SchedulerContainer = Scheduler, HealthProbe = _ => _stack.Api.HealthAsync(),
+            DatabaseContainer = _stack.Db, SchedulerContainer = Scheduler, HealthProbe = _ => _stack.Api.HealthAsync(), WorkspaceVolume = _stack.WorkspaceVolume,
         }, _log.Add);
+
+        // The workspace holds the exported logs byte for byte (the wiped history's job 1 replaced), and Logs lists them.
+        Assert.Equal(logsBefore, await LogFilesAsync());
+        var listing = new List<string>();
+        var attempts = await new AirbyteOps.Workspace.Logs.LogsOperation(_stack.Engine).RunAsync(new AirbyteOps.Workspace.Logs.LogsOptions
+        {
+            WorkspaceVolume = _stack.WorkspaceVolume, HelperImage = TestImages.Busybox, ArtifactsDirectory = _artifacts, Copy = false, Follow = false,
+        }, listing.Add);
+        Assert.Equal([3L, 2L, 1L], attempts.Select(a => a.Id.Job));
+        Assert.Contains(listing, l => l.EndsWith("3 job(s), 3 attempt(s), newest first.", StringComparison.Ordinal));
 
         // The API lists the restored history (not the wiped database's job 1), and the next job continues after it.
         Assert.Equal(before, await SyncJobIdsAsync(connection));
@@ -116,6 +134,23 @@ public sealed class DatabaseRoundTripTests : IAsyncLifetime
     /// <summary>Dates that arrived more than once.</summary>
     private static Task<long> DuplicatesAsync(NpgsqlConnection db, string schema) =>
         ScalarAsync(db, $"SELECT count(*) FROM (SELECT data->>'date' FROM {schema}.exchange_rate_raw GROUP BY 1 HAVING count(*) > 1) d");
+
+    /// <summary>Every logs.log in the workspace volume (job/attempt/logs.log → content).</summary>
+    private async Task<Dictionary<string, string>> LogFilesAsync() =>
+        (await _stack.ReadTreeAsync("/tmp/workspace")).Where(kv => kv.Key.EndsWith("/logs.log", StringComparison.Ordinal) && kv.Key.Split('/').Length == 3)
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    /// <summary>The wipe of the workspace volume: its job folders deleted (the containers keep it mounted).</summary>
+    private async Task ClearWorkspaceAsync()
+    {
+        var spec = new ContainerSpec("abops-test-wipe-" + Guid.NewGuid().ToString("N")[..8], TestImages.Busybox)
+        {
+            Command = ["rm", "-rf", "/volume/1", "/volume/2", "/volume/3"], // the jobs so far (busybox find has no -delete)
+            Mounts = [new VolumeMount(_stack.WorkspaceVolume, "/volume")],
+            NetworkMode = "none",
+        };
+        Assert.Equal(0, await _stack.Engine.RunAsync(spec, _ => { }));
+    }
 
     private async Task<List<long>> SyncJobIdsAsync(string connection) =>
         (await _stack.Api.PostAsync("jobs/list", new JsonObject { ["configType"] = "sync", ["configId"] = connection }))["jobs"]!.AsArray()
