@@ -52,7 +52,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         try
         {
             SetupCapture.ThrowIfInterrupted(capture, deployment.Volume ?? options.DataVolume);
-            await ReadableAsync(capture, version, options, log, ct).ConfigureAwait(false);
+            if (!capture.Manifest.IsDatabaseEra) await ReadableAsync(capture, version, options, log, ct).ConfigureAwait(false); // a database-era setup has no config tree
             var manifest = capture.Manifest;
             var files = manifest.Entries.Count(e => e.Type == EntryKind.File);
             var bytes = capture.Live.Where(e => e.Kind == EntryKind.File).Sum(e => e.Size);

@@ -25,7 +25,9 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             content = await SetupContent.LoadAsync(reader, location.SecretsFile, options.AllowMissingSecrets, ct, checking).ConfigureAwait(false);
         }
         var files = content.Expected.Count(e => e.Kind is EntryKind.File or EntryKind.HardLink);
-        log(content.Manifest is null
+        log(content.Manifest is { IsDatabaseEra: true }
+            ? "A database-era setup: no configuration files, everything is in its database dump."
+            : content.Manifest is null
             ? $"No manifest (a plain archive or copy of a /data tree): {files} files, every entry checked for safety; no checksums or Airbyte version to compare."
             : $"{files} files match the manifest's checksums; every entry stays inside the tree.");
         if (content.MissingSecrets.Count > 0)
