@@ -72,10 +72,11 @@ psql_db -c "INSERT INTO jobs (config_type, scope, config, status, created_at, st
     'succeeded', now(), now(), now() FROM jobs;"
 
 # The compose file the targets read: its two services name the bench's containers (hosts, writers); no .env, no basic auth.
+# --data-volume/--workspace-volume: the real 0.50.33 compose mounts `data` at CONFIG_ROOT and `workspace` at WORKSPACE_ROOT, which name them; this reduced file has neither (the database era reads neither).
 mkdir -p "$WORK/compose"
 printf 'services:\n  db:\n    image: airbyteops/airbyte-db:%s\n    container_name: %s-db\n  server:\n    image: airbyteops/airbyte-server:%s\n    container_name: %s-server\n' "$V" "$P" "$V" "$P" > "$WORK/compose/docker-compose.yaml"
 : > "$WORK/compose/.env"
-ARGS=(--compose-file "$WORK/compose/docker-compose.yaml" --project "$P" --server-container "$P-server" --db-container "$P-db" --scheduler-container ''
+ARGS=(--compose-file "$WORK/compose/docker-compose.yaml" --project "$P" --server-container "$P-server" --db-container "$P-db" --data-volume "$P-data" --workspace-volume "$P-workspace" --scheduler-container ''
       --server-url "$API" --artifacts "$ART")
 t() { /usr/bin/time -f '%e' -o "$LOG/t" "$@" >>"$LOG/out" 2>&1; cat "$LOG/t"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
