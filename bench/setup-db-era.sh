@@ -78,7 +78,8 @@ printf 'services:\n  db:\n    image: airbyteops/airbyte-db:%s\n    container_nam
 : > "$WORK/compose/.env"
 ARGS=(--compose-file "$WORK/compose/docker-compose.yaml" --project "$P" --server-container "$P-server" --db-container "$P-db" --data-volume "$P-data" --workspace-volume "$P-workspace" --scheduler-container ''
       --server-url "$API" --artifacts "$ART")
-t() { /usr/bin/time -f '%e' -o "$LOG/t" "$@" >>"$LOG/out" 2>&1; cat "$LOG/t"; }
+# A failing target is recorded (its seconds would otherwise pass for a measurement) and fails the bench before the table.
+t() { /usr/bin/time -f '%e' -o "$LOG/t" "$@" >>"$LOG/out" 2>&1 || echo "$*" >>"$LOG/failed"; tail -n 1 "$LOG/t"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ./build.sh Help >/dev/null 2>&1 || true   # warm: libraries built, Cake script cached
 
@@ -96,6 +97,7 @@ size=$(du -k "$HAND/airbyte.sql" | cut -f1)
 jobs=$(docker exec "$P-db" psql -X -tA -U docker -d airbyte -c "SELECT count(*) FROM jobs")
 connections=$(docker exec "$P-db" psql -X -tA -U docker -d airbyte -c "SELECT count(*) FROM connection")
 echo "$(date -u '+%Y-%m-%d %H:%M UTC') | $(nproc) CPUs | load $(cut -d' ' -f1-3 /proc/loadavg) | $connections connections, $jobs jobs, dump ${size} KB | runs $RUNS"
+if [ -s "$LOG/failed" ]; then echo "bench: a target failed, so no table (see $LOG/out):" >&2; cat "$LOG/failed" >&2; exit 1; fi
 printf '| %s | %s | %s | %s |\n' "operation" "ours (s)" "by hand (s)" "writers paused (s)"
 printf '| %s | %s | %s | %s |\n' "ExportSetup, database era" "$(printf '%s\n' "${OE[@]}" | median)" "$(printf '%s\n' "${HE[@]}" | median)" "$(printf '%s\n' "${HELD[@]}" | median)"
 printf '| %s | %s | %s | %s |\n' "RestoreSetup, database era" "$(printf '%s\n' "${OR[@]}" | median)" "$(printf '%s\n' "${HR[@]}" | median)" "stopped for the swap"
