@@ -8,13 +8,18 @@ using AirbyteOps.Workspace.Jobs;
 namespace WorkspaceBench;
 
 /// <summary>
-/// dotnet run -c Release -- [--jobs 10000] [--runs 3] [--volume EXISTING]
+/// dotnet run -c Release -- [--jobs 10000] [--runs 3] [--log-mib 0.5] [--volume EXISTING]
 /// Seeds a throw-away volume (abops-bench-...) with N jobs (every third with normalize/), or reads an existing volume
-/// read-only, then times: the library finding the newest normalization attempt, and the tutorial's busybox pipeline.
+/// read-only, starts a "server" (a Debian container mounting it at /tmp/workspace, as the deployment's server does), then
+/// times, interleaved: finding the newest normalization attempt (the library by exec in the server, the library through a
+/// helper container, the full listing it replaced), the Logs listing (names, stats, the last line of each log), and the
+/// tutorial's busybox pipeline (docker run). Then every logs.log is made --log-mib MiB long (sparse: 5 GB at 10,000 jobs)
+/// and the same is timed again: reading cost must not grow with the logs' bytes.
 /// </summary>
 public static class Program
 {
     private const string Busybox = "airbyteops/busybox:latest";
+    private const string Debian = "airbyteops/debian:bookworm";
     private const string TutorialPipeline =
         "find /data -path \"*normalize/models*\" | sed -E \"s;/data/([0-9]+/[0-9]+/)normalize/.*;\\1;g\" | sort | uniq | tail -n 1";
 
@@ -22,9 +27,11 @@ public static class Program
     {
         var jobs = IntArg(args, "--jobs", 10_000);
         var runs = IntArg(args, "--runs", 3);
+        var logMib = Arg(args, "--log-mib") is { } m ? double.Parse(m, CultureInfo.InvariantCulture) : 0.5;
         var existing = Arg(args, "--volume");
         using var engine = DockerEngine.Connect();
         var volume = existing ?? $"abops-bench-{Guid.NewGuid().ToString("N")[..10]}";
+        var server = $"abops-bench-ws-server-{Guid.NewGuid().ToString("N")[..8]}";
         try
         {
             if (existing is null)
@@ -36,14 +43,54 @@ public static class Program
                 Console.WriteLine($"seeded {jobs} jobs ({tar.Length / 1024 / 1024} MB of tar) into {volume} in {seed.Elapsed.TotalSeconds:0.0} s");
                 await mounted.CopyInAsync("", tar).ConfigureAwait(false);
             }
-            for (var run = 1; run <= runs; run++)
+            await engine.Containers.CreateAsync(new ContainerSpec(server, Debian)
             {
-                var clock = Stopwatch.StartNew();
-                var workspace = await JobWorkspace.ReadAsync(engine, volume, Busybox, lastLogLines: false).ConfigureAwait(false);
-                var newest = workspace.NewestWithNormalization();
-                var library = clock.Elapsed;
+                Command = ["sleep", "infinity"],
+                Mounts = [new VolumeMount(volume, "/tmp/workspace", ReadOnly: true)],
+                NetworkMode = "none",
+                Labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = "bench" },
+            }).ConfigureAwait(false);
+            await engine.Containers.StartAsync(server).ConfigureAwait(false);
 
-                clock.Restart();
+            var empty = await MeasureAsync(engine, volume, server, runs, "logs as seeded").ConfigureAwait(false);
+            if (existing is null && logMib > 0)
+            {
+                var bytes = (long)(logMib * 1024 * 1024);
+                var exit = await engine.RunAsync(new ContainerSpec($"abops-bench-grow-{Guid.NewGuid().ToString("N")[..8]}", Busybox)
+                {
+                    Command = ["sh", "-c", "find /data -name logs.log -exec truncate -s \"$0\" {} +", bytes.ToString(CultureInfo.InvariantCulture)],
+                    Mounts = [new VolumeMount(volume, "/data")],
+                    NetworkMode = "none",
+                }, Console.WriteLine, TimeSpan.FromMinutes(10)).ConfigureAwait(false);
+                if (exit != 0) throw new InvalidOperationException($"growing the logs failed (exit {exit})");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"every logs.log is now {bytes} bytes (sparse): {bytes * jobs / 1e9:0.0} GB of logs"));
+                var big = await MeasureAsync(engine, volume, server, runs, "big logs").ConfigureAwait(false);
+                Console.WriteLine();
+                Console.WriteLine("| median s | logs as seeded | big logs | big / seeded |");
+                Console.WriteLine("|---|---:|---:|---:|");
+                foreach (var key in empty.Keys)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {key} | {empty[key]:0.00} | {big[key]:0.00} | {big[key] / empty[key]:0.00} |"));
+            }
+            return 0;
+        }
+        finally
+        {
+            await engine.Containers.RemoveAsync(server, force: true).ConfigureAwait(false);
+            if (existing is null) await engine.Volumes.RemoveAsync(volume).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Each way, interleaved, <paramref name="runs"/> times; prints every run and the medians, returns the medians.</summary>
+    private static async Task<Dictionary<string, double>> MeasureAsync(DockerEngine engine, string volume, string server, int runs, string label)
+    {
+        var ways = new (string Name, Func<Task<string>> Run)[]
+        {
+            ("newest normalization, exec in the server", async () => Show(await JobWorkspace.FindNewestWithNormalizationAsync(engine, volume, Busybox, runningContainers: [server]).ConfigureAwait(false))),
+            ("newest normalization, helper container", async () => Show(await JobWorkspace.FindNewestWithNormalizationAsync(engine, volume, Busybox).ConfigureAwait(false))),
+            ("full listing (before), exec in the server", async () => Show((await JobWorkspace.ReadAsync(engine, volume, Busybox, lastLogLines: false, runningContainers: [server]).ConfigureAwait(false)).NewestWithNormalization())),
+            ("Logs listing (last log lines), exec in the server", async () => $"{(await JobWorkspace.ReadAsync(engine, volume, Busybox, runningContainers: [server]).ConfigureAwait(false)).Attempts.Count} attempts"),
+            ("tutorial: docker run busybox find | sed | sort | uniq | tail", async () =>
+            {
                 var lines = new List<string>();
                 await engine.RunAsync(new ContainerSpec($"abops-bench-find-{Guid.NewGuid().ToString("N")[..8]}", Busybox)
                 {
@@ -51,16 +98,33 @@ public static class Program
                     Mounts = [new VolumeMount(volume, "/data", ReadOnly: true)],
                     NetworkMode = "none",
                 }, lines.Add, TimeSpan.FromMinutes(10)).ConfigureAwait(false);
-                var tutorial = clock.Elapsed;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"run {run}: library {library.TotalSeconds:0.00} s -> {newest?.Id.RelativePath ?? "none"} ({workspace.Attempts.Count} attempts) | tutorial pipeline {tutorial.TotalSeconds:0.00} s -> {lines.LastOrDefault(l => l.Length > 0) ?? "none"}"));
-            }
-            return 0;
-        }
-        finally
+                return lines.LastOrDefault(l => l.Length > 0) ?? "none";
+            }),
+        };
+        var seconds = ways.ToDictionary(w => w.Name, _ => new List<double>());
+        for (var run = 1; run <= runs; run++)
         {
-            if (existing is null) await engine.Volumes.RemoveAsync(volume).ConfigureAwait(false);
+            foreach (var (name, action) in ways)
+            {
+                var clock = Stopwatch.StartNew();
+                var result = await action().ConfigureAwait(false);
+                seconds[name].Add(clock.Elapsed.TotalSeconds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}, run {run}: {name}: {clock.Elapsed.TotalSeconds:0.00} s -> {result}"));
+            }
         }
+        var medians = seconds.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+        var tutorial = medians[ways[^1].Name];
+        foreach (var (name, median) in medians)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: median {name}: {median:0.00} s ({median / tutorial:0.00}x the tutorial pipeline)"));
+        return medians;
+    }
+
+    private static string Show(JobAttempt? attempt) => attempt?.Id.RelativePath ?? "none";
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static MemoryStream Seed(int jobs)

@@ -23,8 +23,7 @@ public sealed class DbtRunOperation(DockerEngine engine)
         await using (var mounted = await WorkspaceVolume.OpenAsync(engine, options.WorkspaceVolume, options.HelperImage, ct).ConfigureAwait(false))
         {
             log($"Reading workspace volume '{options.WorkspaceVolume}'...");
-            var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, options.Job, lastLogLines: false, ct, options.ListingContainers).ConfigureAwait(false);
-            chosen = ExtractNormalizationOperation.Choose(workspace, options.Job, options.Attempt);
+            chosen = await ExtractNormalizationOperation.ChooseAsync(engine, options.WorkspaceVolume, options.HelperImage, options.Job, options.Attempt, options.ListingContainers, ct).ConfigureAwait(false);
             var profiles = await WorkspaceVolume.ReadFileAsync(mounted, $"{chosen.Id.RelativePath}/normalize/profiles.yml", ct).ConfigureAwait(false);
             masker = MaskerFor(profiles is null ? null : System.Text.Encoding.UTF8.GetString(profiles), $"{chosen.Id.RelativePath}/normalize", log);
             if (options.NormalizationImageFromJobLog)

@@ -64,11 +64,66 @@ public sealed class JobWorkspace
     public static async Task<JobWorkspace> ReadAsync(DockerEngine engine, string volume, string helperImage, long? job = null, bool lastLogLines = true,
         CancellationToken ct = default, IReadOnlyList<string>? runningContainers = null)
     {
+        var start = job?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ".";
+        var marker = NewMarker();
+        var listing = await RunScriptAsync(engine, volume, helperImage, ListScript,
+            root => [root, start, marker, lastLogLines ? "yes" : "no", job is null ? "3" : "2"], marker, ct, runningContainers).ConfigureAwait(false);
+        return new JobWorkspace(volume, Parse(listing.Lines, marker), listing.Bytes, listing.ListedBy);
+    }
+
+    // Finds the newest <job>/<attempt> with normalize/models without walking the volume: the shell's glob reads the folder
+    // names of the jobs and attempts only (no file of a job is visited, whatever the size or number of its logs), the newest is
+    // picked by number (a builtin test; no process per job), and only that attempt is listed, as ListScript lists. It counts
+    // exactly what the full listing's HasNormalization counts: an entry normalize/models (of any type) reached without
+    // following a link, under folders named by plain decimal numbers. Prints the marker alone when no attempt has it.
+    internal const string NewestNormalizationScript =
+        "command -v find >/dev/null 2>&1 || exit 97; stat -c '%f %s %Y %n' / >/dev/null 2>&1 || exit 97; " +
+        "cd \"$1\" || exit 2; m=\"$2\"; bj=-1; ba=-1; " +
+        "for p in */*/normalize/models; do " +
+        "[ -e \"$p\" ] || [ -L \"$p\" ] || continue; " +
+        "j=${p%%/*}; r=${p#*/}; a=${r%%/*}; " +
+        "case \"$j\" in ''|*[!0-9]*) continue;; esac; case \"$a\" in ''|*[!0-9]*) continue;; esac; " +
+        "[ ${#j} -le 18 ] && [ ${#a} -le 18 ] || continue; " +
+        "[ -L \"$j\" ] || [ -L \"$j/$a\" ] || [ -L \"$j/$a/normalize\" ] && continue; " +
+        "if [ \"$j\" -gt \"$bj\" ] || { [ \"$j\" -eq \"$bj\" ] && [ \"$a\" -gt \"$ba\" ]; }; then bj=$j; ba=$a; fi; " +
+        "done; " +
+        "if [ \"$bj\" -ge 0 ]; then find \"./$bj/$ba\" -mindepth 1 ! -type b ! -type c ! -type p ! -type s -exec stat -c '%f %s %Y %n' -- {} + || exit 3; fi; " +
+        "echo \"$m\"";
+
+    /// <summary>
+    /// The newest attempt that has <c>normalize/models</c> (by job, then attempt number), with its files, or null when no
+    /// attempt has it. What it reads grows with the number of jobs and attempts only: folder names, then the stats of the one
+    /// attempt it returns (no other job's files are visited). Runs where <see cref="ReadAsync"/> runs (exec in a running
+    /// deployment container that mounts the volume, else a one-off container), and falls back to the full listing when the
+    /// image lacks a tool.
+    /// </summary>
+    public static async Task<JobAttempt?> FindNewestWithNormalizationAsync(DockerEngine engine, string volume, string helperImage,
+        CancellationToken ct = default, IReadOnlyList<string>? runningContainers = null)
+    {
+        var marker = NewMarker();
+        var listing = await RunScriptAsync(engine, volume, helperImage, NewestNormalizationScript, root => [root, marker], marker, ct, runningContainers,
+            toolsMayLack: true).ConfigureAwait(false);
+        if (listing.LacksTools)
+            return (await ReadAsync(engine, volume, helperImage, lastLogLines: false, ct: ct, runningContainers: runningContainers).ConfigureAwait(false)).NewestWithNormalization();
+        return Parse(listing.Lines, marker).SingleOrDefault();
+    }
+
+    private static string NewMarker() => $"--airbyteops-listing-end-{Guid.NewGuid():N}--";
+
+    /// <summary>A listing's lines; <see cref="LacksTools"/>: the helper image lacks a tool the script needs (nothing listed).</summary>
+    private sealed record Listing(List<string> Lines, long Bytes, string ListedBy, bool LacksTools = false);
+
+    /// <summary>
+    /// Runs a read-only listing <paramref name="script"/> by exec in the first running container of <paramref name="runningContainers"/>
+    /// that mounts the volume (and exits 0 there), else in a one-off <paramref name="helperImage"/> container with the volume read-only.
+    /// <paramref name="toolsMayLack"/>: a helper image lacking a tool (exit 97) is reported in the result instead of thrown.
+    /// </summary>
+    private static async Task<Listing> RunScriptAsync(DockerEngine engine, string volume, string helperImage, string script,
+        Func<string, string[]> arguments, string marker, CancellationToken ct, IReadOnlyList<string>? runningContainers,
+        bool toolsMayLack = false)
+    {
         if (await engine.Volumes.FindAsync(volume, ct).ConfigureAwait(false) is null)
             throw new DockerOpsException($"Workspace volume '{volume}' does not exist: start Airbyte and run a sync first (./build.sh ComposeUp Sync), or pass --workspace-volume with the right name.");
-        var start = job?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ".";
-        var marker = $"--airbyteops-listing-end-{Guid.NewGuid():N}--";
-        string[] Arguments(string root) => [root, start, marker, lastLogLines ? "yes" : "no", job is null ? "3" : "2"];
         var lines = new List<string>();
         long bytes = 0;
         void Collect(string line) { bytes += line.Length + 1; lines.Add(line); }
@@ -83,7 +138,7 @@ public sealed class JobWorkspace
             long exitCode;
             try
             {
-                exitCode = (await engine.ExecAsync(name, ["sh", "-c", ListScript, "sh", .. Arguments(mount.Destination)], onLine: Collect, ct: ct).ConfigureAwait(false)).ExitCode;
+                exitCode = (await engine.ExecAsync(name, ["sh", "-c", script, "sh", .. arguments(mount.Destination)], onLine: Collect, ct: ct).ConfigureAwait(false)).ExitCode;
             }
             catch (DockerOpsException)
             {
@@ -91,23 +146,24 @@ public sealed class JobWorkspace
             }
             // Any failure here (tools missing, sh missing: 126/127, a folder the container's user cannot read) falls back to the
             // helper container, which lists as root on a read-only mount: the same listing, never a partial one.
-            if (exitCode == 0) return new JobWorkspace(volume, Parse(lines, marker), bytes, $"exec in container '{name}'");
+            if (exitCode == 0) return new Listing(lines, bytes, $"exec in container '{name}'");
         }
 
         lines.Clear();
         bytes = 0;
         var spec = new ContainerSpec($"airbyteops-workspace-list-{Guid.NewGuid():N}"[..40], helperImage)
         {
-            Entrypoint = ["sh", "-c", ListScript, "sh"],
-            Command = Arguments(MountedVolume.MountPath),
+            Entrypoint = ["sh", "-c", script, "sh"],
+            Command = arguments(MountedVolume.MountPath),
             Mounts = [new VolumeMount(volume, MountedVolume.MountPath, ReadOnly: true)],
             Labels = new Dictionary<string, string> { [Labels.Role] = "volume-access" },
             NetworkMode = "none",
         };
         var exit = await engine.RunAsync(spec, Collect, ct: ct).ConfigureAwait(false);
+        if (exit == MissingTools && toolsMayLack) return new Listing([], 0, "helper container", LacksTools: true);
         if (exit != 0)
             throw new DockerOpsException($"Listing workspace volume '{volume}' failed (exit {exit}): {lines.LastOrDefault(l => !l.Contains(marker, StringComparison.Ordinal)) ?? "no output"}.");
-        return new JobWorkspace(volume, Parse(lines, marker), bytes, "helper container");
+        return new Listing(lines, bytes, "helper container");
     }
 
     /// <summary>

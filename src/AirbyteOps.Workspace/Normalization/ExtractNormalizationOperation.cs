@@ -13,8 +13,7 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
     public async Task<NormalizationProject> RunAsync(ExtractNormalizationOptions options, Action<string> log, CancellationToken ct = default)
     {
         log($"Reading workspace volume '{options.WorkspaceVolume}'{(options.Job is { } j ? $" (job {j})" : "")}...");
-        var workspace = await JobWorkspace.ReadAsync(engine, options.WorkspaceVolume, options.HelperImage, options.Job, lastLogLines: false, ct, options.ListingContainers).ConfigureAwait(false);
-        var chosen = Choose(workspace, options.Job, options.Attempt);
+        var chosen = await ChooseAsync(engine, options.WorkspaceVolume, options.HelperImage, options.Job, options.Attempt, options.ListingContainers, ct).ConfigureAwait(false);
         log($"Newest normalization project{(options.Job is null ? "" : " of the chosen job")}: {chosen.Id} (/tmp/workspace/{chosen.Id.RelativePath}/normalize in the server).");
 
         var destination = options.ProjectDirectory;
@@ -117,6 +116,21 @@ public sealed class ExtractNormalizationOperation(DockerEngine engine)
             }
             GC.SuppressFinalize(this);
         }
+    }
+
+    /// <summary>
+    /// The attempt to take, read from the volume: without a job, the newest with <c>normalize/models</c> found from the folder
+    /// names alone (<see cref="JobWorkspace.FindNewestWithNormalizationAsync"/>); with a job, that job's listing. When nothing
+    /// fits, the full listing explains why (<see cref="Choose"/>).
+    /// </summary>
+    internal static async Task<JobAttempt> ChooseAsync(DockerEngine engine, string volume, string helperImage, long? job, long? attempt,
+        IReadOnlyList<string> containers, CancellationToken ct)
+    {
+        if (job is null && attempt is null
+            && await JobWorkspace.FindNewestWithNormalizationAsync(engine, volume, helperImage, ct, containers).ConfigureAwait(false) is { } newest)
+            return newest;
+        var workspace = await JobWorkspace.ReadAsync(engine, volume, helperImage, job, lastLogLines: false, ct, containers).ConfigureAwait(false);
+        return Choose(workspace, job, attempt);
     }
 
     /// <summary>The attempt to take: the given one, or the newest with <c>normalize/models</c>; a clear error otherwise.</summary>
