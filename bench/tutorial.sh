@@ -82,7 +82,7 @@ create_connection() { # $1 name, $2 source name, $3 source repo, $4 source confi
 }
 sync_connection() { # the UI's "Sync now": 0.7's connections/sync answers when the job has ended
   local status
-  status="$(jq -n --arg c "$1" '{connectionId: $c}' | post connections/sync | jq -r .job.status)"
+  status="$(jq -n --arg c "$1" '{connectionId: $c}' | post connections/sync | jq -r .status)"
   [ "$status" = succeeded ] || { echo "sync of $1 ended $status" >&2; return 1; }
 }
 newest_workspace() {
