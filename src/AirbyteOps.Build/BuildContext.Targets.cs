@@ -237,6 +237,7 @@ public sealed partial class BuildContext
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer),
             ComposeHosts = ComposeHosts, ExtraWriters = DbEraWriters,
             IncludeLogs = ExportOptions.IncludesLogs(p.Include), WorkspaceVolume = ExportOptions.IncludesLogs(p.Include) ? WorkspaceVolume : "airbyte_workspace",
+            VolumeAccess = p.VolumeAccess,
         }, Log, ct).ConfigureAwait(false);
     }
 
@@ -254,7 +255,7 @@ public sealed partial class BuildContext
             AirbyteVersion = version,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer), ForcePostgresMajor = p.ForcePostgresMajor,
             ComposeHosts = ComposeHosts, ExtraWriters = DbEraWriters, ConfigApi = new AirbyteOps.Setups.DbEra.ConfigApi(p.ServerUrl, Compose?.BasicAuth),
-            WorkspaceVolume = TryWorkspaceVolume() ?? "airbyte_workspace",
+            WorkspaceVolume = TryWorkspaceVolume() ?? "airbyte_workspace", VolumeAccess = p.VolumeAccess,
         }, Log, ct).ConfigureAwait(false);
     }
 

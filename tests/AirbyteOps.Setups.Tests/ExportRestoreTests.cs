@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using AirbyteOps.Docker;
+using AirbyteOps.Docker.Host;
 
 namespace AirbyteOps.Setups.Tests;
 
@@ -11,14 +12,22 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
     private readonly List<string> _log = [];
     private void Log(string line) => _log.Add(line);
 
-    [Fact]
-    public async Task Export_wipe_restore_gives_back_the_docker_cp_tree_and_secrets_never_leave()
+    /// <summary>
+    /// Auto takes the direct path (the volume on this host's filesystem) where it can: a local engine and a root process, as
+    /// the tests run here; Engine forces the archive endpoint and helper containers. Both must give back the same tree,
+    /// checked through the engine's own view of the volume (d.ListAsync), modes, owners and links included.
+    /// </summary>
+    [Theory]
+    [InlineData(VolumeAccess.Auto)]
+    [InlineData(VolumeAccess.Engine)]
+    public async Task Export_wipe_restore_gives_back_the_docker_cp_tree_and_secrets_never_leave(VolumeAccess access)
     {
         await using var d = await TestDeployment.CreateAsync(fixture.Engine);
         await d.SeedAsync();
         var original = await d.ListAsync();
 
-        var export = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { Archive = true }, Log);
+        var export = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { Archive = true, VolumeAccess = access }, Log);
+        Assert.Contains(_log, l => l.Contains(DirectPathExpected(d.Engine, access) ? "directly on this host" : "through the engine (", StringComparison.Ordinal));
         Assert.False(export.UpToDate);
         Assert.Equal(7, export.Secrets);
         var folder = export.Location.Folder!;
@@ -42,22 +51,29 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         await d.WipeAsync();
         await d.CreateServerAsync(running: false, "0.7.1-alpha");
         Assert.Empty(await d.ListAsync());
-        var restore = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), Log);
+        _log.Clear();
+        var restore = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { VolumeAccess = access }, Log);
+        Assert.Contains(_log, l => l.StartsWith("Data path: ", StringComparison.Ordinal)
+            && l.Contains(DirectPathExpected(d.Engine, access) ? "directly on this host" : "through the Docker engine", StringComparison.Ordinal));
         Assert.False(restore.AlreadyIdentical);
         Assert.Equal(original, await d.ListAsync(includeWorkArea: true));
         Assert.Equal(1, restore.CountsByType["SOURCE_CONNECTION"]);
 
-        var again = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), Log);
+        var again = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { VolumeAccess = access }, Log);
         Assert.True(again.AlreadyIdentical);
-        var reexport = await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), Log);
+        var reexport = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { VolumeAccess = access }, Log);
         Assert.True(reexport.UpToDate);
 
         // The archive alone (secrets file beside it) restores the same tree.
         await d.WipeAsync();
         await d.CreateServerAsync(running: false, "0.7.1-alpha");
-        await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(export.Location.Archive!), Log);
+        await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(export.Location.Archive!) with { VolumeAccess = access }, Log);
         Assert.Equal(original, await d.ListAsync(includeWorkArea: true));
     }
+
+    /// <summary>Where the direct path must be taken: Auto, on Linux, a local engine, a root process (the tests' machine).</summary>
+    internal static bool DirectPathExpected(DockerEngine engine, VolumeAccess access) =>
+        access == VolumeAccess.Auto && UnixFiles.IsRoot && engine.Endpoint.Scheme == "unix";
 
     [Fact]
     public async Task Export_from_a_running_server_reads_the_container_and_refuses_silent_overwrite()
@@ -65,6 +81,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
         await d.SeedAsync();
         var first = await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), Log);
+        Assert.Contains(_log, l => l.Contains(DirectPathExpected(d.Engine, VolumeAccess.Auto) ? "directly from volume" : "through the engine (", StringComparison.Ordinal));
         Assert.Equal("container", first.Manifest.Source.Kind);
         Assert.Equal("0.7.1-alpha", first.Manifest.AirbyteVersion);
 
@@ -109,10 +126,17 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(d.Artifacts)!, "escaped.json")));
     }
 
+    /// <summary>
+    /// Killed on one data path, recovered on the same or the other: both read the same state off the volume (its work area,
+    /// plan and markers), so a run that changed path (a forced --volume-access engine) still finishes the killed one.
+    /// </summary>
     [Theory]
-    [InlineData("staged")]
-    [InlineData("swapped")]
-    public async Task A_restore_killed_mid_way_is_undone_and_the_next_restore_completes(string checkpoint)
+    [InlineData("staged", VolumeAccess.Auto, VolumeAccess.Auto)]
+    [InlineData("swapped", VolumeAccess.Auto, VolumeAccess.Auto)]
+    [InlineData("swapped", VolumeAccess.Engine, VolumeAccess.Engine)]
+    [InlineData("swapped", VolumeAccess.Auto, VolumeAccess.Engine)]
+    [InlineData("swapped", VolumeAccess.Engine, VolumeAccess.Auto)]
+    public async Task A_restore_killed_mid_way_is_undone_and_the_next_restore_completes(string checkpoint, VolumeAccess killed, VolumeAccess next)
     {
         await using var d = await TestDeployment.CreateAsync(fixture.Engine);
         await d.SeedAsync(SampleTree.Items("the-setup"));
@@ -122,7 +146,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         var live = await d.ListAsync();
         Assert.NotEqual(setupTree, live);
 
-        using (var process = ChildProcess.Start(typeof(Program).Assembly, "crash-restore", checkpoint, "my-setup", d.Artifacts, d.Server, d.Volume))
+        using (var process = ChildProcess.Start(typeof(Program).Assembly, "crash-restore", $"{checkpoint}:{killed}", "my-setup", d.Artifacts, d.Server, d.Volume))
         {
             var reached = await ChildProcess.WaitForLineAsync(process, $"AT {checkpoint}", TimeSpan.FromMinutes(2));
             Assert.True(reached, "the restore process never reached " + checkpoint);
@@ -132,7 +156,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         Assert.Contains(afterKill, e => e.Path == ".airbyteops-restore");
         if (checkpoint == "staged") Assert.Equal(live, afterKill.Where(e => !e.Path.StartsWith(".airbyteops-restore", StringComparison.Ordinal)).ToList());
 
-        var result = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), Log);
+        var result = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { VolumeAccess = next }, Log);
         Assert.NotNull(result.Recovered);
         Assert.Contains(checkpoint == "staged" ? "before it touched" : "put the previous configuration back", result.Recovered);
         Assert.False(result.AlreadyIdentical);

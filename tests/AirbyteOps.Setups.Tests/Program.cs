@@ -23,9 +23,11 @@ public static class Program
             SkipConfigCheck = true, // the sample tree is made up (see TestDeployment.RestoreOptionsFor)
             DatabaseContainer = args.Length >= 8 ? args[6] : null, SchedulerContainer = args.Length >= 8 ? args[7] : null,
             WorkspaceVolume = args.Length == 9 ? args[8] : "airbyte_workspace",
+            // "<checkpoint>[:Auto|Engine]": the data path the killed run takes.
+            VolumeAccess = args[1].Contains(':', StringComparison.Ordinal) ? Enum.Parse<AirbyteOps.Docker.Host.VolumeAccess>(args[1].Split(':')[1]) : default,
             Checkpoint = async (step, ct) =>
             {
-                if (step != args[1]) return;
+                if (step != args[1].Split(':')[0]) return;
                 Console.WriteLine($"AT {step}");
                 await Console.Out.FlushAsync(ct);
                 await Task.Delay(Timeout.Infinite, ct);

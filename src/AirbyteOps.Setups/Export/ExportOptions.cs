@@ -15,6 +15,11 @@ public sealed record ExportOptions
     public required string ConfigRoot { get; init; }
     /// <summary>The busybox image (by --images) of the never-started container that mounts the volume.</summary>
     public required string HelperImage { get; init; }
+    /// <summary>
+    /// --volume-access: Auto reads (and, for a restore, writes) the data volume directly on this host's filesystem when
+    /// HostVolume proves that possible, else through the engine; Engine always goes through the engine.
+    /// </summary>
+    public AirbyteOps.Docker.Host.VolumeAccess VolumeAccess { get; init; }
     /// <summary>--secrets sidecar|inline</summary>
     public required SecretsMode SecretsMode { get; init; }
     /// <summary>--secret-keys: more key names whose values are secret (besides the policy's and airbyte_secret).</summary>

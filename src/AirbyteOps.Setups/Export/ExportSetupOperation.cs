@@ -1,4 +1,5 @@
 using AirbyteOps.Docker;
+using AirbyteOps.Docker.Host;
 using AirbyteOps.IO;
 using AirbyteOps.Progress;
 
@@ -122,19 +123,34 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             if (deployment.ServerRunning || deployment.Volume is null)
             {
                 var server = deployment.Server!;
-                log($"Reading {options.ConfigRoot} from container '{server.Name}' ({server.State})...");
-                await using var tar = await engine.Containers.CopyOutAsync(server.Name, options.ConfigRoot, ct).ConfigureAwait(false);
                 var source = new SetupSource("container", server.Name, options.ConfigRoot, engine.Endpoint.ToString(), machine);
+                // The server mounts the data volume at CONFIG_ROOT: the volume's root is the tree, so it can be read where it lives.
+                var mountsRoot = deployment.Volume is not null && server.Mounts.Any(m => m.Type == "volume" && m.Name == deployment.Volume && m.Destination.TrimEnd('/') == options.ConfigRoot.TrimEnd('/'));
+                var (host, why) = mountsRoot
+                    ? await HostVolume.LocateAsync(engine, deployment.Volume!, options.VolumeAccess, c => engine.Containers.StatAsync(server.Name, options.ConfigRoot, c), ct).ConfigureAwait(false)
+                    : (null, $"container '{server.Name}' keeps {options.ConfigRoot} in no named volume of its own");
+                if (host is not null)
+                {
+                    log($"Reading {options.ConfigRoot} of container '{server.Name}' ({server.State}) directly from volume '{host.Volume}' on this host ({why})...");
+                    using var direct = ProgressReporter.ForConsole($"Reading volume '{host.Volume}' on this host", null, null, log);
+                    return Restorable(await SetupCapture.CaptureHostAsync(host, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, direct).ConfigureAwait(false), options.ConfigRoot);
+                }
+                log($"Reading {options.ConfigRoot} from container '{server.Name}' ({server.State}) through the engine ({why})...");
+                await using var tar = await engine.Containers.CopyOutAsync(server.Name, options.ConfigRoot, ct).ConfigureAwait(false);
                 using var progress = ProgressReporter.ForConsole($"Reading {options.ConfigRoot} from container '{server.Name}'", null, null, log);
                 return Restorable(await SetupCapture.CaptureAsync(tar, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, progress).ConfigureAwait(false), options.ConfigRoot);
             }
-            log(deployment.Server is null
-                ? $"No container '{options.ServerContainer}'; reading volume '{deployment.Volume}' directly..."
-                : $"Container '{deployment.Server.Name}' is not running; reading volume '{deployment.Volume}' directly...");
             await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: true, ct).ConfigureAwait(false);
-            await using var volumeTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false);
             var volumeSource = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), machine);
+            var (volumeHost, volumeWhy) = await HostVolume.LocateAsync(engine, deployment.Volume, options.VolumeAccess, c => volume.StatAsync("", c), ct).ConfigureAwait(false);
+            log((deployment.Server is null
+                ? $"No container '{options.ServerContainer}'; reading volume '{deployment.Volume}' directly"
+                : $"Container '{deployment.Server.Name}' is not running; reading volume '{deployment.Volume}' directly") +
+                (volumeHost is not null ? $" on this host ({volumeWhy})..." : $" through the engine ({volumeWhy})..."));
             using var volumeProgress = ProgressReporter.ForConsole($"Reading volume '{deployment.Volume}'", null, null, log);
+            if (volumeHost is not null)
+                return Restorable(await SetupCapture.CaptureHostAsync(volumeHost, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, volumeProgress).ConfigureAwait(false), options.ConfigRoot);
+            await using var volumeTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false);
             return Restorable(await SetupCapture.CaptureAsync(volumeTar, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, volumeProgress).ConfigureAwait(false), options.ConfigRoot);
         }
         catch (TreeException refused) when (refused.Entry is not null)

@@ -1,3 +1,4 @@
+using AirbyteOps.Docker.Host;
 using AirbyteOps.IO;
 using AirbyteOps.Progress;
 
@@ -14,12 +15,21 @@ internal sealed record SetupCapture(
     IReadOnlyDictionary<string, SecretFileValues> SecretValues,
     bool RestoreInterrupted)
 {
-    public static async Task<SetupCapture> CaptureAsync(Stream tar, string where, string folder, SetupSource source, string? airbyteVersion,
-        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, ConnectorSpecLookup? specs = null, ProgressReporter? progress = null)
+    public static Task<SetupCapture> CaptureAsync(Stream tar, string where, string folder, SetupSource source, string? airbyteVersion,
+        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, ConnectorSpecLookup? specs = null, ProgressReporter? progress = null) =>
+        CaptureAsync((openFile, onEntry) => LiveTree.ReadAsync(tar, where, openFile, onEntry, ct, progress), folder, source, airbyteVersion, mode, extraKeys, ct, specs);
+
+    /// <summary>The same capture of a tree on this host's filesystem: the volume's root there (the direct path, <see cref="HostVolume"/>).</summary>
+    public static Task<SetupCapture> CaptureHostAsync(HostVolume host, string where, string folder, SetupSource source, string? airbyteVersion,
+        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, ConnectorSpecLookup? specs = null, ProgressReporter? progress = null) =>
+        CaptureAsync((openFile, onEntry) => LiveTree.ReadHostAsync(host.Root, where, openFile, onEntry, ct, progress), folder, source, airbyteVersion, mode, extraKeys, ct, specs);
+
+    private static async Task<SetupCapture> CaptureAsync(Func<Func<TreeEntry, Stream?>, Action<TreeEntry>, Task<LiveTree.Result>> read, string folder, SetupSource source, string? airbyteVersion,
+        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, ConnectorSpecLookup? specs)
     {
         try
         {
-            return await CaptureIntoAsync(tar, where, folder, source, airbyteVersion, mode, extraKeys, specs, progress, ct).ConfigureAwait(false);
+            return await CaptureIntoAsync(read, folder, source, airbyteVersion, mode, extraKeys, specs, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -29,11 +39,11 @@ internal sealed record SetupCapture(
         }
     }
 
-    private static async Task<SetupCapture> CaptureIntoAsync(Stream tar, string where, string folder, SetupSource source, string? airbyteVersion,
-        SecretsMode mode, IReadOnlySet<string> extraKeys, ConnectorSpecLookup? specs, ProgressReporter? progress, CancellationToken ct)
+    private static async Task<SetupCapture> CaptureIntoAsync(Func<Func<TreeEntry, Stream?>, Action<TreeEntry>, Task<LiveTree.Result>> read, string folder, SetupSource source, string? airbyteVersion,
+        SecretsMode mode, IReadOnlySet<string> extraKeys, ConnectorSpecLookup? specs, CancellationToken ct)
     {
         var writer = new SetupFolderWriter(Path.Combine(folder, SetupManifest.TreeFolder), mode);
-        var live = await LiveTree.ReadAsync(tar, where, writer.OpenFile, writer.OnEntry, ct, progress).ConfigureAwait(false);
+        var live = await read(writer.OpenFile, writer.OnEntry).ConfigureAwait(false);
         var (stored, references, values) = await writer.FinishAsync(live.Entries, extraKeys, specs, ct).ConfigureAwait(false);
         var manifest = new SetupManifest
         {

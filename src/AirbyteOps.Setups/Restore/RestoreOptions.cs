@@ -15,6 +15,11 @@ public sealed record RestoreOptions
     public required string ConfigRoot { get; init; }
     /// <summary>The busybox image (by --images) of the helper containers that copy and rename in the volume.</summary>
     public required string HelperImage { get; init; }
+    /// <summary>
+    /// --volume-access: Auto reads (and, for a restore, writes) the data volume directly on this host's filesystem when
+    /// HostVolume proves that possible, else through the engine; Engine always goes through the engine.
+    /// </summary>
+    public AirbyteOps.Docker.Host.VolumeAccess VolumeAccess { get; init; }
     /// <summary>--secrets-file; null (not given): &lt;setup&gt;.secrets.json next to the setup.</summary>
     public string? SecretsFile { get; init; }
     /// <summary>--force-version: restore even when the setup's Airbyte major.minor differs from the server's.</summary>

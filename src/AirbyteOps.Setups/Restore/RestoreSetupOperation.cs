@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using AirbyteOps.Docker;
+using AirbyteOps.Docker.Host;
 using AirbyteOps.IO;
 using AirbyteOps.Progress;
 
@@ -52,7 +53,13 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
 
         var healthyBefore = await HealthyNowAsync(options, deployment, ct).ConfigureAwait(false);
         await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: false, ct).ConfigureAwait(false);
-        var work = new VolumeWorkArea(engine, volume, options.HelperImage, options.StepTimeout);
+        // The data path, said in one line: the volume on this host's filesystem when the engine is local and this process
+        // can read and write it, else through the engine (archive endpoint and helper containers).
+        var (host, dataPath) = await HostVolume.LocateAsync(engine, deployment.Volume, options.VolumeAccess, c => volume.StatAsync("", c), ct).ConfigureAwait(false);
+        log(host is not null
+            ? $"Data path: volume '{deployment.Volume}' is written and read directly on this host ({dataPath})."
+            : $"Data path: volume '{deployment.Volume}' is written and read through the Docker engine ({dataPath}).");
+        var work = new VolumeWorkArea(engine, volume, options.HelperImage, options.StepTimeout, host);
         // The job logs' part first: whether an interrupted restore's logs stay or go back depends on the data volume's work area.
         await using var logs = await Logs.LogsRestore.PrepareAsync(engine, options, content.Logs,
             content.Logs is null && await volume.StatAsync(LiveTree.WorkDirectory, ct).ConfigureAwait(false) is not null, location.Name, log, ct).ConfigureAwait(false);
@@ -72,12 +79,20 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         Directory.CreateDirectory(snapshotRoot);
         var snapshotPath = Path.GetFullPath(Path.Combine(snapshotRoot, $"{deployment.Volume}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
         SetupCapture snapshot;
-        await using (var liveTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false))
+        var snapshotSource = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), Environment.MachineName);
         using (var reading = ProgressReporter.ForConsole($"Reading the live configuration from volume '{deployment.Volume}'", null, null, log))
         {
-            var source = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), Environment.MachineName);
-            snapshot = await SetupCapture.CaptureAsync(liveTar, $"volume '{deployment.Volume}'", AtomicFile.PartialPath(snapshotPath), source,
-                deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct, progress: reading).ConfigureAwait(false);
+            if (host is not null)
+            {
+                snapshot = await SetupCapture.CaptureHostAsync(host, $"volume '{deployment.Volume}'", AtomicFile.PartialPath(snapshotPath), snapshotSource,
+                    deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct, progress: reading).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var liveTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false);
+                snapshot = await SetupCapture.CaptureAsync(liveTar, $"volume '{deployment.Volume}'", AtomicFile.PartialPath(snapshotPath), snapshotSource,
+                    deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct, progress: reading).ConfigureAwait(false);
+            }
         }
         var liveDump = database is null ? null : await database.SnapshotAsync(snapshot.Folder, log, ct).ConfigureAwait(false);
         var counts = ConfigCounts.Of(content.Expected);
@@ -98,9 +113,9 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             log($"Writing {files} files into the staging area of volume '{deployment.Volume}'...");
             using (var writing = ForTree($"Writing into the staging area of volume '{deployment.Volume}'", content.Expected, log))
             {
-                await work.WriteStagingAsync(writer => WriteTreeAsync(writer, content, VolumeWorkArea.Staging, writing, ct), ct).ConfigureAwait(false);
+                await work.WriteStagingTreeAsync(sink => WriteTreeAsync(sink, content, writing, ct), ct).ConfigureAwait(false);
             }
-            await VerifyAsync(deployment, options.HelperImage, options.StepTimeout, volume, VolumeWorkArea.Staging, content.Expected, "the staging area", log, ct).ConfigureAwait(false);
+            await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, VolumeWorkArea.Staging, content.Expected, "the staging area", log, ct).ConfigureAwait(false);
             await CheckpointAsync(options, "staged", ct).ConfigureAwait(false);
             if (database is not null)
             {
@@ -128,7 +143,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             await CheckpointAsync(options, "swapped", ct).ConfigureAwait(false);
 
             log("Reading the live configuration back against the checksums...");
-            await VerifyAsync(deployment, options.HelperImage, options.StepTimeout, volume, "", content.Expected, "the live configuration", log, ct).ConfigureAwait(false);
+            await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, "", content.Expected, "the live configuration", log, ct).ConfigureAwait(false);
             if (database is not null)
             {
                 await database.VerifyAsync(log, ct).ConfigureAwait(false);
@@ -157,7 +172,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
                 if (plan is not null) await work.RollbackAsync(plan, CancellationToken.None).ConfigureAwait(false);
                 if (database is not null) await database.RollbackAsync(log).ConfigureAwait(false);
                 await work.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
-                await VerifyAsync(deployment, options.HelperImage, options.StepTimeout, volume, "", snapshot.Live, "the previous configuration", log, CancellationToken.None).ConfigureAwait(false);
+                await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, "", snapshot.Live, "the previous configuration", log, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception rollback)
             {
@@ -231,9 +246,16 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
     /// where the data is (InPlaceTree: in the running server, only names, stats and checksums cross the engine) when that
     /// can be done, else read whole through the archive endpoint and checksummed here.
     /// </summary>
-    private async Task VerifyAsync(Deployment deployment, string helperImage, TimeSpan stepTimeout, MountedVolume volume, string relative, IReadOnlyList<TreeEntry> expected, string what, Action<string> log, CancellationToken ct)
+    private async Task VerifyAsync(HostVolume? host, Deployment deployment, string helperImage, TimeSpan stepTimeout, MountedVolume volume, string relative, IReadOnlyList<TreeEntry> expected, string what, Action<string> log, CancellationToken ct)
     {
-        var live = await InPlaceTree.ReadAsync(engine, deployment, relative, expected, helperImage, stepTimeout, ct).ConfigureAwait(false);
+        IReadOnlyList<TreeEntry>? live;
+        if (host is not null)
+        {
+            // The direct path: the files as they are on the volume, read from this host's filesystem and hashed over the cores.
+            using var progress = ForTree($"Reading back {what}", expected, log);
+            live = await HostTree.ReadHashedAsync(host.PathOf(relative), $"volume '{volume.Volume}'", relative.Length == 0 ? LiveTree.WorkDirectory : null, ct, progress).ConfigureAwait(false);
+        }
+        else live = await InPlaceTree.ReadAsync(engine, deployment, relative, expected, helperImage, stepTimeout, ct).ConfigureAwait(false);
         if (live is null)
         {
             using var progress = ForTree($"Reading back {what}", expected, log);
@@ -245,11 +267,11 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             throw new SetupException($"Reading back {what} in volume '{volume.Volume}' does not match ({diff.Summary()}).");
     }
 
-    /// <summary>Second pass over the setup: streams each entry into the tar under <paramref name="prefix"/>, secrets put back.</summary>
-    private static async Task WriteTreeAsync(TarWriter writer, SetupContent content, string prefix, ProgressReporter progress, CancellationToken ct)
+    /// <summary>Second pass over the setup: streams each entry into <paramref name="sink"/>, secrets put back.</summary>
+    private static async Task WriteTreeAsync(ITreeSink sink, SetupContent content, ProgressReporter progress, CancellationToken ct)
     {
         var facts = content.Stored.ToDictionary(e => e.Path, StringComparer.Ordinal);
-        // Hard links go last: their target must exist when the engine extracts them, whatever order the setup lists them in.
+        // Hard links go last: their target must exist when they are made, whatever order the setup lists them in.
         var hardLinks = new List<TreeEntry>();
         await content.Reader.ReadAsync(async (raw, stream) =>
         {
@@ -259,22 +281,29 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
                 hardLinks.Add(entry);
                 return;
             }
-            await WriteEntryAsync(writer, entry, prefix, content, stream, progress, ct).ConfigureAwait(false);
+            await WriteEntryAsync(sink, entry, content, stream, progress, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
-        foreach (var link in hardLinks) await WriteEntryAsync(writer, link, prefix, content, null, progress, ct).ConfigureAwait(false);
+        foreach (var link in hardLinks) await WriteEntryAsync(sink, link, content, null, progress, ct).ConfigureAwait(false);
     }
 
-    private static async Task WriteEntryAsync(TarWriter writer, TreeEntry entry, string prefix, SetupContent content, Stream? stream, ProgressReporter progress, CancellationToken ct)
+    private static async Task WriteEntryAsync(ITreeSink sink, TreeEntry entry, SetupContent content, Stream? stream, ProgressReporter progress, CancellationToken ct)
     {
-        var path = entry.Path;
-        var tar = TreeEntryTar.Header(entry, prefix);
-        if (entry.Kind == EntryKind.File)
+        if (entry.Kind != EntryKind.File)
         {
-            tar.DataStream = content.Replacements.TryGetValue(path, out var bytes)
-                ? new MemoryStream(bytes)
-                : new KnownLengthStream(new ProgressStream(stream ?? Stream.Null, progress, leaveOpen: true), entry.Size);
+            await sink.WriteAsync(entry, null, ct).ConfigureAwait(false);
+            return;
         }
-        await writer.WriteEntryAsync(tar, ct).ConfigureAwait(false);
-        if (entry.Kind == EntryKind.File) progress.Add(1, tar.DataStream is MemoryStream ? entry.Size : 0);
+        if (content.Replacements.TryGetValue(entry.Path, out var bytes))
+        {
+            // The file with its secrets put back: its size is the restored bytes', not the setup's (placeholders).
+            await sink.WriteAsync(entry with { Size = bytes.LongLength }, new MemoryStream(bytes), ct).ConfigureAwait(false);
+            progress.Add(1, entry.Size);
+            return;
+        }
+        await using (var counted = new ProgressStream(stream ?? Stream.Null, progress, leaveOpen: true))
+        {
+            await sink.WriteAsync(entry, counted, ct).ConfigureAwait(false);
+        }
+        progress.Add(1, 0);
     }
 }

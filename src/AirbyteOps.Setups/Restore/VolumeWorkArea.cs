@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Text.Json;
 using AirbyteOps.Docker;
+using AirbyteOps.Docker.Host;
 
 namespace AirbyteOps.Setups.Restore;
 
@@ -36,25 +37,50 @@ internal sealed class VolumeWorkArea
     private readonly MountedVolume _volume;
     private readonly string _helperImage;
     private readonly TimeSpan _stepTimeout;
+    private readonly HostVolume? _host;
 
-    public VolumeWorkArea(DockerEngine engine, MountedVolume volume, string helperImage, TimeSpan stepTimeout)
+    /// <param name="host">The volume on this host (the direct path: files, renames and removals done here, no helper
+    /// container, no tar), or null: everything through the engine.</param>
+    public VolumeWorkArea(DockerEngine engine, MountedVolume volume, string helperImage, TimeSpan stepTimeout, HostVolume? host = null)
     {
         _engine = engine;
         _volume = volume;
         _helperImage = helperImage;
         _stepTimeout = stepTimeout;
+        _host = host;
+    }
+
+    /// <summary>True when something is at <paramref name="relative"/> (from the volume's root), a broken link included.</summary>
+    private async Task<bool> ExistsAsync(string relative, CancellationToken ct) =>
+        _host is not null ? UnixFiles.Exists(_host.PathOf(relative)) : await _volume.StatAsync(relative, ct).ConfigureAwait(false) is not null;
+
+    /// <summary>A small file of the work area written on this host: complete before the next step looks for it.</summary>
+    private static void WriteHostFile(string path, byte[] content)
+    {
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            file.Write(content);
+            file.Flush(flushToDisk: true);
+        }
+        UnixModes.Set(path, (UnixFileMode)0x180);
+    }
+
+    private static void CreateHostDirectory(string path)
+    {
+        System.IO.Directory.CreateDirectory(path);
+        UnixModes.Set(path, (UnixFileMode)0x1C0);
     }
 
     /// <summary>Brings the volume back to a consistent state after an interrupted restore. Returns what it did, or null.</summary>
     public async Task<string?> RecoverAsync(CancellationToken ct = default)
     {
-        if (await _volume.StatAsync(Directory, ct).ConfigureAwait(false) is null) return null;
-        if (await _volume.StatAsync($"{Directory}/{CommittedMarker}", ct).ConfigureAwait(false) is not null)
+        if (!await ExistsAsync(Directory, ct).ConfigureAwait(false)) return null;
+        if (await ExistsAsync($"{Directory}/{CommittedMarker}", ct).ConfigureAwait(false))
         {
             await RemoveAsync(ct).ConfigureAwait(false);
             return "Removed the work area of a restore that had completed.";
         }
-        if (await _volume.StatAsync($"{Directory}/{SwapBegunMarker}", ct).ConfigureAwait(false) is null)
+        if (!await ExistsAsync($"{Directory}/{SwapBegunMarker}", ct).ConfigureAwait(false))
         {
             await RemoveAsync(ct).ConfigureAwait(false);
             return "An earlier restore was interrupted before it touched the live configuration; removed its staging area.";
@@ -65,7 +91,25 @@ internal sealed class VolumeWorkArea
         return $"An earlier restore of '{plan.Setup}' (started {plan.StartedAt:u}) was interrupted during the swap; put the previous configuration back ({moves} rename(s)).";
     }
 
-    /// <summary>Creates the work area with the new tree in staging/, in one streamed copy.</summary>
+    /// <summary>Creates the work area with the new tree in staging/: in one streamed copy, or written here on the direct path.</summary>
+    public async Task WriteStagingTreeAsync(Func<ITreeSink, Task> writeTree, CancellationToken ct = default)
+    {
+        if (_host is not null)
+        {
+            CreateHostDirectory(_host.PathOf(Directory));
+            CreateHostDirectory(_host.PathOf(Staging));
+            await writeTree(new HostTreeSink(_host.PathOf(Staging))).ConfigureAwait(false);
+            return;
+        }
+        await StreamTarAsync(async writer =>
+        {
+            await writer.WriteEntryAsync(Dir(Directory + "/"), ct).ConfigureAwait(false);
+            await writer.WriteEntryAsync(Dir(Staging + "/"), ct).ConfigureAwait(false);
+            await writeTree(new TarTreeSink(writer, Staging)).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the work area with <paramref name="writeTree"/>'s tar entries in staging/, in one streamed copy (through the engine).</summary>
     public Task WriteStagingAsync(Func<TarWriter, Task> writeTree, CancellationToken ct = default) =>
         StreamTarAsync(async writer =>
         {
@@ -74,14 +118,24 @@ internal sealed class VolumeWorkArea
             await writeTree(writer).ConfigureAwait(false);
         }, ct);
 
-    /// <summary>Makes the swap undoable: plan.json, old/, then the swap-begun marker, in that order in one copy.</summary>
-    public Task BeginSwapAsync(SwapPlan plan, CancellationToken ct = default) =>
-        StreamTarAsync(async writer =>
+    /// <summary>Makes the swap undoable: old/, plan.json, then the swap-begun marker, in that order (one copy through the engine).</summary>
+    public async Task BeginSwapAsync(SwapPlan plan, CancellationToken ct = default)
+    {
+        var planBytes = JsonSerializer.SerializeToUtf8Bytes(plan, SetupJson.Options);
+        if (_host is not null)
+        {
+            CreateHostDirectory(_host.PathOf(Old));
+            WriteHostFile(_host.PathOf($"{Directory}/{PlanFile}"), planBytes);
+            WriteHostFile(_host.PathOf($"{Directory}/{SwapBegunMarker}"), []);
+            return;
+        }
+        await StreamTarAsync(async writer =>
         {
             await writer.WriteEntryAsync(Dir(Old + "/"), ct).ConfigureAwait(false);
-            await writer.WriteEntryAsync(File($"{Directory}/{PlanFile}", JsonSerializer.SerializeToUtf8Bytes(plan, SetupJson.Options)), ct).ConfigureAwait(false);
+            await writer.WriteEntryAsync(File($"{Directory}/{PlanFile}", planBytes), ct).ConfigureAwait(false);
             await writer.WriteEntryAsync(File($"{Directory}/{SwapBegunMarker}", []), ct).ConfigureAwait(false);
-        }, ct);
+        }, ct).ConfigureAwait(false);
+    }
 
     public Task SwapAsync(SwapPlan plan, CancellationToken ct = default) => MoveAsync(plan.ForwardMoves(), "swapping the new configuration in", ct);
 
@@ -90,7 +144,7 @@ internal sealed class VolumeWorkArea
     {
         var existing = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in plan.PathsToCheck())
-            if (await _volume.StatAsync(path, ct).ConfigureAwait(false) is not null) existing.Add(path);
+            if (await ExistsAsync(path, ct).ConfigureAwait(false)) existing.Add(path);
         var moves = plan.RollbackMoves(existing);
         await MoveAsync(moves, "putting the previous configuration back", ct).ConfigureAwait(false);
         return moves.Count;
@@ -99,17 +153,32 @@ internal sealed class VolumeWorkArea
     /// <summary>Marks the restore done (the old tree is then discarded), then removes the work area.</summary>
     public async Task CommitAsync(CancellationToken ct = default)
     {
-        await StreamTarAsync(writer => writer.WriteEntryAsync(File($"{Directory}/{CommittedMarker}", []), ct), ct).ConfigureAwait(false);
+        if (_host is not null) WriteHostFile(_host.PathOf($"{Directory}/{CommittedMarker}"), []);
+        else await StreamTarAsync(writer => writer.WriteEntryAsync(File($"{Directory}/{CommittedMarker}", []), ct), ct).ConfigureAwait(false);
         await RemoveAsync(ct).ConfigureAwait(false);
     }
 
-    public Task RemoveAsync(CancellationToken ct = default) =>
-        RunAsync(["rm", "-rf", MountedVolume.PathOf(Directory)], "removing the restore work area", ct);
+    public Task RemoveAsync(CancellationToken ct = default)
+    {
+        if (_host is null) return RunAsync(["rm", "-rf", MountedVolume.PathOf(Directory)], "removing the restore work area", ct);
+        var work = _host.PathOf(Directory);
+        if (UnixFiles.Exists(work)) System.IO.Directory.Delete(work, recursive: true); // links inside are removed, never followed
+        return Task.CompletedTask;
+    }
 
     private async Task<SwapPlan> ReadPlanAsync(CancellationToken ct)
     {
-        await using var tar = await _volume.CopyOutAsync($"{Directory}/{PlanFile}", ct).ConfigureAwait(false);
-        var content = await TarTree.ReadFileAsync(tar, $"volume '{_volume.Volume}'", ct).ConfigureAwait(false);
+        byte[]? content;
+        if (_host is not null)
+        {
+            var path = _host.PathOf($"{Directory}/{PlanFile}");
+            content = UnixFiles.Exists(path) ? await System.IO.File.ReadAllBytesAsync(path, ct).ConfigureAwait(false) : null;
+        }
+        else
+        {
+            await using var tar = await _volume.CopyOutAsync($"{Directory}/{PlanFile}", ct).ConfigureAwait(false);
+            content = await TarTree.ReadFileAsync(tar, $"volume '{_volume.Volume}'", ct).ConfigureAwait(false);
+        }
         if (content is null) throw new SetupException($"The restore plan in volume '{_volume.Volume}' is unreadable; the previous configuration is in {Old}/ of that volume.");
         return JsonSerializer.Deserialize<SwapPlan>(content, SetupJson.Options)
             ?? throw new SetupException($"The restore plan in volume '{_volume.Volume}' is empty; the previous configuration is in {Old}/ of that volume.");
@@ -118,6 +187,18 @@ internal sealed class VolumeWorkArea
     private async Task MoveAsync(IReadOnlyList<(string From, string To)> moves, string what, CancellationToken ct)
     {
         if (moves.Count == 0) return;
+        if (_host is not null)
+        {
+            // The same renames as the helper container's script, here: never onto an existing path.
+            foreach (var (from, to) in moves)
+            {
+                if (UnixFiles.Exists(_host.PathOf(to)))
+                    throw new DockerOpsException($"{char.ToUpperInvariant(what[0])}{what[1..]} in volume '{_volume.Volume}' failed (refusing to replace existing /{to}).");
+                try { UnixFiles.Rename(_host.PathOf(from), _host.PathOf(to)); }
+                catch (IOException ex) { throw new DockerOpsException($"{char.ToUpperInvariant(what[0])}{what[1..]} in volume '{_volume.Volume}' failed ({ex.Message}).", ex); }
+            }
+            return;
+        }
         var command = new List<string> { "sh", "-c", MoveScript, "moves" };
         foreach (var (from, to) in moves)
         {

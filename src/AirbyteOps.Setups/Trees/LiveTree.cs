@@ -1,3 +1,4 @@
+using AirbyteOps.Docker.Host;
 using AirbyteOps.Progress;
 
 namespace AirbyteOps.Setups.Trees;
@@ -35,24 +36,45 @@ internal static class LiveTree
                 return;
             }
             var target = raw.Kind == EntryKind.HardLink ? TarTree.StripFirst(raw.LinkTarget ?? "") ?? "" : raw.LinkTarget;
-            var entry = new TreeEntry(path, raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, target);
-            if (content is not null)
-            {
-                var destination = openFile?.Invoke(entry);
-                try
-                {
-                    var (sha, size) = await Hashing.CopyAsync(content, destination, ct, progress).ConfigureAwait(false);
-                    entry = entry with { Sha256 = sha, Size = size };
-                }
-                finally
-                {
-                    if (destination is not null) await destination.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-            entries.Add(entry);
-            onEntry?.Invoke(entry);
+            entries.Add(await TakeAsync(raw with { Name = path, LinkTarget = target }, content, openFile, onEntry, progress, ct).ConfigureAwait(false));
         }, ct: ct).ConfigureAwait(false);
         return new Result(entries, workArea, swapBegun, committed);
+    }
+
+    /// <summary>
+    /// The same read on this host's filesystem (the direct path): <paramref name="root"/> is the volume's root on this host.
+    /// The work area is not walked; its markers are looked up by name.
+    /// </summary>
+    public static async Task<Result> ReadHostAsync(string root, string where, Func<TreeEntry, Stream?>? openFile = null, Action<TreeEntry>? onEntry = null, CancellationToken ct = default,
+        ProgressReporter? progress = null)
+    {
+        var entries = new List<TreeEntry>();
+        await HostTree.ReadAsync(root, where, async (raw, content) =>
+            entries.Add(await TakeAsync(raw with { Name = SafeTree.NormalizeName(raw.Name, where) }, content, openFile, onEntry, progress, ct).ConfigureAwait(false)),
+            WorkDirectory, ct).ConfigureAwait(false);
+        var work = Path.Combine(root, WorkDirectory);
+        return new Result(entries, UnixFiles.Exists(work), UnixFiles.Exists(Path.Combine(work, VolumeWorkArea.SwapBegunMarker)), UnixFiles.Exists(Path.Combine(work, VolumeWorkArea.CommittedMarker)));
+    }
+
+    /// <summary>One entry of the tree: a file's content hashed on its way to <paramref name="openFile"/>'s stream.</summary>
+    private static async Task<TreeEntry> TakeAsync(ArchiveEntry raw, Stream? content, Func<TreeEntry, Stream?>? openFile, Action<TreeEntry>? onEntry, ProgressReporter? progress, CancellationToken ct)
+    {
+        var entry = new TreeEntry(raw.Name, raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, raw.LinkTarget);
+        if (content is not null)
+        {
+            var destination = openFile?.Invoke(entry);
+            try
+            {
+                var (sha, size) = await Hashing.CopyAsync(content, destination, ct, progress).ConfigureAwait(false);
+                entry = entry with { Sha256 = sha, Size = size };
+            }
+            finally
+            {
+                if (destination is not null) await destination.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        onEntry?.Invoke(entry);
+        return entry;
     }
 
     /// <summary>

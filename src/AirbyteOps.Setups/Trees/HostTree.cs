@@ -1,0 +1,95 @@
+using AirbyteOps.Docker.Host;
+
+namespace AirbyteOps.Setups.Trees;
+
+/// <summary>
+/// Reads a volume's tree on this host's filesystem (the direct path, <see cref="HostVolume"/>), reporting each entry as the
+/// engine's archive endpoint would: kind, permission bits, owner, size, link target; a file reached again through another
+/// hard link is a hard link to the first path seen; devices, fifos and sockets are refused as the tar reader refuses them.
+/// Links are never followed. Ordinal name order, so two reads of the same tree see the same sequence.
+/// </summary>
+internal static class HostTree
+{
+    /// <param name="exclude">A top-level name left out whole (the restore's work area), or null.</param>
+    public static async Task ReadAsync(string root, string where, Func<ArchiveEntry, Stream?, Task> onEntry, string? exclude, CancellationToken ct)
+    {
+        var seen = new Dictionary<(ulong Device, ulong Inode), string>();
+        foreach (var (relative, full, stat) in Walk(root, "", exclude, ct))
+        {
+            var entry = Describe(relative, full, stat, seen, where);
+            if (entry.Kind != EntryKind.File)
+            {
+                await onEntry(entry, null).ConfigureAwait(false);
+                continue;
+            }
+            await using var content = OpenRead(full);
+            await onEntry(entry, content).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One entry as the engine's tar reports it; <paramref name="seen"/> remembers the first name of each multiply-linked file.</summary>
+    private static ArchiveEntry Describe(string relative, string full, UnixStat stat, Dictionary<(ulong Device, ulong Inode), string> seen, string where)
+    {
+        switch (stat.Type)
+        {
+            case UnixStat.Directory:
+                return new ArchiveEntry(relative, EntryKind.Directory, stat.Mode, stat.Uid, stat.Gid, 0, null);
+            case UnixStat.SymbolicLink:
+                return new ArchiveEntry(relative, EntryKind.SymbolicLink, stat.Mode, stat.Uid, stat.Gid, 0, new FileInfo(full).LinkTarget);
+            case UnixStat.RegularFile when stat.Links > 1 && seen.TryGetValue((stat.Device, stat.Inode), out var first):
+                return new ArchiveEntry(relative, EntryKind.HardLink, stat.Mode, stat.Uid, stat.Gid, 0, first);
+            case UnixStat.RegularFile:
+                if (stat.Links > 1) seen[(stat.Device, stat.Inode)] = relative;
+                return new ArchiveEntry(relative, EntryKind.File, stat.Mode, stat.Uid, stat.Gid, stat.Size, null);
+            default:
+                throw SafeTree.Refuse(where, relative, stat.Type is 0x2000 or 0x6000 ? "is a device" : stat.Type == 0x1000 ? "is a fifo" : "is a socket");
+        }
+    }
+
+    /// <summary>Every entry under the root with its lstat, depth first, a folder before its content, names in ordinal order.</summary>
+    public static IEnumerable<(string Relative, string Full, UnixStat Stat)> Walk(string root, string relative, string? exclude, CancellationToken ct)
+    {
+        var folder = relative.Length == 0 ? root : Path.Combine(root, relative);
+        var names = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        foreach (var name in names)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (relative.Length == 0 && name == exclude) continue;
+            var path = relative.Length == 0 ? name : $"{relative}/{name}";
+            var full = Path.Combine(folder, name);
+            var stat = UnixFiles.LStat(full);
+            yield return (path, full, stat);
+            if (stat.Type == UnixStat.Directory)
+                foreach (var child in Walk(root, path, exclude, ct)) yield return child;
+        }
+    }
+
+    /// <summary>
+    /// The tree with every file's SHA-256, files hashed in parallel over the cores (the read-back of what is on the volume).
+    /// Hard links are reported as the engine reports them (the first path a file, the others links to it).
+    /// </summary>
+    public static async Task<IReadOnlyList<TreeEntry>> ReadHashedAsync(string root, string where, string? exclude, CancellationToken ct, Progress.ProgressReporter? progress = null)
+    {
+        var entries = new List<TreeEntry>();
+        var files = new List<(int Index, string Full)>();
+        var seen = new Dictionary<(ulong, ulong), string>();
+        foreach (var (relative, full, stat) in Walk(root, "", exclude, ct))
+        {
+            var raw = Describe(relative, full, stat, seen, where);
+            if (raw.Kind == EntryKind.File) files.Add((entries.Count, full));
+            entries.Add(new TreeEntry(SafeTree.NormalizeName(relative, where), raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, raw.LinkTarget));
+        }
+        var hashed = new (string Sha, long Size)[files.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, async (i, token) =>
+        {
+            await using var content = OpenRead(files[i].Full);
+            hashed[i] = await Hashing.CopyAsync(content, null, token, progress).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        for (var i = 0; i < files.Count; i++)
+            entries[files[i].Index] = entries[files[i].Index] with { Sha256 = hashed[i].Sha, Size = hashed[i].Size };
+        return entries;
+    }
+
+    private static FileStream OpenRead(string full) =>
+        new(full, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 0, Options = FileOptions.SequentialScan });
+}
