@@ -89,9 +89,10 @@ public sealed class LogsSetupTests(EngineFixture fixture)
     /// <summary>
     /// Killed right after the job logs were swapped in (configuration and database swapped too, nothing committed): the
     /// next RestoreSetup puts all three back (the logs because the data volume's swap was not committed), then restores
-    /// the setup in full and leaves no work area in either volume.
+    /// the setup in full and leaves no work area in either volume. The killed build's helper containers (created to reach
+    /// the volumes, removed only in a finally that SIGKILL skips) are removed by that next RestoreSetup, which says so.
     /// </summary>
-    [Fact(Skip = "Not green yet (issue 11, helper i11f): after the kill, the child's helper container keeps the workspace volume in use and the test's cleanup fails, which hides whether the recovery assertions held; to finish.")]
+    [Fact]
     public async Task The_build_killed_after_the_logs_swap_is_rolled_back_by_the_next_restore_which_completes()
     {
         await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
@@ -121,6 +122,10 @@ public sealed class LogsSetupTests(EngineFixture fixture)
 
             var next = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
             Assert.Contains($"Workspace volume '{workspace}': An earlier restore", next.Recovered);
+            // The killed build's helper containers (it never reached the finally that removes them) were removed, said so,
+            // and nothing of ours holds the workspace volume any more: the volume can be wiped.
+            Assert.Contains(_log, l => l.StartsWith("Removed helper container ", StringComparison.Ordinal) && l.Contains($"it held volume '{workspace}'", StringComparison.Ordinal));
+            Assert.DoesNotContain(await fixture.Engine.Containers.ListAsync([Labels.Managed]), c => c.Mounts.Any(m => m.Name == workspace));
             Assert.Equal(setupHistory, await db.HistoryAsync());
             var back = await ReadAsync(workspace);
             Assert.Equal(new Dictionary<string, string> { [$"{job}/0/logs.log"] = "the exported history's log\n", ["77/0/logs.log"] = "live only\n" }, back);

@@ -51,6 +51,8 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         var database = await DatabaseRestore.PrepareAsync(engine, options, deployment, content.Database, location.Name, log, ct).ConfigureAwait(false);
 
         var healthyBefore = await HealthyNowAsync(options, deployment, ct).ConfigureAwait(false);
+        // A killed earlier run's helper containers (created, or still running a step) go before anything touches the volumes.
+        await engine.RemoveOrphanedHelpersAsync([deployment.Volume, options.WorkspaceVolume], log, ct).ConfigureAwait(false);
         await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: false, ct).ConfigureAwait(false);
         var work = new VolumeWorkArea(engine, volume, options.HelperImage, options.StepTimeout);
         // The job logs' part first: whether an interrupted restore's logs stay or go back depends on the data volume's work area.
