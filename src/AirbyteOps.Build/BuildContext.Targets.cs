@@ -229,16 +229,23 @@ public sealed partial class BuildContext
         var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
         using var api = new AirbyteApi(p.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: Compose?.BasicAuth);
         var specs = new ConnectorSpecSources(new ServerConnectorSpecs(api, Log), p.ConnectorSpecs is null ? null : new ConnectorSpecFolder(p.ConnectorSpecs));
-        await new ExportSetupOperation(Engine).RunAsync(new ExportOptions
+        await new ExportSetupOperation(Engine).RunAsync(ExportSetupOptions(setup, overwrite, version) with { ConnectorSpecs = specs.FindAsync }, Log, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>ExportSetup's options from the parameters (the connector specs are added by the target, which has the API).</summary>
+    internal ExportOptions ExportSetupOptions(string setup, bool overwrite, string? version)
+    {
+        var p = Parameters;
+        return new ExportOptions
         {
-            Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = DataVolume,
+            Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = SetupDataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsMode = p.Secrets, ExtraSecretKeys = p.SecretKeys,
-            Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, ConnectorSpecs = specs.FindAsync, SkipConfigCheck = p.SkipConfigCheck,
+            Archive = p.Archive, Overwrite = overwrite, AirbyteVersion = version, SkipConfigCheck = p.SkipConfigCheck,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer),
             ComposeHosts = ComposeHosts, ExtraWriters = DbEraWriters,
             IncludeLogs = ExportOptions.IncludesLogs(p.Include), WorkspaceVolume = ExportOptions.IncludesLogs(p.Include) ? WorkspaceVolume : "airbyte_workspace",
             VolumeAccess = p.VolumeAccess,
-        }, Log, ct).ConfigureAwait(false);
+        };
     }
 
     private async Task RestoreSetupAsync(string setup, CancellationToken ct)
@@ -246,17 +253,23 @@ public sealed partial class BuildContext
         await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
         var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
         using var api = new AirbyteApi(Parameters.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: Compose?.BasicAuth);
+        await new RestoreSetupOperation(Engine).RunAsync(RestoreSetupOptions(setup, version) with { HealthProbe = api.IsHealthyAsync }, Log, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>RestoreSetup's options from the parameters (the health probe is added by the target, which has the API).</summary>
+    internal RestoreOptions RestoreSetupOptions(string setup, string? version)
+    {
         var p = Parameters;
-        await new RestoreSetupOperation(Engine).RunAsync(new RestoreOptions
+        return new RestoreOptions
         {
-            Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = DataVolume,
+            Setup = setup, ArtifactsDirectory = Artifacts, ServerContainer = p.ServerContainer, DataVolume = SetupDataVolume,
             ConfigRoot = p.ConfigRoot, HelperImage = Image(ImageRole.Busybox), SecretsFile = p.SecretsFile, ForceVersion = p.ForceVersion,
-            AllowMissingSecrets = p.AllowMissingSecrets, HealthProbe = api.IsHealthyAsync, HealthTimeout = Timeout, SkipConfigCheck = p.SkipConfigCheck,
+            AllowMissingSecrets = p.AllowMissingSecrets, HealthTimeout = Timeout, SkipConfigCheck = p.SkipConfigCheck,
             AirbyteVersion = version,
             DatabaseContainer = NullIfEmpty(p.DbContainer), SchedulerContainer = NullIfEmpty(p.SchedulerContainer), ForcePostgresMajor = p.ForcePostgresMajor,
             ComposeHosts = ComposeHosts, ExtraWriters = DbEraWriters, ConfigApi = new AirbyteOps.Setups.DbEra.ConfigApi(p.ServerUrl, Compose?.BasicAuth),
             WorkspaceVolume = TryWorkspaceVolume() ?? "airbyte_workspace", VolumeAccess = p.VolumeAccess,
-        }, Log, ct).ConfigureAwait(false);
+        };
     }
 
     private async Task ExtractNormalizationAsync(CancellationToken ct)
@@ -331,12 +344,21 @@ public sealed partial class BuildContext
     public string WorkspaceVolume => NullIfEmpty(Parameters.WorkspaceVolume) ?? DeploymentCompose.WorkspaceVolume(WorkspaceListingContainers);
 
     /// <summary>
+    /// The data volume as ExportSetup and RestoreSetup get it: --data-volume, else the compose file's, else null. A
+    /// database-era deployment (0.30 – 0.63) needs none, and its compose file may mount none; the files path, which does
+    /// need it, says to pass --data-volume when the server mounts no volume at CONFIG_ROOT and none is named. A compose
+    /// file that cannot be read still fails here, saying why.
+    /// </summary>
+    internal string? SetupDataVolume => NullIfEmpty(Parameters.DataVolume) ?? DeploymentCompose.TryDataVolume(Parameters.ServerContainer, Parameters.ConfigRoot);
+
+    /// <summary>
     /// The workspace volume where only a setup that holds job logs needs it (RestoreSetup): null when neither
     /// --workspace-volume nor a readable compose file names it (the logs restore then says which parameter to pass).
     /// </summary>
     private string? TryWorkspaceVolume()
     {
-        try { return WorkspaceVolume; }
+        if (NullIfEmpty(Parameters.WorkspaceVolume) is { } given) return given;
+        try { return DeploymentCompose.TryWorkspaceVolume(WorkspaceListingContainers); }
         catch (ParameterException) { return null; }
     }
 

@@ -1,13 +1,17 @@
 namespace AirbyteOps.Docker;
 
-/// <summary>Runs a one-off container (like <c>docker run --rm</c>), streams its output line by line, returns its exit code.</summary>
+/// <summary>
+/// Runs a one-off container (like <c>docker run --rm</c>), streams its output line by line, returns its exit code. The
+/// container carries its owner (<see cref="HelperOwner"/>): when this process is killed before its finally removes it, the
+/// next run that needs its volumes removes it (<see cref="OrphanedHelpers"/>).
+/// </summary>
 public static class OneOffRun
 {
     public static async Task<long> RunAsync(this DockerEngine engine, ContainerSpec spec, Action<string> onLine, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (timeout is { } t) cts.CancelAfter(t);
-        var labels = new Dictionary<string, string>(spec.Labels) { [Labels.Managed] = "true" };
+        var labels = new Dictionary<string, string>(spec.Labels) { [Labels.Managed] = "true", [Labels.Owner] = HelperOwner.Me.Label };
         var id = await engine.Containers.CreateAsync(spec with { Labels = labels }, cts.Token).ConfigureAwait(false);
         try
         {

@@ -63,7 +63,8 @@ public sealed class VolumeOperations
 
     /// <summary>
     /// Opens a volume for copying in and out: a created, never-started container of <paramref name="helperImage"/>
-    /// with the volume mounted at <see cref="MountedVolume.MountPath"/>. Nothing runs in it; disposing removes it.
+    /// with the volume mounted at <see cref="MountedVolume.MountPath"/>. Nothing runs in it; disposing removes it. It carries its
+    /// owner (<see cref="HelperOwner"/>), so one left by a killed process is removed by the next run that needs the volume.
     /// </summary>
     public async Task<MountedVolume> OpenAsync(string volume, string helperImage, bool readOnly = false, CancellationToken ct = default)
     {
@@ -74,7 +75,7 @@ public sealed class VolumeOperations
         {
             Command = ["true"],
             Mounts = [new VolumeMount(volume, MountedVolume.MountPath, readOnly)],
-            Labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = "volume-access" },
+            Labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = "volume-access", [Labels.Owner] = HelperOwner.Me.Label },
             NetworkMode = "none",
         }, ct).ConfigureAwait(false);
         return new MountedVolume(_engine, volume, id);

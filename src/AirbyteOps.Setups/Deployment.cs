@@ -14,13 +14,13 @@ internal sealed record Deployment(ContainerInfo? Server, string? Volume, string?
 
     public bool ServerRunning => Server?.IsRunning == true;
 
-    public static async Task<Deployment> LocateAsync(DockerEngine engine, string serverContainer, string dataVolume, string configRoot, CancellationToken ct)
+    public static async Task<Deployment> LocateAsync(DockerEngine engine, string serverContainer, string? dataVolume, string configRoot, CancellationToken ct)
     {
         if (!await engine.PingAsync(ct: ct).ConfigureAwait(false))
             throw new DockerOpsException($"The Docker engine at {engine.Endpoint} does not answer; run ./build.sh EnsureDocker to start it.");
         var server = await engine.Containers.FindAsync(serverContainer, ct).ConfigureAwait(false);
         var volumeName = server?.Mounts.FirstOrDefault(m => m.Destination.TrimEnd('/') == configRoot.TrimEnd('/') && m.Type == "volume")?.Name ?? dataVolume;
-        var volume = await engine.Volumes.FindAsync(volumeName, ct).ConfigureAwait(false);
+        var volume = volumeName is null ? null : await engine.Volumes.FindAsync(volumeName, ct).ConfigureAwait(false);
         string? version = null;
         IReadOnlyDictionary<string, string>? environment = null;
         if (server is not null)
@@ -29,7 +29,9 @@ internal sealed record Deployment(ContainerInfo? Server, string? Volume, string?
             version = Manifest.AirbyteVersion.FromServer(environment, server.Image);
         }
         if (server is null && volume is null)
-            throw new DockerOpsException($"Neither the server container '{serverContainer}' nor the data volume '{dataVolume}' exists on the Docker engine at {engine.Endpoint}; start Airbyte (./build.sh ComposeUp) or pass --server-container / --data-volume.");
+            throw new DockerOpsException(dataVolume is null
+                ? $"There is no server container '{serverContainer}' on the Docker engine at {engine.Endpoint} (and no data volume is named); start Airbyte (./build.sh ComposeUp) or pass --server-container / --data-volume."
+                : $"Neither the server container '{serverContainer}' nor the data volume '{dataVolume}' exists on the Docker engine at {engine.Endpoint}; start Airbyte (./build.sh ComposeUp) or pass --server-container / --data-volume.");
         return new Deployment(server, volume is null ? null : volumeName, version) { ConfigRoot = configRoot, ServerEnvironment = environment };
     }
 }

@@ -9,8 +9,11 @@ public sealed record ExportOptions
     public required string ArtifactsDirectory { get; init; }
     /// <summary>--server-container</summary>
     public required string ServerContainer { get; init; }
-    /// <summary>--data-volume: read when the server container is absent or stopped.</summary>
-    public required string DataVolume { get; init; }
+    /// <summary>
+    /// --data-volume: read when the server container is absent or stopped; null when none is named (a compose file that
+    /// mounts no volume at CONFIG_ROOT: a database-era deployment needs none).
+    /// </summary>
+    public required string? DataVolume { get; init; }
     /// <summary>--config-root: CONFIG_ROOT in the server.</summary>
     public required string ConfigRoot { get; init; }
     /// <summary>The busybox image (by --images) of the never-started container that mounts the volume.</summary>

@@ -52,7 +52,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         }
         try
         {
-            SetupCapture.ThrowIfInterrupted(capture, deployment.Volume ?? options.DataVolume);
+            SetupCapture.ThrowIfInterrupted(capture, deployment.Volume ?? options.DataVolume ?? options.ConfigRoot);
             if (!capture.Manifest.IsDatabaseEra) await ReadableAsync(capture, version, options, log, ct).ConfigureAwait(false); // a database-era setup has no config tree
             var manifest = capture.Manifest;
             var files = manifest.Entries.Count(e => e.Type == EntryKind.File);

@@ -18,8 +18,41 @@ internal static class LogsCapture
         if (await engine.Volumes.FindAsync(workspaceVolume, ct).ConfigureAwait(false) is null)
             throw new SetupException($"--include logs: workspace volume '{workspaceVolume}' does not exist; pass --workspace-volume with the right name, or export without --include logs. Nothing was saved.");
         var wanted = attempts.Select(a => LogsManifest.FileFor(a.Job, a.Attempt)).ToHashSet(StringComparer.Ordinal);
+        log($"Copying the job logs of {wanted.Count} attempt(s) from workspace volume '{workspaceVolume}' ({LogSecrets.From(capture.SecretValues).Count} known secret value(s) replaced wherever a log quotes one)...");
+        var (added, files, references) = await CopyAsync(engine, capture, wanted.Contains, workspaceVolume, helperImage, ct).ConfigureAwait(false);
+        var bytes = files.Sum(f => f.Size);
+        log($"Job logs: {files.Count} of {wanted.Count} attempt(s) have a log ({bytes / 1024.0:0.#} KiB)" +
+            (references.Count > 0 ? $"; {references.Select(r => r.File).Distinct().Count()} of them quoted a secret, replaced by placeholders (values in the secrets file)." : "; none quotes a known secret."));
+        return added;
+    }
+
+    /// <summary>
+    /// RestoreSetup's safety snapshot: every file of the live job folders a <c>--include logs</c> restore replaces (the
+    /// setup's job folders that exist in the workspace volume), whole (logs, catalogs, normalize/ ...), into <c>logs/</c>
+    /// of the snapshot with a checksum each and the known secrets cut as in an export. Restoring the snapshot swaps those
+    /// folders back. The snapshot keeps file contents, not modes, links or empty folders (files come back 0644 in 0755 folders).
+    /// </summary>
+    public static async Task<SetupCapture> AddReplacedFoldersAsync(DockerEngine engine, SetupCapture capture, IReadOnlyCollection<string> jobFolders,
+        string workspaceVolume, string helperImage, Action<string> log, CancellationToken ct)
+    {
+        var folders = jobFolders.ToHashSet(StringComparer.Ordinal);
+        var (added, files, _) = await CopyAsync(engine, capture, file => folders.Contains(LogsManifest.WorkspacePath(file).Split('/')[0]), workspaceVolume, helperImage, ct).ConfigureAwait(false);
+        if (files.Count == 0)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(capture.Folder, SetupManifest.FileName), capture.Manifest.ToJson(), ct).ConfigureAwait(false);
+            log($"The restore replaces no live job folder in workspace volume '{workspaceVolume}' (none of the setup's {folders.Count} exists there).");
+            return capture;
+        }
+        var replaced = files.Select(f => LogsManifest.WorkspacePath(f.Path).Split('/')[0]).Distinct(StringComparer.Ordinal).Count();
+        log($"Safety snapshot of the job folders the restore replaces in workspace volume '{workspaceVolume}': {replaced} folder(s), {files.Count} file(s) ({files.Sum(f => f.Size) / 1024.0:0.#} KiB).");
+        return added;
+    }
+
+    /// <summary>One streamed copy of the workspace volume: the files <paramref name="take"/> wants (by their path under logs/) into the capture's logs/, secrets cut.</summary>
+    private static async Task<(SetupCapture Capture, List<LogFile> Files, List<SecretReference> References)> CopyAsync(DockerEngine engine, SetupCapture capture,
+        Func<string, bool> take, string workspaceVolume, string helperImage, CancellationToken ct)
+    {
         var secrets = LogSecrets.From(capture.SecretValues);
-        log($"Copying the job logs of {wanted.Count} attempt(s) from workspace volume '{workspaceVolume}' ({secrets.Count} known secret value(s) replaced wherever a log quotes one)...");
         var files = new List<LogFile>();
         var references = new List<SecretReference>();
         var values = new Dictionary<string, SecretFileValues>(capture.SecretValues, StringComparer.Ordinal);
@@ -30,7 +63,7 @@ internal static class LogsCapture
             {
                 if (raw.Kind != EntryKind.File || content is null || TarTree.StripFirst(raw.Name) is not { } inside) return;
                 var file = $"{LogsManifest.Folder}/{inside}";
-                if (!wanted.Contains(file)) return;
+                if (!take(file)) return;
                 var full = Path.Combine(capture.Folder, file);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
                 await using var output = new FileStream(full, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
@@ -50,9 +83,6 @@ internal static class LogsCapture
             Logs = logs,
         };
         await File.WriteAllBytesAsync(Path.Combine(capture.Folder, SetupManifest.FileName), manifest.ToJson(), ct).ConfigureAwait(false);
-        var bytes = files.Sum(f => f.Size);
-        log($"Job logs: {files.Count} of {wanted.Count} attempt(s) have a log ({bytes / 1024.0:0.#} KiB)" +
-            (references.Count > 0 ? $"; {references.Select(r => r.File).Distinct().Count()} of them quoted a secret, replaced by placeholders (values in the secrets file)." : "; none quotes a known secret."));
-        return capture with { Manifest = manifest, SecretValues = values };
+        return (capture with { Manifest = manifest, SecretValues = values }, files, references);
     }
 }

@@ -9,8 +9,11 @@ public sealed record RestoreOptions
     public required string ArtifactsDirectory { get; init; }
     /// <summary>--server-container: its volume at CONFIG_ROOT is the restore target.</summary>
     public required string ServerContainer { get; init; }
-    /// <summary>--data-volume: the target when the server container is absent.</summary>
-    public required string DataVolume { get; init; }
+    /// <summary>
+    /// --data-volume: the target when the server container is absent; null when none is named (a compose file that mounts
+    /// no volume at CONFIG_ROOT: a database-era deployment needs none, a files-era restore then says to pass --data-volume).
+    /// </summary>
+    public required string? DataVolume { get; init; }
     /// <summary>--config-root: CONFIG_ROOT in the server.</summary>
     public required string ConfigRoot { get; init; }
     /// <summary>The busybox image (by --images) of the helper containers that copy and rename in the volume.</summary>

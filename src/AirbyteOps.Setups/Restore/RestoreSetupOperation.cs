@@ -46,12 +46,16 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         if (setupIsDatabaseEra)
             return await new DbEra.DbEraRestore(engine, options).RunAsync(content, location, deployment, era, log, ct).ConfigureAwait(false);
         if (deployment.Volume is null)
-            throw new DockerOpsException($"Container '{options.ServerContainer}' keeps {options.ConfigRoot} in no named volume and volume '{options.DataVolume}' does not exist; RestoreSetup writes into the data volume (pass --data-volume).");
+            throw new DockerOpsException(options.DataVolume is null
+                ? $"Container '{options.ServerContainer}' keeps {options.ConfigRoot} in no named volume and no data volume is named (the compose file mounts none at CONFIG_ROOT); RestoreSetup writes into the data volume (pass --data-volume)."
+                : $"Container '{options.ServerContainer}' keeps {options.ConfigRoot} in no named volume and volume '{options.DataVolume}' does not exist; RestoreSetup writes into the data volume (pass --data-volume).");
         CheckVersion(content.Manifest?.AirbyteVersion, deployment.AirbyteVersion, options.ForceVersion, location.Name, log);
         await ConfigTreeValidator.ValidateAsync(content, deployment.AirbyteVersion, options.SkipConfigCheck, location.Name, log, ct).ConfigureAwait(false);
         var database = await DatabaseRestore.PrepareAsync(engine, options, deployment, content.Database, location.Name, log, ct).ConfigureAwait(false);
 
         var healthyBefore = await HealthyNowAsync(options, deployment, ct).ConfigureAwait(false);
+        // A killed earlier run's helper containers (created, or still running a step) go before anything touches the volumes.
+        await engine.RemoveOrphanedHelpersAsync([deployment.Volume, options.WorkspaceVolume], log, ct).ConfigureAwait(false);
         await using var volume = await engine.Volumes.OpenAsync(deployment.Volume, options.HelperImage, readOnly: false, ct).ConfigureAwait(false);
         // The data path, said in one line: the volume on this host's filesystem when the engine is local and this process
         // can read and write it, else through the engine (archive endpoint and helper containers).
@@ -103,6 +107,9 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             return new RestoreResult(location.Name, deployment.Volume, true, files, null, recovered, counts, content.MissingSecrets);
         }
         if (liveDump is not null) snapshot = await DatabaseCapture.AddAsync(snapshot, liveDump, ct).ConfigureAwait(false);
+        // Nothing lost: the live job folders the setup's logs replace go into the snapshot too, so restoring it gives them back.
+        if (content.Logs is { } setupLogs && logs is not null)
+            snapshot = await Logs.LogsCapture.AddReplacedFoldersAsync(engine, snapshot, setupLogs.JobFolders, logs.Volume, options.HelperImage, log, ct).ConfigureAwait(false);
         await snapshot.PublishSecretsAsync(Path.Combine(snapshotRoot, Path.GetFileName(snapshotPath) + SecretVault.SecretsSuffix)).ConfigureAwait(false);
         snapshot.PublishFolder(snapshotPath);
         log($"Safety snapshot of the current configuration: {snapshotPath} (restore it with --setup {snapshotPath}).");

@@ -56,7 +56,7 @@ public sealed partial class ComposeFile
     /// the volume declared as <c>data</c> (Airbyte's key in every release).
     /// </summary>
     public string DataVolume(string serverContainer, string configRoot) =>
-        VolumeMountedAt([serverContainer], configRoot) ?? _allVolumes.GetValueOrDefault("data")
+        TryDataVolume(serverContainer, configRoot)
         ?? throw new ComposeException($"Compose file '{Path}' mounts no named volume at {configRoot} in '{serverContainer}' and declares no volume 'data'; pass --data-volume with the volume behind CONFIG_ROOT.");
 
     /// <summary>
@@ -64,8 +64,16 @@ public sealed partial class ComposeFile
     /// WORKSPACE_ROOT, else the volume declared as <c>workspace</c>.
     /// </summary>
     public string WorkspaceVolume(IReadOnlyList<string> containers) =>
-        (Variable("WORKSPACE_ROOT") is { Length: > 0 } root ? VolumeMountedAt(containers, root) : null) ?? _allVolumes.GetValueOrDefault("workspace")
+        TryWorkspaceVolume(containers)
         ?? throw new ComposeException($"Compose file '{Path}' mounts no named volume at WORKSPACE_ROOT in {string.Join(" or ", containers.Select(c => $"'{c}'"))} and declares no volume 'workspace'; pass --workspace-volume with the job workspace volume.");
+
+    /// <summary>The volume behind CONFIG_ROOT, as <see cref="DataVolume"/> finds it, or null when the file names none.</summary>
+    public string? TryDataVolume(string serverContainer, string configRoot) =>
+        VolumeMountedAt([serverContainer], configRoot) ?? _allVolumes.GetValueOrDefault("data");
+
+    /// <summary>The job workspace volume, as <see cref="WorkspaceVolume"/> finds it, or null when the file names none.</summary>
+    public string? TryWorkspaceVolume(IReadOnlyList<string> containers) =>
+        (Variable("WORKSPACE_ROOT") is { Length: > 0 } root ? VolumeMountedAt(containers, root) : null) ?? _allVolumes.GetValueOrDefault("workspace");
 
     private string? VolumeMountedAt(IReadOnlyList<string> containers, string target) =>
         containers.Select(c => Services.FirstOrDefault(s => (s.ContainerName ?? s.Name) == c))

@@ -28,8 +28,10 @@ public sealed class WipeVolumesOperation(DockerEngine engine)
         foreach (var v in volumes) log($"  volume    {v}");
         foreach (var b in file.BindMounts) log($"  keeping bind mount {b} (host folder; down -v never removes it)");
 
-        // A never-started volume-access container left by an interrupted ExportSetup/RestoreSetup (engine stopped,
-        // process killed) would hold a volume "in use" and make down -v fail: it is ours, so it goes first.
+        // A helper container left by a killed ExportSetup/RestoreSetup (its owner process is gone) would hold a volume
+        // "in use" and make down -v fail: it is ours, so it goes first. So does a never-started volume-access container
+        // without an owner label (from a version before the label, or an engine stopped mid-run).
+        await engine.RemoveOrphanedHelpersAsync(volumes, line => log("  " + line), ct).ConfigureAwait(false);
         foreach (var leftover in await engine.Containers.ListAsync([$"{Labels.Role}=volume-access"], all: true, ct).ConfigureAwait(false))
             if (!leftover.IsRunning && leftover.Mounts.Any(m => m.Name is { } n && volumes.Contains(n)))
             {
