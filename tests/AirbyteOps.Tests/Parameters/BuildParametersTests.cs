@@ -169,6 +169,19 @@ public sealed class BuildParametersTests : IDisposable
     }
 
     [Fact]
+    public void The_schema_stamp_skips_the_check_only_while_the_file_is_the_one_checked()
+    {
+        var schema = Path.Combine(_folder, "build.schema.json");
+        var stamp = Path.Combine(_folder, "stamp", "schema.stamp");
+
+        Assert.True(BuildSchema.WriteIfStale(schema, stamp));  // absent: written, stamp recorded
+        Assert.False(BuildSchema.WriteIfStale(schema, stamp)); // current: nothing written
+        File.WriteAllText(schema, "{}");                        // edited by hand (or checked out stale): size and time change
+        Assert.True(BuildSchema.WriteIfStale(schema, stamp));
+        Assert.Equal(BuildSchema.Generate(), File.ReadAllText(schema));
+    }
+
+    [Fact]
     public void The_checked_in_parameters_file_is_valid_under_the_schema_and_a_bad_one_is_not()
     {
         var schema = JsonSchema.FromText(BuildSchema.Generate());
