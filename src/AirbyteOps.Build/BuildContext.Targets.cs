@@ -187,8 +187,7 @@ public sealed partial class BuildContext
     {
         Log("File content in the local destination (may not exist yet):");
         foreach (var line in LocalRoot.Describe(Parameters.LocalRoot)) Log("  " + line);
-        await NeedImageAsync(ImageRole.Postgres, ct).ConfigureAwait(false);
-        await new StartPostgresOperation(Engine).RunAsync(DestinationOptions, Log, ct).ConfigureAwait(false);
+        await new StartPostgresOperation(Engine).RunAsync(DestinationOptions with { EnsureImage = c => NeedImageAsync(ImageRole.Postgres, c) }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task ComposeUpAsync(CancellationToken ct)
