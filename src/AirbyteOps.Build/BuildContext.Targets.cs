@@ -192,9 +192,8 @@ public sealed partial class BuildContext
 
     private async Task ComposeUpAsync(CancellationToken ct)
     {
-        if (IsDemoStack && Parameters.Images == ImageSource.Local) await NeedImagesAsync(ImageCatalog.DemoStack, ct).ConfigureAwait(false);
-        if (IsDbEraStack && Parameters.Images == ImageSource.Local) await NeedImagesAsync(ImageCatalog.DbEraStack, ct).ConfigureAwait(false);
-        await new ComposeUpOperation(Engine).RunAsync(ComposeOptions, Log, ct).ConfigureAwait(false);
+        var images = Parameters.Images != ImageSource.Local ? null : IsDemoStack ? ImageCatalog.DemoStack : IsDbEraStack ? ImageCatalog.DbEraStack : null;
+        await new ComposeUpOperation(Engine).RunAsync(ComposeOptions with { EnsureImages = images is null ? null : c => NeedImagesAsync(images, c) }, Log, ct).ConfigureAwait(false);
     }
 
     private Task WipeVolumesAsync(CancellationToken ct) => new WipeVolumesOperation(Engine).RunAsync(ComposeOptions, Log, ct);

@@ -16,10 +16,25 @@ public sealed class ComposeUpOperation(DockerEngine engine)
     {
         var file = ComposeFile.Load(options.ComposeFile, options.Project, options.EnvFile);
         using var api = new AirbyteApi(options.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: file.BasicAuth);
-        var before = await ComposeProject.StatusAsync(engine, file, ct).ConfigureAwait(false);
-        if (before.Any(s => s.Container?.IsRunning == true)
-            && await ServicesUpAsync(before, ct).ConfigureAwait(false)
-            && await api.IsHealthyAsync(ct).ConfigureAwait(false))
+        // The image check (options.EnsureImages: the local recipes, which may build) runs while the project's state is read;
+        // both are done before anything is decided or started.
+        var ensure = options.EnsureImages?.Invoke(ct) ?? Task.CompletedTask;
+        IReadOnlyList<ServiceStatus> before;
+        bool alreadyUp;
+        try
+        {
+            before = await ComposeProject.StatusAsync(engine, file, ct).ConfigureAwait(false);
+            alreadyUp = before.Any(s => s.Container?.IsRunning == true)
+                && await ServicesUpAsync(before, ct).ConfigureAwait(false)
+                && await api.IsHealthyAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _ = ensure.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+        await ensure.ConfigureAwait(false);
+        if (alreadyUp)
         {
             log($"Compose project '{file.Project}' is already up and the server is healthy; nothing changed.");
             ComposeProject.Print(before, log);
