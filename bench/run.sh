@@ -225,7 +225,7 @@ report() {
   done < "$SAMPLES"
   # shellcheck disable=SC1090
   source "$RUNINFO"
-  local rows=() r a b c d f g h t om tm n ratio bs bratio x y
+  local rows=() r a b c d f g h i t om tm n ratio bs bratio x y
   local floor; floor=$(printf '%s' "${T["startup floor: empty cached Cake script|ours"]:-}" | median)
   local has_base=false; [[ " ${!T[*]} " == *"|base "* ]] && has_base=true
   for op in "${order[@]}"; do
@@ -261,7 +261,10 @@ report() {
       echo "| operation | ours (s) | tutorial (s) | ratio ours/tutorial | ours peak RSS (MB) | tutorial peak RSS (MB) | runs |"
       echo "|---|---:|---:|---:|---:|---:|---:|"
     fi
-    for r in "${rows[@]}"; do IFS='|' read -r a b c d f g h <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h |"; done
+    for r in "${rows[@]}"; do
+      if $has_base; then IFS='|' read -r a b c d f g h i <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h | $i |"
+      else IFS='|' read -r a b c d f g h <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h |"; fi
+    done
     echo
     echo "Seconds: median of the runs. Peak RSS: /usr/bin/time's %M, the largest single process of the measured tree"
     echo "(ours: the dotnet process running Cake; tutorial: bash, the docker CLI, docker-compose, psql, curl), max over the runs."
@@ -287,7 +290,10 @@ report() {
   else
     printf '%-50s %8s %11s %22s %8s %8s %4s\n' operation "ours(s)" "tutorial(s)" "ratio" "ours MB" "tut MB" runs
   fi
-  for r in "${rows[@]}"; do IFS='|' read -r a b c d f g h <<<"$r"; printf '%-50s %8s %8s %11s %22s %22s %8s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h"; done
+  for r in "${rows[@]}"; do
+    if $has_base; then IFS='|' read -r a b c d f g h i <<<"$r"; printf '%-50s %8s %8s %11s %22s %22s %8s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h" "$i"
+    else IFS='|' read -r a b c d f g h <<<"$r"; printf '%-50s %8s %11s %22s %8s %8s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h"; fi
+  done
   echo
   echo "environment: $ENV_LINE"
   echo "whole bench: ${ELAPSED} s; conditions: $CONDITIONS"
