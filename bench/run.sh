@@ -2,7 +2,12 @@
 # bench/run.sh — times our build targets against the tutorial's own commands doing the same work, on the demo
 # stack, on this machine, and writes the table to bench/results.md. See bench/README.md.
 #
-#   bench/run.sh [--runs 3]
+#   bench/run.sh [--runs 3] [--only SECTION,...] [--base DIR]
+#
+# --only runs the named sections alone (startup, startpostgres, sync, localdata, extract, dbt, export, workspace,
+# synthetic, compose) and writes its table to bench/.work/only-results.md instead of bench/results.md.
+# --base DIR also runs every one of our measured rows with DIR's ./build.sh (another checkout, e.g. the commit before a
+# change), interleaved with ours run by run, as the column "base": a before/after under the same load.
 #
 # Ours: ./build.sh <Target> exactly as a user runs it (warm: libraries built, Cake script cached).
 # Tutorial: the tutorial's commands, with the local images (never pulled) and ports on 127.0.0.1.
@@ -22,15 +27,27 @@ cd "$root"
 # ---- settings ----
 RUNS=3
 REPORT_ONLY=false
-case "${1:-}" in
-  --runs) RUNS="${2:?--runs needs a number}" ;;
-  --report) REPORT_ONLY=true ;;   # rebuild the table and bench/results.md from the last run's samples
-esac
+ONLY=""
+BASE=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS="${2:?--runs needs a number}"; shift 2 ;;
+    --only) ONLY="${2:?--only needs a list of sections}"; shift 2 ;;
+    --base) BASE="$(cd "${2:?--base needs a checkout folder}" && pwd)"; shift 2
+            [ -x "$BASE/build.sh" ] || { echo "--base $BASE has no build.sh" >&2; exit 2; } ;;
+    --report) REPORT_ONLY=true; shift ;;   # rebuild the table from the last run's samples
+    __step) break ;;
+    *) echo "unknown option $1 (bench/run.sh [--runs N] [--only SECTION,...] [--base DIR])" >&2; exit 2 ;;
+  esac
+done
+# section NAME: whether this run measures it
+section() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 WORK="$here/.work"                      # scratch: setups, snapshots, tutorial copies, logs (git-ignored)
 BENCH_ARTIFACTS="$WORK/artifacts"       # --artifacts for our Export/Restore/Extract runs: the user's artifacts/ stay as they are
 TUT="$WORK/tutorial"                    # the tutorial's $TUTORIAL_DIR
 LOGS="$WORK/logs"
-SAMPLES="$WORK/samples.tsv"             # operation, side, seconds, peak RSS KB — one line per measured run
+SAMPLES="$WORK/samples.tsv"
+RESULTS="$here/results.md"; [ -n "$ONLY" ] && RESULTS="$WORK/only-results.md"             # operation, side, seconds, peak RSS KB — one line per measured run
 RUNINFO="$WORK/run.info"                # the environment line and conditions of the last run
 COMPOSE_FILE="src/StandIns/DemoStack/docker-compose.yaml"
 PROJECT=airbyte
@@ -146,7 +163,7 @@ measure() {
   printf '  %-44s %-8s %7.2f s %7.1f MB\n' "$op" "$side" "$e" "$(awk -v k="$m" 'BEGIN{print k/1024}')"
 }
 REBUILDS=0; MAXLOAD=0; FOREIGN=""
-stamp_time() { stat -c %Y.%y .build/lib/.stamp 2>/dev/null || echo none; }
+stamp_time() { stat -c %Y.%y .build/lib/.stamp ${BASE:+"$BASE/.build/lib/.stamp"} 2>/dev/null | tr '\n' ' ' || echo none; }
 # other work on this machine skews timings on 2 cores: keep the highest 1-min load and any test containers seen
 watch_load() {
   local l; l=$(cut -d' ' -f1 /proc/loadavg)
@@ -155,7 +172,10 @@ watch_load() {
   [ -n "$f" ] && FOREIGN="$f"
   return 0
 }
-ours() { measure "$1" ours ./build.sh "${@:2}"; }
+ours() {
+  if [ -n "$BASE" ]; then measure "$1" base "$BASE/build.sh" "${@:2}"; fi
+  measure "$1" ours ./build.sh "${@:2}"
+}
 tut()  { measure "$1" tutorial "$here/run.sh" __step "${@:2}"; }
 # record OPERATION SIDE SECONDS  (a number measured inside another program, no RSS)
 record() { note_op "$1"; TIMES["$1|$2"]+="$3 "; printf '%s\t%s\t%s\t\n' "$1" "$2" "$3" >> "$SAMPLES"; }
@@ -205,24 +225,46 @@ report() {
   done < "$SAMPLES"
   # shellcheck disable=SC1090
   source "$RUNINFO"
-  local rows=() r a b c d f g h t om tm n ratio
+  local rows=() r a b c d f g h i t om tm n ratio bs bratio x y
+  local floor; floor=$(printf '%s' "${T["startup floor: empty cached Cake script|ours"]:-}" | median)
+  local has_base=false; [[ " ${!T[*]} " == *"|base "* ]] && has_base=true
   for op in "${order[@]}"; do
     o=$(printf '%s' "${T["$op|ours"]:-}" | median); t=$(printf '%s' "${T["$op|tutorial"]:-}" | median)
+    bs=$(printf '%s' "${T["$op|base"]:-}" | median)
     om=$(printf '%s' "${M["$op|ours"]:-}" | maxof); tm=$(printf '%s' "${M["$op|tutorial"]:-}" | maxof)
     n=$(printf '%s' "${T["$op|ours"]:-${T["$op|tutorial"]:-}}" | count)
     ratio='—'; if [ -n "$o" ] && [ -n "$t" ]; then ratio=$(awk -v a="$o" -v b="$t" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "—" }'); fi
-    rows+=("$op|$(fmt_s "$o")|$(fmt_s "$t")|$ratio|$(fmt_mb "$om")|$(fmt_mb "$tm")|$n")
+    bratio='—'; if [ -n "$bs" ] && [ -n "$t" ]; then bratio=$(awk -v a="$bs" -v b="$t" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "—" }'); fi
+    # start-up rows: seconds above the floor (the empty cached Cake script), ours and base
+    if [[ "$op" == "startup: "* ]] && [ -n "$floor" ]; then
+      x=$(awk -v a="$o" -v f="$floor" 'BEGIN{ if (a == "") print "—"; else printf "%+.2f", a-f }')
+      y=$(awk -v a="$bs" -v f="$floor" 'BEGIN{ if (a == "") print "—"; else printf "%+.2f", a-f }')
+      ratio="$x above the floor"; bratio="$y above the floor"
+    fi
+    if $has_base; then
+      rows+=("$op|$(fmt_s "$o")|$(fmt_s "$bs")|$(fmt_s "$t")|$ratio|$bratio|$(fmt_mb "$om")|$n")
+    else
+      rows+=("$op|$(fmt_s "$o")|$(fmt_s "$t")|$ratio|$(fmt_mb "$om")|$(fmt_mb "$tm")|$n")
+    fi
   done
   {
     echo "# Bench: our targets vs the tutorial's commands"
     echo
-    echo "Command: \`bench/run.sh --runs $RUN_RUNS\` — $ENV_LINE — whole bench ${ELAPSED} s."
+    echo "Command: \`bench/run.sh --runs $RUN_RUNS${RUN_OPTIONS:-}\` — $ENV_LINE — whole bench ${ELAPSED} s."
     echo
     echo "Conditions: $CONDITIONS."
     echo
-    echo "| operation | ours (s) | tutorial (s) | ratio ours/tutorial | ours peak RSS (MB) | tutorial peak RSS (MB) | runs |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    for r in "${rows[@]}"; do IFS='|' read -r a b c d f g h <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h |"; done
+    if $has_base; then
+      echo "| operation | ours (s) | base (s) | tutorial (s) | ours/tutorial | base/tutorial | ours peak RSS (MB) | runs |"
+      echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    else
+      echo "| operation | ours (s) | tutorial (s) | ratio ours/tutorial | ours peak RSS (MB) | tutorial peak RSS (MB) | runs |"
+      echo "|---|---:|---:|---:|---:|---:|---:|"
+    fi
+    for r in "${rows[@]}"; do
+      if $has_base; then IFS='|' read -r a b c d f g h i <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h | $i |"
+      else IFS='|' read -r a b c d f g h <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h |"; fi
+    done
     echo
     echo "Seconds: median of the runs. Peak RSS: /usr/bin/time's %M, the largest single process of the measured tree"
     echo "(ours: the dotnet process running Cake; tutorial: bash, the docker CLI, docker-compose, psql, curl), max over the runs."
@@ -241,10 +283,17 @@ report() {
     echo "- The 10,000-job row comes from bench/workspace (library call + busybox pipeline inside one dotnet process, no build.sh, no RSS)."
     echo "- Sync has no tutorial command (the UI's Sync Now)."
     if [ -n "${FAILED_LIST:-}" ]; then echo; echo "Failures:"; printf '%s\n' "$FAILED_LIST" | sed 's/^/- /'; fi
-  } > "$here/results.md"
-  echo "== results (also in bench/results.md) =="
-  printf '%-62s %9s %12s %7s %9s %9s %4s\n' operation "ours(s)" "tutorial(s)" ratio "ours MB" "tut MB" runs
-  for r in "${rows[@]}"; do IFS='|' read -r a b c d f g h <<<"$r"; printf '%-62s %9s %12s %7s %9s %9s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h"; done
+  } > "$RESULTS"
+  echo "== results (also in ${RESULTS#"$root"/}) =="
+  if $has_base; then
+    printf '%-50s %8s %8s %11s %22s %22s %8s %4s\n' operation "ours(s)" "base(s)" "tutorial(s)" "ours/tutorial" "base/tutorial" "ours MB" runs
+  else
+    printf '%-50s %8s %11s %22s %8s %8s %4s\n' operation "ours(s)" "tutorial(s)" "ratio" "ours MB" "tut MB" runs
+  fi
+  for r in "${rows[@]}"; do
+    if $has_base; then IFS='|' read -r a b c d f g h i <<<"$r"; printf '%-50s %8s %8s %11s %22s %22s %8s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h" "$i"
+    else IFS='|' read -r a b c d f g h <<<"$r"; printf '%-50s %8s %11s %22s %8s %8s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h"; fi
+  done
   echo
   echo "environment: $ENV_LINE"
   echo "whole bench: ${ELAPSED} s; conditions: $CONDITIONS"
@@ -268,14 +317,16 @@ echo "Warming up (libraries built, Cake script cached, demo stack up, destinatio
 first=$(tail -n 1 "$WORK/first.out")
 echo "  first ./build.sh Help of this run: ${first} s (includes any library rebuild / script compile)"
 quiet ./build.sh Help
+[ -n "$BASE" ] && quiet "$BASE/build.sh" Help
 need_up
 quiet ./build.sh StartPostgres
 if ! docker inspect -f '{{.State.Running}}' airbyte-server 2>/dev/null | grep -q true; then echo "airbyte-server is not running after ComposeUp" >&2; exit 1; fi
 # The real-config operations need the tutorial's state (connections, synced jobs); run it if it is not done.
-quiet ./build.sh Tutorial
+if section sync || section localdata || section extract || section dbt || section export; then quiet ./build.sh Tutorial; fi
 echo
 
 # ---- 1. start-up of ./build.sh, warm, median of 5; and the floor it stands on ----
+if section startup; then
 echo "== start-up (warm), 5 runs each =="
 # The floor: dotnet itself, and an empty Cake script run by the same Cake.dll with the script cache on (compiled once first).
 FLOOR="$WORK/floor"
@@ -284,14 +335,20 @@ cp cake.config "$FLOOR/cake.config"
 echo 'Task("Default").Does(() => {});' > "$FLOOR/empty.cake"
 CAKE_DLL="$(cat .build/cake.path)"
 (cd "$FLOOR" && CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" empty.cake >/dev/null 2>&1)
-for i in 1 2 3 4 5; do measure "startup floor: dotnet --version" ours dotnet --version; done
-for i in 1 2 3 4 5; do measure "startup floor: empty cached Cake script" ours env -C "$FLOOR" CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" empty.cake; done
-for i in 1 2 3 4 5; do ours "startup: ./build.sh Help" Help; done
-for i in 1 2 3 4 5; do ours "startup: StartPostgres (already up, no-op)" StartPostgres; done
-for i in 1 2 3; do ours "startup: ComposeUp (already up, no-op)" ComposeUp; done
+# Interleaved, run by run: on a shared 2-core machine the load moves within seconds, and the rows are read as
+# differences from the floor, so each floor sample sits next to the samples it is subtracted from.
+for i in 1 2 3 4 5; do
+  measure "startup floor: dotnet --version" ours dotnet --version
+  measure "startup floor: empty cached Cake script" ours env -C "$FLOOR" CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" empty.cake
+  ours "startup: ./build.sh Help" Help
+  ours "startup: StartPostgres (already up, no-op)" StartPostgres
+  if [ "$i" -le 3 ]; then ours "startup: ComposeUp (already up, no-op)" ComposeUp; fi
+done
 echo
+fi
 
 # ---- 2. StartPostgres: container absent -> answers a query ----
+if section startpostgres; then
 echo "== StartPostgres (bench container $BENCH_PG on 127.0.0.1:$BENCH_PG_PORT, both sides) =="
 for i in $(seq 1 "$RUNS"); do
   reset_bench_pg; ours "StartPostgres" StartPostgres --postgres-container "$BENCH_PG" --postgres-port "$BENCH_PG_PORT"
@@ -299,24 +356,32 @@ for i in $(seq 1 "$RUNS"); do
 done
 reset_bench_pg
 echo
+fi
 
 # ---- 3. operations on the tutorial's real state ----
+if section sync; then
 echo "== Sync (no tutorial command: the UI's Sync Now) =="
 # the tutorial's last state: the restore of my-setup dropped 'exchange-rate', so the deployment has 'covid'
 for i in $(seq 1 "$RUNS"); do ours "Sync covid" Sync --connection covid; done
 echo
+fi
+if section localdata; then
 echo "== LocalData =="
 for i in $(seq 1 "$RUNS"); do
   ours "LocalData" LocalData
   tut  "LocalData" local-data
 done
 echo
+fi
+if section extract; then
 echo "== ExtractNormalization (real workspace) =="
 for i in $(seq 1 "$RUNS"); do
   ours "ExtractNormalization" ExtractNormalization --artifacts "$BENCH_ARTIFACTS"
   tut  "ExtractNormalization" extract "$TUT/normalization-files"
 done
 echo
+fi
+if section dbt; then
 echo "== DbtRun (container mode) =="
 W="$(newest_workspace)"
 for i in $(seq 1 "$RUNS"); do
@@ -326,6 +391,7 @@ for i in $(seq 1 "$RUNS"); do
   tut  "DbtRun --exclusive (dbt debug + run only)" dbt-only "$W"
 done
 echo
+fi
 
 # export_restore LABEL: ExportSetup and RestoreSetup of the live configuration, $RUNS times each side
 export_restore() {
@@ -345,12 +411,15 @@ export_restore() {
   done
   drop_synthetic; rm -rf "$BENCH_ARTIFACTS/snapshots" "$tdir" "$ours_dir/$setup" "$ours_dir/$setup.secrets.json"
 }
+if section export; then
 echo "== ExportSetup / RestoreSetup: the demo stack's real configuration =="
 drop_synthetic
 export_restore "real config"
 echo
+fi
 
 # ---- 4. ExtractNormalization at 10,000 jobs: bench/workspace (another engineer's bench, called as is) ----
+if section workspace; then
 echo "== finding the newest normalization workspace among 10,000 jobs (bench/workspace) =="
 ws_log="$LOGS/workspace-bench.log"
 if dotnet run -c Release --project bench/workspace -- --jobs 10000 --runs "$RUNS" >"$ws_log" 2>&1; then
@@ -363,9 +432,10 @@ else
   FAILURES+=("bench/workspace failed: $ws_log"); tail -n 5 "$ws_log"
 fi
 echo
+fi
 
 # ---- 5. ExportSetup / RestoreSetup on big synthetic trees ----
-for n in 1000 10000; do
+section synthetic && for n in 1000 10000; do
   echo "== ExportSetup / RestoreSetup: + $n synthetic files of ~20 KB under config/SYNTH_* =="
   put_synthetic "$n"
   size=$(docker run --rm --network none -v "$DATA_VOLUME":/data "$BUSYBOX" du -sm /data | cut -f1)
@@ -375,25 +445,36 @@ for n in 1000 10000; do
   export_restore "$n files, $size MB"
   echo
 done
-drop_synthetic
+if section synthetic; then drop_synthetic; fi
 
 # ---- 6. ComposeUp / WipeVolumes: images present, volumes wiped -> healthy; healthy -> wiped ----
+if section compose; then
 echo "== ComposeUp / WipeVolumes (project '$PROJECT', demo stack) =="
 quiet ./build.sh WipeVolumes
 for i in $(seq 1 "$RUNS"); do
   tut  "ComposeUp (wiped -> healthy)" compose-up
   tut  "WipeVolumes (down -v)" compose-down
-  ours "ComposeUp (wiped -> healthy)" ComposeUp
-  ours "WipeVolumes (down -v)" WipeVolumes
+  if [ -n "$BASE" ]; then   # base and ours each bring up and wipe in turn (not ours(): its base run would leave ours a no-op)
+    measure "ComposeUp (wiped -> healthy)" base "$BASE/build.sh" ComposeUp
+    measure "WipeVolumes (down -v)" base "$BASE/build.sh" WipeVolumes
+  fi
+  measure "ComposeUp (wiped -> healthy)" ours ./build.sh ComposeUp
+  measure "WipeVolumes (down -v)" ours ./build.sh WipeVolumes
 done
 echo
+fi
 
 # ---- 7. leave the demo stack up, healthy, with the tutorial re-run ----
+if [ -n "$ONLY" ]; then
+  echo "Leaving the demo stack up and healthy (./build.sh ComposeUp) ..."
+  quiet ./build.sh ComposeUp || FAILURES+=("ComposeUp at the end failed: $LOGS/setup.log")
+else
 echo "Re-running the tutorial (./build.sh Tutorial --restart true) to leave the demo stack as it was ..."
 if ./build.sh Tutorial --restart true >"$LOGS/tutorial-restore.log" 2>&1 && ./build.sh ComposeUp >>"$LOGS/tutorial-restore.log" 2>&1; then
   echo "  done: demo stack up and healthy, tutorial re-run."
 else
   FAILURES+=("re-running the tutorial failed: $LOGS/tutorial-restore.log"); tail -n 10 "$LOGS/tutorial-restore.log"
+fi
 fi
 echo
 
@@ -405,6 +486,7 @@ FAILED_LIST=""; [ ${#FAILURES[@]} -gt 0 ] && FAILED_LIST="$(printf '%s\n' "${FAI
 {
   printf 'ENV_LINE=%q\n' "$ENV_LINE"; printf 'CONDITIONS=%q\n' "$CONDITIONS"; printf 'ELAPSED=%q\n' "$elapsed"
   printf 'RUN_RUNS=%q\n' "$RUNS"; printf 'FAILED_LIST=%q\n' "$FAILED_LIST"
+  printf 'RUN_OPTIONS=%q\n' "${ONLY:+ --only $ONLY}${BASE:+ --base $BASE}"
 } > "$RUNINFO"
 report
 if [ ${#FAILURES[@]} -gt 0 ]; then printf 'FAILED: %s\n' "${FAILURES[@]}"; exit 1; fi

@@ -187,15 +187,13 @@ public sealed partial class BuildContext
     {
         Log("File content in the local destination (may not exist yet):");
         foreach (var line in LocalRoot.Describe(Parameters.LocalRoot)) Log("  " + line);
-        await NeedImageAsync(ImageRole.Postgres, ct).ConfigureAwait(false);
-        await new StartPostgresOperation(Engine).RunAsync(DestinationOptions, Log, ct).ConfigureAwait(false);
+        await new StartPostgresOperation(Engine).RunAsync(DestinationOptions with { EnsureImage = c => NeedImageAsync(ImageRole.Postgres, c) }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task ComposeUpAsync(CancellationToken ct)
     {
-        if (IsDemoStack && Parameters.Images == ImageSource.Local) await NeedImagesAsync(ImageCatalog.DemoStack, ct).ConfigureAwait(false);
-        if (IsDbEraStack && Parameters.Images == ImageSource.Local) await NeedImagesAsync(ImageCatalog.DbEraStack, ct).ConfigureAwait(false);
-        await new ComposeUpOperation(Engine).RunAsync(ComposeOptions, Log, ct).ConfigureAwait(false);
+        var images = Parameters.Images != ImageSource.Local ? null : IsDemoStack ? ImageCatalog.DemoStack : IsDbEraStack ? ImageCatalog.DbEraStack : null;
+        await new ComposeUpOperation(Engine).RunAsync(ComposeOptions with { EnsureImages = images is null ? null : c => NeedImagesAsync(images, c) }, Log, ct).ConfigureAwait(false);
     }
 
     private Task WipeVolumesAsync(CancellationToken ct) => new WipeVolumesOperation(Engine).RunAsync(ComposeOptions, Log, ct);

@@ -48,7 +48,7 @@ public sealed partial class BuildContext : IDisposable
         var schema = Path.Combine(root, ".nuke", "build.schema.json");
         try
         {
-            if (BuildSchema.WriteIfStale(schema)) log($"Parameters changed: rewrote {schema} (commit it with them).");
+            if (BuildSchema.WriteIfStale(schema, Path.Combine(root, ".build", "schema.stamp"))) log($"Parameters changed: rewrote {schema} (commit it with them).");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

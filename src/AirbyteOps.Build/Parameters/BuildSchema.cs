@@ -49,12 +49,34 @@ public static class BuildSchema
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
-    /// <summary>Writes the schema when it differs from the file's content; returns true when it wrote.</summary>
-    public static bool WriteIfStale(string path)
+    /// <summary>
+    /// Writes the schema when it differs from the file's content; returns true when it wrote. With <paramref name="stamp"/>
+    /// (a file under .build/), a check that found the file current records this assembly's version id and the file's size
+    /// and modification time there; while all three are unchanged the next run skips generating and comparing (neither
+    /// the parameters nor the file can differ from what was checked), so the start-up does not pay for it on every call.
+    /// </summary>
+    public static bool WriteIfStale(string path, string? stamp = null)
     {
+        var state = stamp is null ? null : State(path);
+        if (state is not null && File.Exists(stamp) && File.ReadAllText(stamp!) == state) return false;
         var text = Generate();
-        if (File.Exists(path) && File.ReadAllText(path) == text) return false;
-        AtomicFile.WriteAllText(path, text);
-        return true;
+        var wrote = false;
+        if (!File.Exists(path) || File.ReadAllText(path) != text)
+        {
+            AtomicFile.WriteAllText(path, text);
+            wrote = true;
+        }
+        if (stamp is not null)
+        {
+            try { AtomicFile.WriteAllText(stamp, State(path)!); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { } // the check simply runs again next time
+        }
+        return wrote;
+    }
+
+    private static string? State(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? $"{typeof(BuildSchema).Assembly.ManifestModule.ModuleVersionId} {file.Length} {file.LastWriteTimeUtc.Ticks}" : null;
     }
 }

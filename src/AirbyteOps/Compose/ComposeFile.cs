@@ -183,12 +183,38 @@ public sealed partial class ComposeFile
                 named,
                 binds,
                 ports,
-                serviceMounts));
+                serviceMounts)
+            {
+                StopGracePeriod = Scalar(node, "stop_grace_period") is { } grace ? Duration(Interpolate(grace), path, name) : TimeSpan.FromSeconds(10),
+            });
         }
         return new ComposeFile(System.IO.Path.GetFullPath(path), project, services, volumes, allVolumes, networks)
         {
             Variable = name => environment(name) ?? variables.GetValueOrDefault(name),
         };
+    }
+
+    /// <summary>A compose duration (<c>1m30s</c>, <c>10s</c>, <c>500ms</c>, <c>1.5s</c>), as <c>stop_grace_period</c> takes it.</summary>
+    internal static TimeSpan Duration(string text, string path, string service)
+    {
+        var parts = DurationPart().Matches(text.Trim());
+        if (parts.Count == 0 || string.Concat(parts.Select(p => p.Value)) != text.Trim())
+            throw new ComposeException($"Compose file '{path}': service '{service}' has stop_grace_period '{text}', which is not a duration (write it like 10s, 1m30s or 500ms).");
+        var total = TimeSpan.Zero;
+        foreach (Match part in parts)
+        {
+            var value = double.Parse(part.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            total += part.Groups["unit"].Value switch
+            {
+                "h" => TimeSpan.FromHours(value),
+                "m" => TimeSpan.FromMinutes(value),
+                "s" => TimeSpan.FromSeconds(value),
+                "ms" => TimeSpan.FromMilliseconds(value),
+                "us" => TimeSpan.FromMicroseconds(value),
+                _ => TimeSpan.FromTicks((long)(value / 100)), // ns
+            };
+        }
+        return total;
     }
 
     private static YamlNode? Child(YamlMappingNode node, string key) =>
@@ -216,6 +242,9 @@ public sealed partial class ComposeFile
 
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?<default>[^}]*))?\}")]
     private static partial Regex VariablePattern();
+
+    [GeneratedRegex(@"(?<value>[0-9]+(\.[0-9]+)?)(?<unit>ms|us|ns|h|m|s)")]
+    private static partial Regex DurationPart();
 
     [GeneratedRegex("[^-_a-z0-9]")]
     private static partial Regex ProjectCharacters();

@@ -12,6 +12,9 @@ public sealed record PostgresOptions(
 {
     public string HostAddress { get; init; } = "127.0.0.1";
 
+    /// <summary>Makes sure the image is built (the local-image recipe check); run while the running container is asked a query.</summary>
+    public Func<CancellationToken, Task>? EnsureImage { get; init; }
+
     /// <summary>The connection string, for code only: it holds the password and is never printed.</summary>
     public string ConnectionString => new Npgsql.NpgsqlConnectionStringBuilder
     {

@@ -12,23 +12,48 @@ public sealed class StartPostgresOperation(DockerEngine engine)
 
     public async Task<StartPostgresResult> RunAsync(PostgresOptions options, Action<string> log, CancellationToken ct = default)
     {
-        var existing = await engine.Containers.FindAsync(options.ContainerName, ct).ConfigureAwait(false);
-        var image = await engine.Images.FindAsync(options.Image, ct).ConfigureAwait(false)
-            ?? throw new DockerOpsException($"Image '{options.Image}' is not present: build the local images with ./build.sh Images (or pass --postgres-image).");
+        // The image check (options.EnsureImage: the recipe check, which may build) and, when the container of that name is
+        // already running and publishing our port, the query that proves it answers, run at the same time: on the no-op
+        // path neither waits for the other. The query goes to that container only, never to whatever else holds the port.
+        var ensure = options.EnsureImage?.Invoke(ct) ?? Task.CompletedTask;
+        ContainerInfo? existing;
+        Task<bool>? early = null;
+        try
+        {
+            existing = await engine.Containers.FindAsync(options.ContainerName, ct).ConfigureAwait(false);
+            if (existing is { IsRunning: true } && existing.Ports.Any(p => p.ContainerPort == 5432 && p.HostPort == options.HostPort && p.HostIp == options.HostAddress))
+                early = ProbeAsync(options, ct);
+            await ensure.ConfigureAwait(false);
+        }
+        catch
+        {
+            Observe(ensure);
+            Observe(early);
+            throw;
+        }
+        var image = await engine.Images.FindAsync(options.Image, ct).ConfigureAwait(false);
+        if (image is null)
+        {
+            Observe(early);
+            throw new DockerOpsException($"Image '{options.Image}' is not present: build the local images with ./build.sh Images (or pass --postgres-image).");
+        }
 
         StartPostgresOutcome outcome;
         string id;
         if (existing is not null)
         {
             if (existing.ImageId != image.ID)
+            {
+                Observe(early);
                 throw new DockerOpsException($"A container named '{options.ContainerName}' already exists and runs image '{existing.Image}', not '{options.Image}'; it was left alone. Remove it (docker rm -f {options.ContainerName}) or choose another --postgres-container.");
+            }
             id = existing.Id;
             var port = existing.Ports.FirstOrDefault(p => p.ContainerPort == 5432);
             if (port is null || port.HostPort != options.HostPort || port.HostIp != options.HostAddress)
                 throw new DockerOpsException($"Container '{options.ContainerName}' publishes {(port?.ToString() ?? "no port")}, not {options.HostAddress}:{options.HostPort}->5432; it was left alone. Remove it (docker rm -f {options.ContainerName}) or pass --postgres-port {port?.HostPort}.");
             if (existing.IsRunning)
             {
-                if (await ProbeAsync(options, ct).ConfigureAwait(false))
+                if (await (early ?? ProbeAsync(options, ct)).ConfigureAwait(false))
                 {
                     log($"Postgres '{options.ContainerName}' is already up and answering; nothing changed.");
                     return await FinishAsync(options, id, StartPostgresOutcome.AlreadyRunning, log, ct).ConfigureAwait(false);
@@ -93,6 +118,9 @@ public sealed class StartPostgresOperation(DockerEngine engine)
         log($"Postgres answered a query after {took.TotalSeconds:0.0} s.");
         return took;
     }
+
+    /// <summary>A task whose result is no longer wanted: its failure, if any, is observed and dropped.</summary>
+    private static void Observe(Task? task) => task?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private static async Task<bool> ProbeAsync(PostgresOptions options, CancellationToken ct)
     {

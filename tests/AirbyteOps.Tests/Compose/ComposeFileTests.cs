@@ -17,6 +17,28 @@ public sealed class ComposeFileTests : IDisposable
     }
 
     [Fact]
+    public void Reads_each_services_stop_grace_period_as_WipeVolumes_stops_it_and_refuses_one_that_is_not_a_duration()
+    {
+        var path = Write("""
+            services:
+              quick:
+                image: busybox
+                stop_grace_period: 1m30s
+              half:
+                image: busybox
+                stop_grace_period: ${GRACE:-500ms}
+              plain:
+                image: busybox
+            """);
+
+        var file = ComposeFile.Load(path, "p", environment: _ => null);
+
+        Assert.Equal([TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10)], file.Services.Select(s => s.StopGracePeriod));
+        var error = Assert.Throws<ComposeException>(() => ComposeFile.Load(path, "p", environment: n => n == "GRACE" ? "soon" : null));
+        Assert.Equal($"Compose file '{path}': service 'half' has stop_grace_period 'soon', which is not a duration (write it like 10s, 1m30s or 500ms).", error.Message);
+    }
+
+    [Fact]
     public void Reads_named_volumes_with_their_engine_names_bind_mounts_and_the_default_network()
     {
         var path = Write("""

@@ -31,6 +31,23 @@ public sealed class BuildParametersTests : IDisposable
     }
 
     [Fact]
+    public void The_parameters_file_takes_numbers_switches_and_lists_and_refuses_an_object()
+    {
+        File.WriteAllText(ParametersFile, """{ "$schema": "./build.schema.json", "POSTGRES-PORT": 3100, "archive": true, "secret-keys": ["apiToken", "pin"], "db-container": null }""");
+
+        var parameters = Read();
+
+        Assert.Equal(3100, parameters.PostgresPort);
+        Assert.True(parameters.Archive);
+        Assert.Equal(["apiToken", "pin"], parameters.SecretKeys);
+        File.WriteAllText(ParametersFile, """{ "postgres-port": { "value": 3100 } }""");
+        var error = Assert.Throws<ParameterException>(() => Read());
+        Assert.Equal($"'postgres-port' in {ParametersFile} must be a string, number, true/false or a list of strings, not object; fix it or restore it from git.", error.Message);
+        File.WriteAllText(ParametersFile, """{ "postgres-port": 31 00 }""");
+        Assert.StartsWith($"{ParametersFile} is not valid JSON (", Assert.Throws<ParameterException>(() => Read()).Message);
+    }
+
+    [Fact]
     public void Without_any_source_every_parameter_has_its_declared_default()
     {
         var parameters = Read();
@@ -149,6 +166,19 @@ public sealed class BuildParametersTests : IDisposable
 
         // Every build run rewrites it when stale; a difference here means a parameter changed without a build.
         Assert.Equal(BuildSchema.Generate(), File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void The_schema_stamp_skips_the_check_only_while_the_file_is_the_one_checked()
+    {
+        var schema = Path.Combine(_folder, "build.schema.json");
+        var stamp = Path.Combine(_folder, "stamp", "schema.stamp");
+
+        Assert.True(BuildSchema.WriteIfStale(schema, stamp));  // absent: written, stamp recorded
+        Assert.False(BuildSchema.WriteIfStale(schema, stamp)); // current: nothing written
+        File.WriteAllText(schema, "{}");                        // edited by hand (or checked out stale): size and time change
+        Assert.True(BuildSchema.WriteIfStale(schema, stamp));
+        Assert.Equal(BuildSchema.Generate(), File.ReadAllText(schema));
     }
 
     [Fact]

@@ -43,6 +43,22 @@ public sealed class StartPostgresTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_image_check_runs_beside_the_query_of_a_running_container_and_its_failure_stops_the_target()
+    {
+        var options = Options();
+        await new StartPostgresOperation(Engine).RunAsync(options, Log);
+        var checkedImage = 0;
+
+        var noop = await new StartPostgresOperation(Engine).RunAsync(options with { EnsureImage = async _ => { await Task.Yield(); Interlocked.Increment(ref checkedImage); } }, Log);
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new StartPostgresOperation(Engine).RunAsync(
+            options with { EnsureImage = _ => throw new DockerOpsException("image recipe check failed (test)") }, Log));
+
+        Assert.Equal((StartPostgresOutcome.AlreadyRunning, 1), (noop.Outcome, checkedImage));
+        Assert.Equal("image recipe check failed (test)", error.Message);
+        Assert.Single(_output, l => l.Contains("already up and answering", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Publishes_on_loopback_only_and_answers_a_real_query_when_it_returns()
     {
         var options = Options();
