@@ -226,8 +226,9 @@ public sealed partial class BuildContext
         var p = Parameters;
         var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
         using var api = new AirbyteApi(p.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: Compose?.BasicAuth);
-        var specs = new ConnectorSpecSources(new ServerConnectorSpecs(api, Log), p.ConnectorSpecs is null ? null : new ConnectorSpecFolder(p.ConnectorSpecs));
-        await new ExportSetupOperation(Engine).RunAsync(ExportSetupOptions(setup, overwrite, version) with { ConnectorSpecs = specs.FindAsync }, Log, ct).ConfigureAwait(false);
+        var server = new ServerConnectorSpecs(api, Log);
+        var specs = new ConnectorSpecSources(server, p.ConnectorSpecs is null ? null : new ConnectorSpecFolder(p.ConnectorSpecs));
+        await new ExportSetupOperation(Engine).RunAsync(ExportSetupOptions(setup, overwrite, version) with { ConnectorSpecs = specs.FindAsync, PrefetchConnectorSpecs = server.PrefetchAsync }, Log, ct).ConfigureAwait(false);
     }
 
     /// <summary>ExportSetup's options from the parameters (the connector specs are added by the target, which has the API).</summary>

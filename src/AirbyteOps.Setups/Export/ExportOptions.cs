@@ -36,6 +36,11 @@ public sealed record ExportOptions
     /// folder): its airbyte_secret fields are secret besides the key rules. Null: the key rules and the specs the tree carries.
     /// </summary>
     public ConnectorSpecLookup? ConnectorSpecs { get; init; }
+    /// <summary>
+    /// Called before the writers are paused (a paused server answers nothing): fetches the specs <see cref="ConnectorSpecs"/>
+    /// will be asked for, so the capture never waits on the paused server.
+    /// </summary>
+    public Func<CancellationToken, Task>? PrefetchConnectorSpecs { get; init; }
     /// <summary>--airbyte-version: the version to record; null (not given) reads it from the server (AIRBYTE_VERSION, else its image tag).</summary>
     public string? AirbyteVersion { get; init; }
     /// <summary>--db-container: the jobs database's container (airbyte-db); null: no database part (a configuration-only setup).</summary>

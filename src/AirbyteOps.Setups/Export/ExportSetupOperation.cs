@@ -47,6 +47,9 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         }
         else
         {
+            // The writers (the server among them) are paused for the capture, and a paused server answers no request: the
+            // connector specs the capture needs are asked for now.
+            if (options.PrefetchConnectorSpecs is { } prefetch) await prefetch(ct).ConfigureAwait(false);
             (capture, held) = await new DatabaseExport(engine, options, database).CaptureAsync(
                 () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), log, ct).ConfigureAwait(false);
         }

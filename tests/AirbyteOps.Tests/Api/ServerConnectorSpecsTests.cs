@@ -68,6 +68,49 @@ public sealed class ServerConnectorSpecsTests
         Assert.Contains("does not answer for connector specs", log[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Prefetched_specs_are_answered_without_the_server_which_a_paused_writer_cannot_answer()
+    {
+        var contract = OpenApiContract.For(AirbyteReference.V071);
+        var real = JsonNode.Parse(File.ReadAllText(Path.Combine(AirbyteReference.Root, "specs", "later", "source-postgres", "spec.json")))!;
+        var workspaceId = Guid.NewGuid().ToString();
+        var paused = false;
+        var routes = new List<string>();
+        var handler = new Handler(async request =>
+        {
+            var route = request.RequestUri!.AbsolutePath.Split("/api/v1/")[1];
+            var body = JsonNode.Parse(await request.Content!.ReadAsStringAsync());
+            Assert.Empty(contract.CheckRequest(route, body));
+            routes.Add(route);
+            if (paused) await Task.Delay(Timeout.Infinite, CancellationToken.None); // a paused server: the request never ends
+            JsonNode answer = route switch
+            {
+                "workspaces/get_by_slug" => new JsonObject { ["workspaceId"] = workspaceId },
+                "sources/list" => new JsonObject { ["sources"] = new JsonArray(
+                    new JsonObject { ["sourceDefinitionId"] = SourceDefinitionId, ["sourceId"] = Guid.NewGuid().ToString() },
+                    new JsonObject { ["sourceDefinitionId"] = SourceDefinitionId, ["sourceId"] = Guid.NewGuid().ToString() }) },
+                "destinations/list" => new JsonObject { ["destinations"] = new JsonArray() },
+                "source_definition_specifications/get" => new JsonObject { ["sourceDefinitionId"] = SourceDefinitionId, ["documentationUrl"] = "https://docs.airbyte.io", ["connectionSpecification"] = real["connectionSpecification"]!.DeepClone() },
+                _ => throw new InvalidOperationException(route),
+            };
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer.ToJsonString(), Encoding.UTF8, "application/json") };
+        });
+        using var api = new AirbyteApi(new Uri("http://airbyte.test/api/v1"), handler: handler);
+        var log = new List<string>();
+        var specs = new ServerConnectorSpecs(api, log.Add);
+
+        await specs.PrefetchAsync(default);
+        Assert.Equal(["workspaces/get_by_slug", "sources/list", "source_definition_specifications/get", "destinations/list"], routes); // one spec call for the two sources of one definition
+        paused = true;
+        var prefetched = await specs.FindAsync(new ConnectorDefinition("source", SourceDefinitionId, "airbyte/source-postgres", "0.3.5"), default).WaitAsync(TimeSpan.FromSeconds(10));
+        var unknown = await specs.FindAsync(new ConnectorDefinition("destination", Guid.NewGuid().ToString(), "airbyte/destination-csv", null), default).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains("password", SecretScanner.SpecSecretKeys(Assert.Single(prefetched)));
+        Assert.Empty(unknown);
+        Assert.Equal(4, routes.Count); // nothing asked of the paused server
+        Assert.Single(log, l => l.Contains("was not in use when the specs were fetched", StringComparison.Ordinal));
+    }
+
     private sealed class Handler(Func<HttpRequestMessage, Task<HttpResponseMessage>> answer) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) => answer(request);
