@@ -94,6 +94,7 @@ tutorial() {
   rm -rf "$TUT"; mkdir -p "$TUT"
   docker run --rm --name "$DEST" -e POSTGRES_PASSWORD -p "127.0.0.1:$DEST_PORT:5432" -d "$PG_IMAGE" >/dev/null; wait_psql
   docker-compose -p "$PROJECT" -f "$COMPOSE_FILE" up -d; wait_health
+  mkdir -p "$TUT/my-setup" "$TUT/exchange-rate-setup"   # the tutorial makes its folders first
   docker cp airbyte-server:/data "$TUT/my-setup"
   c="$(create_connection exchange-rate "Exchange Rates" airbyte/source-exchangeratesapi-singer '{"base":"EUR","start_date":"2021-01-01"}' \
     "Local CSV" airbyte/destination-csv '{"destination_path":"/local/data"}')"
@@ -130,7 +131,7 @@ t() { # seconds of one run, its log in $WORK; fails the bench when the run fails
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
 
-./build.sh Help >/dev/null   # warm: libraries built, script compiled
+./build.sh Images >/dev/null   # warm: libraries built, script compiled, the stand-in images as these sources build them
 echo "$(date -u '+%Y-%m-%d %H:%M UTC') | $(nproc) CPUs | commit $(git rev-parse --short HEAD) | load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 ours=(); theirs=()
 for run in $(seq 1 "$RUNS"); do
