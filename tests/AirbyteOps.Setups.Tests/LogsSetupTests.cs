@@ -79,6 +79,17 @@ public sealed class LogsSetupTests(EngineFixture fixture)
             Assert.Equal("another job", back["50/0/logs.log"]);
             Assert.Equal([$"{first}/0/logs.log", $"{second}/0/logs.log", "50/0/logs.log"], back.Keys.Order(StringComparer.Ordinal)); // no work area left
             Assert.Contains(_log, l => l.StartsWith("Restored 2 job log(s) into workspace volume", StringComparison.Ordinal));
+
+            // Restored again: configuration, database and logs all identical, nothing to do.
+            var restore = d.Restore() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace };
+            Assert.True((await new RestoreSetupOperation(d.Engine).RunAsync(restore, _log.Add)).AlreadyIdentical);
+            // Only the workspace lost (configuration and database unchanged): the logs come back all the same.
+            await ClearAsync(workspace, $"{first}", $"{second}");
+            var again = await new RestoreSetupOperation(d.Engine).RunAsync(restore, _log.Add);
+            Assert.False(again.AlreadyIdentical);
+            back = await ReadAsync(workspace);
+            Assert.Equal(logs[$"{first}/0/logs.log"], back[$"{first}/0/logs.log"]);
+            Assert.Equal(logs[$"{second}/0/logs.log"], back[$"{second}/0/logs.log"]);
         }
         finally
         {

@@ -121,6 +121,28 @@ internal sealed class LogsRestore : IAsyncDisposable
         await _work.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Whether every job log of the setup is already in the workspace volume, byte for byte (by checksum): when the
+    /// configuration and the database are identical too, there is nothing to restore. True when the setup has no logs.
+    /// </summary>
+    public async Task<bool> LiveMatchesAsync(CancellationToken ct)
+    {
+        if (_content is null) return true;
+        foreach (var file in _content.Manifest.Files)
+        {
+            var path = LogsManifest.WorkspacePath(file.Path);
+            if (await _volume.StatAsync(path, ct).ConfigureAwait(false) is null) return false;
+            string? sha = null;
+            await using var tar = await _volume.CopyOutAsync(path, ct).ConfigureAwait(false);
+            await TarTree.ReadAsync(tar, $"volume '{Volume}'", async (raw, stream) =>
+            {
+                if (raw.Kind == EntryKind.File && stream is not null) (sha, _) = await Hashing.CopyAsync(stream, null, ct).ConfigureAwait(false);
+            }, skipSpecial: true, ct).ConfigureAwait(false);
+            if (sha != _content.OriginalSha(file)) return false;
+        }
+        return true;
+    }
+
     private async Task VerifyStagingAsync(CancellationToken ct)
     {
         var expected = _content!.Manifest.Files.ToDictionary(

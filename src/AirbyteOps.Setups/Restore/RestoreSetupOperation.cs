@@ -100,10 +100,13 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         }
         var liveDump = database is null ? null : await database.SnapshotAsync(snapshot.Folder, log, ct).ConfigureAwait(false);
         var counts = ConfigCounts.Of(content.Expected);
-        if (TreeDiff.Compare(LiveTree.Canonical(snapshot.Live), LiveTree.Canonical(content.Expected)).IsEmpty && (database?.Identical(liveDump) ?? true))
+        // A setup with job logs is identical only when the workspace volume holds its logs too (a wiped workspace beside an
+        // unchanged configuration and database still gets them back).
+        if (TreeDiff.Compare(LiveTree.Canonical(snapshot.Live), LiveTree.Canonical(content.Expected)).IsEmpty && (database?.Identical(liveDump) ?? true)
+            && (logs is null || await logs.LiveMatchesAsync(ct).ConfigureAwait(false)))
         {
             snapshot.Discard();
-            log($"The live configuration in volume '{deployment.Volume}' is already identical to setup '{location.Name}' ({files} files); nothing changed.");
+            log($"The live configuration in volume '{deployment.Volume}' is already identical to setup '{location.Name}' ({files} files{(content.Logs is null ? "" : ", job logs included")}); nothing changed.");
             return new RestoreResult(location.Name, deployment.Volume, true, files, null, recovered, counts, content.MissingSecrets);
         }
         if (liveDump is not null) snapshot = await DatabaseCapture.AddAsync(snapshot, liveDump, ct).ConfigureAwait(false);
