@@ -80,7 +80,7 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
     {
         await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
         await d.SeedAsync();
-        var first = await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), Log);
+        var first = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { VolumeAccess = VolumeAccess.Auto }, Log);
         Assert.Contains(_log, l => l.Contains(DirectPathExpected(d.Engine, VolumeAccess.Auto) ? "directly from volume" : "through the engine (", StringComparison.Ordinal));
         Assert.Equal("container", first.Manifest.Source.Kind);
         Assert.Equal("0.7.1-alpha", first.Manifest.AirbyteVersion);

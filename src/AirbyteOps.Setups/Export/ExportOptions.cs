@@ -22,7 +22,7 @@ public sealed record ExportOptions
     /// --volume-access: Auto reads (and, for a restore, writes) the data volume directly on this host's filesystem when
     /// HostVolume proves that possible, else through the engine; Engine always goes through the engine.
     /// </summary>
-    public AirbyteOps.Docker.Host.VolumeAccess VolumeAccess { get; init; }
+    public AirbyteOps.Docker.Host.VolumeAccess VolumeAccess { get; init; } = AirbyteOps.Docker.Host.VolumeAccess.Engine; // the direct path is opt-in (see the Setups README)
     /// <summary>--secrets sidecar|inline</summary>
     public required SecretsMode SecretsMode { get; init; }
     /// <summary>--secret-keys: more key names whose values are secret (besides the policy's and airbyte_secret).</summary>
