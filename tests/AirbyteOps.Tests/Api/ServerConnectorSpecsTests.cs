@@ -76,6 +76,12 @@ public sealed class ServerConnectorSpecsTests
         var workspaceId = Guid.NewGuid().ToString();
         var paused = false;
         var routes = new List<string>();
+        var answered = new List<(string Route, JsonNode Answer)>();
+        JsonObject Source(string name) => new()
+        {
+            ["sourceDefinitionId"] = SourceDefinitionId, ["sourceId"] = Guid.NewGuid().ToString(), ["workspaceId"] = workspaceId,
+            ["connectionConfiguration"] = new JsonObject { ["host"] = "db.internal", ["password"] = "**********" }, ["name"] = name, ["sourceName"] = "Postgres",
+        };
         var handler = new Handler(async request =>
         {
             var route = request.RequestUri!.AbsolutePath.Split("/api/v1/")[1];
@@ -85,14 +91,17 @@ public sealed class ServerConnectorSpecsTests
             if (paused) await Task.Delay(Timeout.Infinite, CancellationToken.None); // a paused server: the request never ends
             JsonNode answer = route switch
             {
-                "workspaces/get_by_slug" => new JsonObject { ["workspaceId"] = workspaceId },
-                "sources/list" => new JsonObject { ["sources"] = new JsonArray(
-                    new JsonObject { ["sourceDefinitionId"] = SourceDefinitionId, ["sourceId"] = Guid.NewGuid().ToString() },
-                    new JsonObject { ["sourceDefinitionId"] = SourceDefinitionId, ["sourceId"] = Guid.NewGuid().ToString() }) },
+                "workspaces/get_by_slug" => new JsonObject
+                {
+                    ["workspaceId"] = workspaceId, ["customerId"] = Guid.NewGuid().ToString(), ["name"] = "default", ["slug"] = "default",
+                    ["initialSetupComplete"] = true, ["onboardingComplete"] = true,
+                },
+                "sources/list" => new JsonObject { ["sources"] = new JsonArray(Source("orders"), Source("customers")) },
                 "destinations/list" => new JsonObject { ["destinations"] = new JsonArray() },
                 "source_definition_specifications/get" => new JsonObject { ["sourceDefinitionId"] = SourceDefinitionId, ["documentationUrl"] = "https://docs.airbyte.io", ["connectionSpecification"] = real["connectionSpecification"]!.DeepClone() },
                 _ => throw new InvalidOperationException(route),
             };
+            answered.Add((route, answer));
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer.ToJsonString(), Encoding.UTF8, "application/json") };
         });
         using var api = new AirbyteApi(new Uri("http://airbyte.test/api/v1"), handler: handler);
@@ -108,6 +117,9 @@ public sealed class ServerConnectorSpecsTests
         Assert.Contains("password", SecretScanner.SpecSecretKeys(Assert.Single(prefetched)));
         Assert.Empty(unknown);
         Assert.Equal(4, routes.Count); // nothing asked of the paused server
+        // The fake answers are what the real 0.7.1 server returns (its response schemas), so the prefetch reads real shapes.
+        Assert.Equal(4, answered.Count);
+        foreach (var (route, answer) in answered) Assert.Empty(contract.CheckResponse(route, 200, answer));
         Assert.Single(log, l => l.Contains("was not in use when the specs were fetched", StringComparison.Ordinal));
     }
 
