@@ -20,6 +20,27 @@ public static class ChildProcess
         return Process.Start(info)!;
     }
 
+    /// <summary>
+    /// As <see cref="Start"/>, with SIGINT at its default disposition in the child, so Ctrl-C (kill -INT) reaches it the
+    /// way it reaches a build started from a terminal. A process started in the background by a non-interactive shell
+    /// (as a CI runner may start the test run) inherits SIGINT ignored, and .NET then installs no handler for it: the
+    /// child would never see the signal. coreutils' env resets it (--default-signal) and execs dotnet, keeping the pid.
+    /// </summary>
+    public static Process StartInterruptible(Assembly assembly, params string[] args)
+    {
+        var info = new ProcessStartInfo("env") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])["--default-signal=INT", "dotnet", "exec", assembly.Location, .. args]) info.ArgumentList.Add(arg);
+        return Process.Start(info)!;
+    }
+
+    /// <summary>True when the running process <paramref name="pid"/> ignores SIGINT (bit 2 of SigIgn in /proc/PID/status).</summary>
+    public static bool IgnoresSigint(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        var mask = Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16);
+        return (mask & (1UL << (2 - 1))) != 0;
+    }
+
     /// <summary>True once the process printed <paramref name="expected"/>; false if it ended or the timeout passed first.</summary>
     public static async Task<bool> WaitForLineAsync(Process process, string expected, TimeSpan timeout)
     {
