@@ -23,10 +23,14 @@ for word in "$@"; do
 done
 [ ${#targets[@]} -gt 0 ] || targets=("Help")
 
-mkdir -p .build
+# Every warm call pays for what this script runs before Cake starts: the common path below forks one process (find),
+# reads files with the read builtin and tests before it creates or removes anything.
+[ -d .build ] || mkdir -p .build
 # The pinned Cake, run with dotnet directly: `dotnet tool run` costs about 0.3 s of tool resolution on every call.
 cake_path_file=.build/cake.path
-if [ ! -f "$cake_path_file" ] || [ .config/dotnet-tools.json -nt "$cake_path_file" ] || [ ! -f "$(cat "$cake_path_file")" ]; then
+cake_dll=""
+[ ! -f "$cake_path_file" ] || read -r cake_dll < "$cake_path_file" || true
+if [ -z "$cake_dll" ] || [ .config/dotnet-tools.json -nt "$cake_path_file" ] || [ ! -f "$cake_dll" ]; then
   echo "Restoring the pinned Cake.Tool ..."
   dotnet tool restore >/dev/null
   version="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' .config/dotnet-tools.json | head -1)"
@@ -44,11 +48,11 @@ if [ ! -f "$cake_path_file" ] || [ .config/dotnet-tools.json -nt "$cake_path_fil
   fi
   echo "$cake_dll" > "$cake_path_file"
 fi
-cake_dll="$(cat "$cake_path_file")"
 
 stamp=.build/lib/.stamp
-if [ ! -f "$stamp" ] || [ -n "$(find src build/build.cake Directory.Build.props Directory.Packages.props -newer "$stamp" \
-      -not -path '*/bin/*' -not -path '*/obj/*' -print -quit 2>/dev/null)" ]; then
+# (bin/ and obj/ are pruned, not walked: they hold most of src/'s files and are outputs, not sources)
+if [ ! -f "$stamp" ] || [ -n "$(find src build/build.cake Directory.Build.props Directory.Packages.props \
+      \( -name bin -o -name obj \) -prune -o -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   echo "Building the build context library (src/AirbyteOps.Build) ..."
   dotnet build src/AirbyteOps.Build/AirbyteOps.Build.csproj -c Release -o .build/lib -nologo -v:q -clp:ErrorsOnly
   # The script cache holds a compiled script bound to the old libraries: drop it with them.
@@ -60,7 +64,7 @@ cake_args=()
 for t in "${targets[@]}"; do cake_args+=("--target=$t"); done
 
 summary=artifacts/test-results/summary.txt
-rm -f "$summary"
+[ ! -e "$summary" ] || rm -f "$summary"
 status=0
 dotnet "$cake_dll" build/build.cake "${cake_args[@]}" ${rest[@]+"${rest[@]}"} || status=$?
 # The Test target leaves its closing line here; CI reads it as the last line of the output.

@@ -7,6 +7,7 @@
 # It needs the demo stack up (it runs ./build.sh ComposeUp first) and leaves it up without the synthetic files.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"; cd "$here/.."
+. "$here/lib.sh"   # timed, median
 RUNS=3; [ "${1:-}" = "--runs" ] && RUNS="${2:?}"
 W="$here/.work"; A="$W/artifacts"; T="$W/tutorial"; BUSYBOX=airbyteops/busybox:latest
 mkdir -p "$A" "$T" "$W/logs"
@@ -14,10 +15,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 in_volume() { docker run --rm --network none -v airbyte_data:/data "$BUSYBOX" sh -c "$1" >/dev/null; }
 differ() { in_volume 'rm -rf /data/config/SYNTH_* /data/config/BENCH_MARKER; mkdir -p /data/config/BENCH_MARKER; echo "{\"m\": \"$(date +%s%N)\"}" > /data/config/BENCH_MARKER/m.json'; }
 t() { # t LABEL COMMAND...: seconds and peak RSS (KB) of one run, its log kept
-  local label="$1" log rc=0 e m; shift; log="$W/logs/rows.$(date +%s%N).log"
-  /usr/bin/time -f '%e %M' -o "$W/rows.time" "$@" >"$log" 2>&1 || rc=$?
-  read -r e m < <(tail -n 1 "$W/rows.time")
-  printf '%-34s %7s s %8s KB  load %s%s\n' "$label" "$e" "$m" "$(cut -d' ' -f1 /proc/loadavg)" "$([ $rc -eq 0 ] || echo "  FAILED (exit $rc, log $log)")"
+  local label="$1" log; shift; log="$W/logs/rows.$(date +%s%N).log"
+  timed "$log" "$@"
+  printf '%-34s %7s s %8s KB  load %s%s\n' "$label" "$TIMED_S" "$TIMED_KB" "$(load1)" "$([ "$TIMED_RC" -eq 0 ] || echo "  FAILED (exit $TIMED_RC, log $log)")"
 }
 echo "bench/export-restore.sh — $(date -u '+%Y-%m-%d %H:%M UTC') | $(nproc) CPUs | load $(cut -d' ' -f1-3 /proc/loadavg) | $(git log --oneline -1)"
 ./build.sh ComposeUp >"$W/logs/rows-up.log" 2>&1

@@ -10,6 +10,7 @@
 # stand-in image, all named abops-bench-db-*, removed at the end. Nothing is pulled; no password is printed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$here/lib.sh"   # timed, median
 root="$(cd "$here/.." && pwd)"
 cd "$root"
 RUNS=3; JOBS=10000
@@ -51,8 +52,7 @@ psql_db -c "INSERT INTO jobs (config_type, scope, config, status, created_at, st
 
 ARGS=(--server-container "$P-server" --data-volume "$P-data" --db-container "$P-db" --scheduler-container "$P-scheduler" --artifacts "$ART")
 # A failing target is recorded (its seconds would otherwise pass for a measurement) and fails the bench before the table.
-t() { /usr/bin/time -f '%e' -o "$LOG/t" "$@" >>"$LOG/out" 2>&1 || echo "$*" >>"$LOG/failed"; tail -n 1 "$LOG/t"; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+t() { timed "$LOG/out" "$@"; [ "$TIMED_RC" -eq 0 ] || echo "$*" >>"$LOG/failed"; echo "$TIMED_S"; }
 ./build.sh Help >/dev/null 2>&1 || true   # warm: libraries built, Cake script cached
 
 declare -a OE OR HE HR HELD

@@ -12,6 +12,7 @@
 # hosts and writers); RestoreSetup runs with --exclusive (no ComposeUp of that file). Nothing is pulled; no password is printed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$here/lib.sh"   # timed, median
 root="$(cd "$here/.." && pwd)"
 cd "$root"
 RUNS=3; JOBS=10000; CONNECTIONS=1000
@@ -79,8 +80,7 @@ printf 'services:\n  db:\n    image: airbyteops/airbyte-db:%s\n    container_nam
 ARGS=(--compose-file "$WORK/compose/docker-compose.yaml" --project "$P" --server-container "$P-server" --db-container "$P-db" --data-volume "$P-data" --workspace-volume "$P-workspace" --scheduler-container ''
       --server-url "$API" --artifacts "$ART")
 # A failing target is recorded (its seconds would otherwise pass for a measurement) and fails the bench before the table.
-t() { /usr/bin/time -f '%e' -o "$LOG/t" "$@" >>"$LOG/out" 2>&1 || echo "$*" >>"$LOG/failed"; tail -n 1 "$LOG/t"; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+t() { timed "$LOG/out" "$@"; [ "$TIMED_RC" -eq 0 ] || echo "$*" >>"$LOG/failed"; echo "$TIMED_S"; }
 ./build.sh Help >/dev/null 2>&1 || true   # warm: libraries built, Cake script cached
 
 declare -a OE OR HE HR HELD

@@ -32,6 +32,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
+. "$here/lib.sh"   # timed, median
 
 RUNS=3
 [ "${1:-}" = "--runs" ] && RUNS="${2:?--runs needs a number}"
@@ -126,10 +127,10 @@ reset_world() {
 }
 t() { # seconds of one run, its log in $WORK; fails the bench when the run fails
   local log="$WORK/$1.log"; shift
-  /usr/bin/time -f "%e" -o "$WORK/time.out" "$@" >"$log" 2>&1 || { echo "failed: $* (log: $log)" >&2; tail -5 "$log" >&2; exit 1; }
-  tail -1 "$WORK/time.out"
+  rm -f "$log"; timed "$log" "$@"
+  [ "$TIMED_RC" -eq 0 ] || { echo "failed: $* (log: $log)" >&2; tail -5 "$log" >&2; exit 1; }
+  echo "$TIMED_S"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
 
 ./build.sh Images >/dev/null   # warm: libraries built, script compiled, the stand-in images as these sources build them
 echo "$(date -u '+%Y-%m-%d %H:%M UTC') | $(nproc) CPUs | commit $(git rev-parse --short HEAD) | load before: $(cut -d' ' -f1-3 /proc/loadavg)"

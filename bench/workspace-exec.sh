@@ -4,8 +4,9 @@
 # vs forced helper container (--server-container/--scheduler-container naming no container = the previous behaviour),
 # and the tutorial's extract commands (bench/run.sh __step extract), interleaved, 3 runs each.
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. bench/lib.sh   # timed
 A=bench/.work/artifacts; mkdir -p $A bench/.work/tutorial
-t() { local rc=0; /usr/bin/time -f "%e" -o /tmp/abops-bench-t.out "$@" >/tmp/abops-bench-last.log 2>&1 || rc=$?; echo "$(tail -1 /tmp/abops-bench-t.out) s, exit $rc"; }
+t() { rm -f /tmp/abops-bench-last.log; timed /tmp/abops-bench-last.log "$@"; echo "$TIMED_S s, exit $TIMED_RC"; }
 echo "uptime before: $(uptime)"
 docker ps --format '{{.Names}}' | grep abops-test- | head -3 | tr '\n' ' '; echo
 for i in 1 2 3; do

@@ -26,13 +26,7 @@ public static class Program
             HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
             DatabaseContainer = args[5], ComposeHosts = null,
             ConfigApi = new ConfigApi(new Uri($"http://127.0.0.1:{args[6]}/api/v1"), new System.Net.NetworkCredential(DbEraContainers.BasicAuthUser, DbEraContainers.BasicAuthPassword)),
-            Checkpoint = async (step, ct) =>
-            {
-                if (step != args[1]) return;
-                Console.WriteLine($"AT {step}");
-                await Console.Out.FlushAsync(ct);
-                await Task.Delay(Timeout.Infinite, ct);
-            },
+            Checkpoint = ChildProcess.StopAt(args[1]),
         };
         await new RestoreSetupOperation(engine).RunAsync(options, line => Console.WriteLine(line));
         Console.WriteLine("FINISHED");

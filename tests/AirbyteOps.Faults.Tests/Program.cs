@@ -87,12 +87,6 @@ public static class Program
             ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
             Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5],
             SkipConfigCheck = true, // made-up trees (see TestDeployment.RestoreOptionsFor)
-            Checkpoint = async (step, token) =>
-            {
-                if (step != args[1]) return;
-                Console.WriteLine($"AT {step}");
-                await Console.Out.FlushAsync(token);
-                await Task.Delay(Timeout.Infinite, token);
-            },
+            Checkpoint = AirbyteOps.TestSupport.ChildProcess.StopAt(args[1]),
         }, Console.WriteLine, ct);
 }

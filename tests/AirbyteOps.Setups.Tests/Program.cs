@@ -25,13 +25,7 @@ public static class Program
             WorkspaceVolume = args.Length == 9 ? args[8] : "airbyte_workspace",
             // "<checkpoint>[:Auto|Engine]": the data path the killed run takes.
             VolumeAccess = args[1].Contains(':', StringComparison.Ordinal) ? Enum.Parse<AirbyteOps.Docker.Host.VolumeAccess>(args[1].Split(':')[1]) : default,
-            Checkpoint = async (step, ct) =>
-            {
-                if (step != args[1].Split(':')[0]) return;
-                Console.WriteLine($"AT {step}");
-                await Console.Out.FlushAsync(ct);
-                await Task.Delay(Timeout.Infinite, ct);
-            },
+            Checkpoint = ChildProcess.StopAt(args[1].Split(':')[0]),
         };
         await new RestoreSetupOperation(engine).RunAsync(options, line => Console.WriteLine(line));
         Console.WriteLine("FINISHED");

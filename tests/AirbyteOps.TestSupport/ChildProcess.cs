@@ -41,6 +41,19 @@ public static class ChildProcess
         return (mask & (1UL << (2 - 1))) != 0;
     }
 
+    /// <summary>
+    /// The child's side of a kill test (in the child's own Main): an operation's checkpoint callback that, when the
+    /// operation reaches <paramref name="wanted"/>, prints "AT &lt;step&gt;" (what <see cref="WaitForLineAsync"/> waits for)
+    /// and then waits to be killed; other steps pass. Cancellation (SIGINT in the child) ends the wait.
+    /// </summary>
+    public static Func<string, CancellationToken, Task> StopAt(string wanted) => async (step, ct) =>
+    {
+        if (step != wanted) return;
+        Console.WriteLine($"AT {step}");
+        await Console.Out.FlushAsync(ct);
+        await Task.Delay(Timeout.Infinite, ct);
+    };
+
     /// <summary>True once the process printed <paramref name="expected"/>; false if it ended or the timeout passed first.</summary>
     public static async Task<bool> WaitForLineAsync(Process process, string expected, TimeSpan timeout)
     {
