@@ -147,6 +147,85 @@ public sealed class LogsSetupTests(EngineFixture fixture)
         }
     }
 
+    private static string JobConfigWith(string password) =>
+        "{\"configType\":\"sync\",\"sync\":{\"sourceConnectionImplementation\":{\"configuration\":{\"host\":\"db.example\",\"password\":\"" + password + "\"}}}}";
+
+    /// <summary>
+    /// A secret shorter than 4 characters cannot be told from ordinary text, so a log quoting one is not shareable: the
+    /// export refuses it in one line that says what to do, saves nothing and leaves the writers running.
+    /// </summary>
+    [Fact]
+    public async Task A_log_quoting_a_secret_shorter_than_4_characters_refuses_the_export_in_one_line_and_nothing_is_saved()
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await d.SeedAsync();
+        var job = await db.InsertSyncJobAsync("c1", JobConfigWith("q7z"), "{\"sync\":{\"state\":{\"cursor\":1}}}");
+        var workspace = TestNames.Unique("workspace");
+        await fixture.Engine.Volumes.CreateAsync(workspace, new Dictionary<string, string> { [Labels.Managed] = "true" });
+        try
+        {
+            await WriteAsync(workspace, new Dictionary<string, string> { [$"{job}/0/logs.log"] = "connecting with password q7z\n" });
+            var options = d.Export() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, IncludeLogs = true, WorkspaceVolume = workspace };
+            var refused = await Assert.ThrowsAsync<SetupException>(() => new ExportSetupOperation(d.Engine).RunAsync(options, _log.Add));
+            Assert.Equal($"Job log '{job}/0/logs.log' holds a secret value shorter than 4 characters, which cannot be told apart from ordinary text; export without --include logs, or give that connection a longer password. Nothing was saved.", refused.Message);
+            Assert.Empty(Directory.Exists(d.Setups) ? Directory.EnumerateFileSystemEntries(d.Setups) : []);
+            Assert.Equal("running", await db.StateAsync(d.Server));
+            Assert.Equal("running", await db.StateAsync(db.Scheduler));
+        }
+        finally
+        {
+            await fixture.Engine.Volumes.RemoveAsync(workspace);
+        }
+    }
+
+    /// <summary>
+    /// The restore's safety snapshot of a live job folder it replaces is local and private: a log there quoting a secret
+    /// shorter than 4 characters does not stop the restore; the snapshot holds it with the value cut into its 0600 sidecar,
+    /// and restoring the snapshot gives the folder back byte for byte.
+    /// </summary>
+    [Fact]
+    public async Task A_replaced_live_log_quoting_a_short_secret_does_not_block_the_restore_and_the_snapshot_gives_it_back_exactly()
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await d.SeedAsync();
+        var job = await db.InsertSyncJobAsync("c1", JobConfig(), "{\"sync\":{\"state\":{\"cursor\":1}}}");
+        var workspace = TestNames.Unique("workspace");
+        await fixture.Engine.Volumes.CreateAsync(workspace, new Dictionary<string, string> { [Labels.Managed] = "true" });
+        try
+        {
+            await WriteAsync(workspace, new Dictionary<string, string> { [$"{job}/0/logs.log"] = "the exported history's log\n" });
+            await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, IncludeLogs = true, WorkspaceVolume = workspace }, _log.Add);
+
+            // The live history moves on with a connection whose password is 3 characters, and job {job}'s live log quotes it.
+            await db.InsertSyncJobAsync("c2", JobConfigWith("q7z"), "{\"sync\":{\"state\":{\"cursor\":2}}}");
+            var liveHistory = await db.HistoryAsync();
+            await ClearAsync(workspace, $"{job}");
+            var live = new Dictionary<string, string>
+            {
+                [$"{job}/0/logs.log"] = "connecting with password q7z (q7zq7z, aq7zb)\nno newline at the end",
+                ["77/0/logs.log"] = "live only\n",
+            };
+            await WriteAsync(workspace, live);
+
+            var restored = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
+            Assert.Equal("the exported history's log\n", (await ReadAsync(workspace))[$"{job}/0/logs.log"]);
+            var snapshot = restored.Snapshot!;
+            var stored = File.ReadAllText(Path.Combine(snapshot, $"logs/{job}/0/logs.log"));
+            Assert.DoesNotContain("q7z", stored);
+            Assert.Contains("airbyteops-secret:", stored);
+
+            await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(snapshot) with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
+            Assert.Equal(live, await ReadAsync(workspace));
+            Assert.Equal(liveHistory, await db.HistoryAsync());
+        }
+        finally
+        {
+            await fixture.Engine.Volumes.RemoveAsync(workspace);
+        }
+    }
+
     /// <summary>
     /// Killed right after the job logs were swapped in (configuration and database swapped too, nothing committed): the
     /// next RestoreSetup puts all three back (the logs because the data volume's swap was not committed), then restores

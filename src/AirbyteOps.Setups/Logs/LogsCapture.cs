@@ -19,7 +19,7 @@ internal static class LogsCapture
             throw new SetupException($"--include logs: workspace volume '{workspaceVolume}' does not exist; pass --workspace-volume with the right name, or export without --include logs. Nothing was saved.");
         var wanted = attempts.Select(a => LogsManifest.FileFor(a.Job, a.Attempt)).ToHashSet(StringComparer.Ordinal);
         log($"Copying the job logs of {wanted.Count} attempt(s) from workspace volume '{workspaceVolume}' ({LogSecrets.From(capture.SecretValues).Count} known secret value(s) replaced wherever a log quotes one)...");
-        var (added, files, references) = await CopyAsync(engine, capture, wanted.Contains, workspaceVolume, helperImage, ct).ConfigureAwait(false);
+        var (added, files, references) = await CopyAsync(engine, capture, wanted.Contains, workspaceVolume, helperImage, cutShort: false, ct).ConfigureAwait(false);
         var bytes = files.Sum(f => f.Size);
         log($"Job logs: {files.Count} of {wanted.Count} attempt(s) have a log ({bytes / 1024.0:0.#} KiB)" +
             (references.Count > 0 ? $"; {references.Select(r => r.File).Distinct().Count()} of them quoted a secret, replaced by placeholders (values in the secrets file)." : "; none quotes a known secret."));
@@ -36,7 +36,8 @@ internal static class LogsCapture
         string workspaceVolume, string helperImage, Action<string> log, CancellationToken ct)
     {
         var folders = jobFolders.ToHashSet(StringComparer.Ordinal);
-        var (added, files, _) = await CopyAsync(engine, capture, file => folders.Contains(LogsManifest.WorkspacePath(file).Split('/')[0]), workspaceVolume, helperImage, ct).ConfigureAwait(false);
+        // cutShort: a secret shorter than 4 characters in a folder the restore only sets aside must not block the restore.
+        var (added, files, _) = await CopyAsync(engine, capture, file => folders.Contains(LogsManifest.WorkspacePath(file).Split('/')[0]), workspaceVolume, helperImage, cutShort: true, ct).ConfigureAwait(false);
         if (files.Count == 0)
         {
             await File.WriteAllBytesAsync(Path.Combine(capture.Folder, SetupManifest.FileName), capture.Manifest.ToJson(), ct).ConfigureAwait(false);
@@ -50,7 +51,7 @@ internal static class LogsCapture
 
     /// <summary>One streamed copy of the workspace volume: the files <paramref name="take"/> wants (by their path under logs/) into the capture's logs/, secrets cut.</summary>
     private static async Task<(SetupCapture Capture, List<LogFile> Files, List<SecretReference> References)> CopyAsync(DockerEngine engine, SetupCapture capture,
-        Func<string, bool> take, string workspaceVolume, string helperImage, CancellationToken ct)
+        Func<string, bool> take, string workspaceVolume, string helperImage, bool cutShort, CancellationToken ct)
     {
         var secrets = LogSecrets.From(capture.SecretValues);
         var files = new List<LogFile>();
@@ -67,7 +68,7 @@ internal static class LogsCapture
                 var full = Path.Combine(capture.Folder, file);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
                 await using var output = new FileStream(full, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-                var cutter = new LogSecrets.Cutter(file, output, secrets);
+                var cutter = new LogSecrets.Cutter(file, output, secrets, cutShort);
                 await content.CopyToAsync(cutter, ct).ConfigureAwait(false);
                 var (size, sha, used, fileValues) = cutter.Finish();
                 files.Add(new LogFile(file, size, sha));
