@@ -147,6 +147,84 @@ public sealed class LogsSetupTests(EngineFixture fixture)
         }
     }
 
+    /// <summary>
+    /// Nothing lost, to the mode: the replaced live job folder's permission bits, symbolic link and empty folders are in
+    /// the safety snapshot as the configuration's capture keeps them, and restoring the snapshot gives the folder back
+    /// exactly (not 0644 files in 0755 folders).
+    /// </summary>
+    [Fact]
+    public async Task The_safety_snapshot_keeps_the_replaced_folder_s_modes_links_and_empty_folders_and_gives_them_back_exactly()
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await d.SeedAsync();
+        var job = await db.InsertSyncJobAsync("c1", JobConfig(), "{\"sync\":{\"state\":{\"cursor\":1}}}");
+        var workspace = TestNames.Unique("workspace");
+        await fixture.Engine.Volumes.CreateAsync(workspace, new Dictionary<string, string> { [Labels.Managed] = "true" });
+        try
+        {
+            await WriteAsync(workspace, new Dictionary<string, string> { [$"{job}/0/logs.log"] = "the exported history's log\n" });
+            await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, IncludeLogs = true, WorkspaceVolume = workspace }, _log.Add);
+
+            await ClearAsync(workspace, $"{job}");
+            using (var tar = new MemoryStream())
+            {
+                await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+                {
+                    async Task Folder(string path, int mode) => await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, path + "/") { Mode = (UnixFileMode)mode });
+                    async Task Put(string path, int mode, string text) =>
+                        await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, path) { Mode = (UnixFileMode)mode, DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)) });
+                    await Folder($"{job}", Convert.ToInt32("750", 8));
+                    await Folder($"{job}/0", Convert.ToInt32("700", 8));
+                    await Put($"{job}/0/logs.log", Convert.ToInt32("640", 8), "the live log\n");
+                    await Put($"{job}/0/run.sh", Convert.ToInt32("755", 8), "#!/bin/sh\n");
+                    await Folder($"{job}/0/empty", Convert.ToInt32("711", 8));
+                    await Folder($"{job}/1", Convert.ToInt32("755", 8)); // an attempt folder with nothing in it
+                    await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, $"{job}/0/latest") { Mode = (UnixFileMode)Convert.ToInt32("777", 8), LinkName = "logs.log" });
+                }
+                tar.Position = 0;
+                await using var mounted = await fixture.Engine.Volumes.OpenAsync(workspace, TestImages.Busybox);
+                await mounted.CopyInAsync("", tar);
+            }
+            var live = await ListAsync(workspace, $"{job}");
+            Assert.Contains($"{job}/0/empty directory 0711", live);
+            Assert.Contains($"{job}/0/latest link -> logs.log", live);
+
+            var restored = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
+            Assert.NotEqual(live, await ListAsync(workspace, $"{job}"));
+            Assert.Contains(_log, l => l.StartsWith($"Safety snapshot of the job folders the restore replaces in workspace volume '{workspace}': 1 folder(s), 2 file(s)", StringComparison.Ordinal) && l.Contains("1 symbolic link(s), modes kept", StringComparison.Ordinal));
+
+            await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(restored.Snapshot!) with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
+            Assert.Equal(live, await ListAsync(workspace, $"{job}"));
+        }
+        finally
+        {
+            await fixture.Engine.Volumes.RemoveAsync(workspace);
+        }
+    }
+
+    /// <summary>Every entry under a job folder: path, kind, mode, and the link target or the file's text.</summary>
+    private async Task<List<string>> ListAsync(string volume, string job)
+    {
+        var entries = new List<string>();
+        await using var mounted = await fixture.Engine.Volumes.OpenAsync(volume, TestImages.Busybox, readOnly: true);
+        await using var tar = await mounted.CopyOutAsync("");
+        await TarTree.ReadAsync(tar, volume, async (raw, content) =>
+        {
+            if (TarTree.StripFirst(raw.Name)?.TrimEnd('/') is not { } path || (path != job && !path.StartsWith(job + "/", StringComparison.Ordinal))) return;
+            var mode = Convert.ToString((int)raw.Mode, 8).PadLeft(4, '0');
+            var what = raw.Kind switch
+            {
+                EntryKind.SymbolicLink => $"link -> {raw.LinkTarget}",
+                EntryKind.File when content is not null => $"file {mode} {await new StreamReader(content).ReadToEndAsync()}",
+                _ => $"{raw.Kind.ToString().ToLowerInvariant()} {mode}",
+            };
+            entries.Add($"{path} {what}");
+        });
+        entries.Sort(StringComparer.Ordinal);
+        return entries;
+    }
+
     private static string JobConfigWith(string password) =>
         "{\"configType\":\"sync\",\"sync\":{\"sourceConnectionImplementation\":{\"configuration\":{\"host\":\"db.example\",\"password\":\"" + password + "\"}}}}";
 

@@ -148,18 +148,32 @@ internal sealed class LogsRestore : IAsyncDisposable
         var expected = _content!.Manifest.Files.ToDictionary(
             f => LogsManifest.WorkspacePath(f.Path),
             f => _content.OriginalSha(f), StringComparer.Ordinal);
+        // Modes where the setup kept them (a safety snapshot), folders and links too: what goes live is exactly what was taken.
+        var modes = _content.Manifest.Files.Where(f => f.Mode is not null).ToDictionary(f => LogsManifest.WorkspacePath(f.Path), f => f.Mode!, StringComparer.Ordinal);
+        var kept = _content.Manifest.FoldersAndLinks.ToDictionary(e => LogsManifest.WorkspacePath(e.Path), StringComparer.Ordinal);
         var seen = 0;
+        var keptSeen = 0;
         await using var tar = await _volume.CopyOutAsync(VolumeWorkArea.Staging, ct).ConfigureAwait(false);
         await TarTree.ReadAsync(tar, $"volume '{Volume}'", async (raw, stream) =>
         {
-            if (raw.Kind != EntryKind.File || stream is null || TarTree.StripFirst(raw.Name) is not { } path) return;
+            if (TarTree.StripFirst(raw.Name) is not { Length: > 0 } inside) return;
+            var path = inside.TrimEnd('/');
+            if (raw.Kind is EntryKind.Directory or EntryKind.SymbolicLink)
+            {
+                if (!kept.TryGetValue(path, out var entry)) return;
+                if (entry.Type != raw.Kind || (raw.Kind == EntryKind.Directory ? TreeEntry.FormatMode(raw.Mode) != entry.Mode : raw.LinkTarget != entry.Target))
+                    throw new SetupException($"Reading back the job logs in the staging area of volume '{Volume}' does not match ({path}: {raw.Kind} {TreeEntry.FormatMode(raw.Mode)}).");
+                keptSeen++;
+                return;
+            }
+            if (raw.Kind != EntryKind.File || stream is null) return;
             var (sha, _) = await Hashing.CopyAsync(stream, null, ct).ConfigureAwait(false);
-            if (!expected.TryGetValue(path, out var want) || want != sha)
+            if (!expected.TryGetValue(path, out var want) || want != sha || (modes.TryGetValue(path, out var mode) && mode != TreeEntry.FormatMode(raw.Mode)))
                 throw new SetupException($"Reading back the job logs in the staging area of volume '{Volume}' does not match ({path}).");
             seen++;
         }, skipSpecial: true, ct).ConfigureAwait(false);
-        if (seen != expected.Count)
-            throw new SetupException($"Reading back the job logs in the staging area of volume '{Volume}' found {seen} of {expected.Count} file(s).");
+        if (seen != expected.Count || keptSeen != kept.Count)
+            throw new SetupException($"Reading back the job logs in the staging area of volume '{Volume}' found {seen} of {expected.Count} file(s) and {keptSeen} of {kept.Count} folder(s) and link(s).");
     }
 
     /// <summary>The names at the workspace volume's root (job folders), by one helper container.</summary>
