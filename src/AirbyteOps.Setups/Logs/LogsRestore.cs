@@ -122,23 +122,41 @@ internal sealed class LogsRestore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether every job log of the setup is already in the workspace volume, byte for byte (by checksum): when the
-    /// configuration and the database are identical too, there is nothing to restore. True when the setup has no logs.
+    /// Whether every job log of the setup is already in the workspace volume, byte for byte (by checksum), and, where the
+    /// setup kept them (a safety snapshot), with the same modes, folders and links: when the configuration and the
+    /// database are identical too, there is nothing to restore. True when the setup has no logs. One read per job folder
+    /// (a stat and one archive of it), not two engine calls per log.
     /// </summary>
     public async Task<bool> LiveMatchesAsync(CancellationToken ct)
     {
         if (_content is null) return true;
-        foreach (var file in _content.Manifest.Files)
+        var kept = _content.Manifest.FoldersAndLinks.ToDictionary(e => LogsManifest.WorkspacePath(e.Path), StringComparer.Ordinal);
+        foreach (var folder in _content.JobFolders)
         {
-            var path = LogsManifest.WorkspacePath(file.Path);
-            if (await _volume.StatAsync(path, ct).ConfigureAwait(false) is null) return false;
-            string? sha = null;
-            await using var tar = await _volume.CopyOutAsync(path, ct).ConfigureAwait(false);
+            if (await _volume.StatAsync(folder, ct).ConfigureAwait(false) is null) return false;
+            var files = _content.Manifest.Files.Where(f => LogsManifest.WorkspacePath(f.Path).Split('/')[0] == folder)
+                .ToDictionary(f => LogsManifest.WorkspacePath(f.Path), StringComparer.Ordinal);
+            var others = kept.Where(k => k.Key.Split('/')[0] == folder).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+            var matched = 0;
+            var mismatch = false;
+            await using var tar = await _volume.CopyOutAsync(folder, ct).ConfigureAwait(false);
+            // The archive names its entries after the folder ("12/0/logs.log"): the paths in the volume.
             await TarTree.ReadAsync(tar, $"volume '{Volume}'", async (raw, stream) =>
             {
-                if (raw.Kind == EntryKind.File && stream is not null) (sha, _) = await Hashing.CopyAsync(stream, null, ct).ConfigureAwait(false);
+                var path = raw.Name.TrimEnd('/');
+                if (raw.Kind == EntryKind.File && stream is not null && files.TryGetValue(path, out var file))
+                {
+                    var (sha, _) = await Hashing.CopyAsync(stream, null, ct).ConfigureAwait(false);
+                    if (sha == _content.OriginalSha(file) && (file.Mode is null || file.Mode == TreeEntry.FormatMode(raw.Mode))) matched++;
+                    else mismatch = true;
+                }
+                else if (others.TryGetValue(path, out var entry))
+                {
+                    if (entry.Type == raw.Kind && (raw.Kind == EntryKind.Directory ? entry.Mode == TreeEntry.FormatMode(raw.Mode) : entry.Target == raw.LinkTarget)) matched++;
+                    else mismatch = true;
+                }
             }, skipSpecial: true, ct).ConfigureAwait(false);
-            if (sha != _content.OriginalSha(file)) return false;
+            if (mismatch || matched != files.Count + others.Count) return false;
         }
         return true;
     }
