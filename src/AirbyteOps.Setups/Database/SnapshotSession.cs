@@ -47,8 +47,9 @@ internal sealed class SnapshotSession : IAsyncDisposable
         var session = new SnapshotSession(stdin, exec, "");
         try
         {
-            // \warn writes to stderr, which psql does not buffer: the name arrives at once, while psql waits for more input.
-            stdin.Write("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSELECT pg_export_snapshot() AS abops_snapshot \\gset\n\\warn " + Prefix + " :abops_snapshot\n");
+            // psql buffers its query output while it waits for more input; a query output file (\o) is flushed when it is
+            // closed (the bare \o): the name arrives then, on stderr, while the transaction stays open. Every psql has \o.
+            stdin.Write("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\\o /dev/stderr\nSELECT '" + Prefix + "' || pg_export_snapshot();\n\\o\n");
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(timeout);
             var wait = Task.Delay(Timeout.Infinite, deadline.Token);
