@@ -5,7 +5,8 @@ using AirbyteOps.Setups;
 namespace AirbyteOps.Faults.Tests;
 
 /// <summary>
-/// Issue 11: the engine goes away while ExportSetup's pg_dump streams the database (writers paused). The export fails
+/// Issue 11: the engine goes away while ExportSetup's pg_dump streams the database (of the snapshot exported while the
+/// writers were paused; they run again by then, and the snapshot's psql session is cut with the rest). The export fails
 /// in one line, leaves nothing that looks like a setup, and every container ends as it was found (the running server
 /// running, the stopped scheduler stopped, nothing paused) once the engine is back.
 /// </summary>
@@ -22,8 +23,8 @@ public sealed class DatabaseEngineStopTests(EngineFixture fixture)
         await db.InsertSyncJobAsync("c1", """{"sync": {"password": "faults-db-secret-9913"}}""", """{"sync": {"state": {"cursor": 1}}}""");
         var live = await d.ListAsync(includeWorkArea: true);
 
-        // The configuration is read (an archive GET) while the writers are paused; then psql asks the version and
-        // pg_dump starts: the engine goes away while pg_dump's output is on its way.
+        // The snapshot session starts (an exec) and the configuration is read (an archive GET) while the writers are paused;
+        // they are unpaused, then psql asks the version and pg_dump starts: the engine goes away while pg_dump's output is on its way.
         var archiveSeen = false;
         var execsAfter = 0;
         bool IsDumpStart(string request)

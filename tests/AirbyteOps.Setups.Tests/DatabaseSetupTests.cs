@@ -141,8 +141,56 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         Assert.Contains("database dump 'database/airbyte.sql': checksum mismatch", damaged.Message);
     }
 
+    [Fact]
+    public async Task The_writers_run_again_before_the_dump_and_the_dump_is_the_database_as_it_was_when_the_configuration_was_read()
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await d.SeedAsync();
+        var before = $"before-{Marker}";
+        await db.InsertSyncJobAsync(before, JobConfig(1), Output(1));
+        await db.InsertSyncJobAsync(before, JobConfig(2), Output(2));
+        var history = await db.HistoryAsync();
+        var after = $"after-{Marker}";
+        var wroteAfterRelease = false;
+        var options = ExportOf(d, db) with
+        {
+            Checkpoint = async (at, ct) =>
+            {
+                if (at != "released") return;
+                // The writers run again (the hold ended before the dump), and a writer commits: a new job and a change to an old one.
+                Assert.Equal("running", await db.StateAsync(d.Server));
+                Assert.Equal("running", await db.StateAsync(db.Scheduler));
+                await db.InsertSyncJobAsync(after, JobConfig(3), Output(3));
+                await db.SqlAsync($"UPDATE jobs SET scope = 'changed-{Marker}', status = 'failed' WHERE id = 1; UPDATE attempts SET output = '{{}}'::jsonb WHERE job_id = 2");
+                wroteAfterRelease = true;
+            },
+        };
+
+        var export = await new ExportSetupOperation(d.Engine).RunAsync(options, Log);
+        Assert.True(wroteAfterRelease);
+        Assert.True(_log.FindIndex(l => l.StartsWith($"Writers unpaused ({d.Server}", StringComparison.Ordinal)) < _log.FindIndex(l => l.StartsWith("Dumping database 'airbyte'", StringComparison.Ordinal)), string.Join('\n', _log));
+        // The live database has the writes; the dump has none of them, and everything committed before the pause.
+        Assert.Equal("3", await db.SqlAsync("SELECT count(*) FROM jobs"));
+        Assert.Equal(2, export.Manifest.Database!.Rows["public.jobs"]);
+        Assert.Equal(2, export.Manifest.Database.Rows["public.attempts"]);
+        var dump = File.ReadAllText(Path.Combine(export.Location.Folder!, "database/airbyte.sql"));
+        Assert.Contains(before, dump);
+        Assert.DoesNotContain(after, dump);
+        Assert.DoesNotContain($"changed-{Marker}", dump);
+        Assert.Contains("\"cursor\": \"2020-11-02\"", dump); // job 2's attempt output as it was, not '{}'
+        Assert.Equal("0", await OpenTransactionsAsync(db)); // the snapshot's transaction ended with the dump
+
+        // Restored, it is exactly the history before the pause.
+        await db.WipeAsync();
+        await new RestoreSetupOperation(d.Engine).RunAsync(RestoreOf(d, db), Log);
+        Assert.Equal(history, await db.HistoryAsync());
+    }
+
     [Theory]
     [InlineData("quiesced", false)]
+    [InlineData("released", false)]
+    [InlineData("released", true)]
     [InlineData("dumped", false)]
     [InlineData("dumped", true)]
     public async Task A_failure_or_Ctrl_C_during_the_capture_leaves_no_setup_and_every_container_as_it_was(string step, bool cancel)
@@ -160,7 +208,8 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
             Checkpoint = (at, ct) =>
             {
                 if (at != step) return Task.CompletedTask;
-                Assert.Equal("paused", db.StateAsync(d.Server).GetAwaiter().GetResult());
+                // Paused while the snapshot and the configuration are taken; running again for the dump.
+                Assert.Equal(at == "quiesced" ? "paused" : "running", db.StateAsync(d.Server).GetAwaiter().GetResult());
                 if (!cancel) throw new DockerOpsException($"injected failure at {at}");
                 cts.Cancel();
                 ct.ThrowIfCancellationRequested();
@@ -176,6 +225,21 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         // Nothing that looks like a setup, and no partial left behind.
         Assert.Empty(Directory.Exists(d.Setups) ? Directory.EnumerateFileSystemEntries(d.Setups) : []);
         Assert.False(File.Exists(AirbyteOps.Setups.Database.Writers.RecordFileFor(d.Artifacts, db.Container)));
+        // The transaction that held the snapshot is over: no session of the export is left in the database.
+        Assert.Equal("0", await OpenTransactionsAsync(db));
+    }
+
+    /// <summary>Other sessions inside a transaction (the export's snapshot holder while it lives); waits up to 5 s for a closing one to go.</summary>
+    private static async Task<string> OpenTransactionsAsync(TestDatabase db)
+    {
+        const string Sql = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()";
+        var count = await db.SqlAsync(Sql);
+        for (var i = 0; i < 50 && count != "0"; i++)
+        {
+            await Task.Delay(100);
+            count = await db.SqlAsync(Sql);
+        }
+        return count;
     }
 
     [Fact]

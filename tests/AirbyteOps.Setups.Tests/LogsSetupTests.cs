@@ -148,6 +148,163 @@ public sealed class LogsSetupTests(EngineFixture fixture)
     }
 
     /// <summary>
+    /// Nothing lost, to the mode: the replaced live job folder's permission bits, symbolic link and empty folders are in
+    /// the safety snapshot as the configuration's capture keeps them, and restoring the snapshot gives the folder back
+    /// exactly (not 0644 files in 0755 folders).
+    /// </summary>
+    [Fact]
+    public async Task The_safety_snapshot_keeps_the_replaced_folder_s_modes_links_and_empty_folders_and_gives_them_back_exactly()
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await d.SeedAsync();
+        var job = await db.InsertSyncJobAsync("c1", JobConfig(), "{\"sync\":{\"state\":{\"cursor\":1}}}");
+        var workspace = TestNames.Unique("workspace");
+        await fixture.Engine.Volumes.CreateAsync(workspace, new Dictionary<string, string> { [Labels.Managed] = "true" });
+        try
+        {
+            await WriteAsync(workspace, new Dictionary<string, string> { [$"{job}/0/logs.log"] = "the exported history's log\n" });
+            await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, IncludeLogs = true, WorkspaceVolume = workspace }, _log.Add);
+
+            await ClearAsync(workspace, $"{job}");
+            using (var tar = new MemoryStream())
+            {
+                await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+                {
+                    async Task Folder(string path, int mode) => await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, path + "/") { Mode = (UnixFileMode)mode });
+                    async Task Put(string path, int mode, string text) =>
+                        await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, path) { Mode = (UnixFileMode)mode, DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)) });
+                    await Folder($"{job}", Convert.ToInt32("750", 8));
+                    await Folder($"{job}/0", Convert.ToInt32("700", 8));
+                    await Put($"{job}/0/logs.log", Convert.ToInt32("640", 8), "the live log\n");
+                    await Put($"{job}/0/run.sh", Convert.ToInt32("755", 8), "#!/bin/sh\n");
+                    await Folder($"{job}/0/empty", Convert.ToInt32("711", 8));
+                    await Folder($"{job}/1", Convert.ToInt32("755", 8)); // an attempt folder with nothing in it
+                    await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, $"{job}/0/latest") { Mode = (UnixFileMode)Convert.ToInt32("777", 8), LinkName = "logs.log" });
+                }
+                tar.Position = 0;
+                await using var mounted = await fixture.Engine.Volumes.OpenAsync(workspace, TestImages.Busybox);
+                await mounted.CopyInAsync("", tar);
+            }
+            var live = await ListAsync(workspace, $"{job}");
+            Assert.Contains($"{job}/0/empty directory 0711", live);
+            Assert.Contains($"{job}/0/latest link -> logs.log", live);
+
+            var restored = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
+            Assert.NotEqual(live, await ListAsync(workspace, $"{job}"));
+            Assert.Contains(_log, l => l.StartsWith($"Safety snapshot of the job folders the restore replaces in workspace volume '{workspace}': 1 folder(s), 2 file(s)", StringComparison.Ordinal) && l.Contains("1 symbolic link(s), modes kept", StringComparison.Ordinal));
+
+            await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(restored.Snapshot!) with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
+            Assert.Equal(live, await ListAsync(workspace, $"{job}"));
+        }
+        finally
+        {
+            await fixture.Engine.Volumes.RemoveAsync(workspace);
+        }
+    }
+
+    /// <summary>Every entry under a job folder: path, kind, mode, and the link target or the file's text.</summary>
+    private async Task<List<string>> ListAsync(string volume, string job)
+    {
+        var entries = new List<string>();
+        await using var mounted = await fixture.Engine.Volumes.OpenAsync(volume, TestImages.Busybox, readOnly: true);
+        await using var tar = await mounted.CopyOutAsync("");
+        await TarTree.ReadAsync(tar, volume, async (raw, content) =>
+        {
+            if (TarTree.StripFirst(raw.Name)?.TrimEnd('/') is not { } path || (path != job && !path.StartsWith(job + "/", StringComparison.Ordinal))) return;
+            var mode = Convert.ToString((int)raw.Mode, 8).PadLeft(4, '0');
+            var what = raw.Kind switch
+            {
+                EntryKind.SymbolicLink => $"link -> {raw.LinkTarget}",
+                EntryKind.File when content is not null => $"file {mode} {await new StreamReader(content).ReadToEndAsync()}",
+                _ => $"{raw.Kind.ToString().ToLowerInvariant()} {mode}",
+            };
+            entries.Add($"{path} {what}");
+        });
+        entries.Sort(StringComparer.Ordinal);
+        return entries;
+    }
+
+    private static string JobConfigWith(string password) =>
+        "{\"configType\":\"sync\",\"sync\":{\"sourceConnectionImplementation\":{\"configuration\":{\"host\":\"db.example\",\"password\":\"" + password + "\"}}}}";
+
+    /// <summary>
+    /// A secret shorter than 4 characters cannot be told from ordinary text, so a log quoting one is not shareable: the
+    /// export refuses it in one line that says what to do, saves nothing and leaves the writers running.
+    /// </summary>
+    [Fact]
+    public async Task A_log_quoting_a_secret_shorter_than_4_characters_refuses_the_export_in_one_line_and_nothing_is_saved()
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await d.SeedAsync();
+        var job = await db.InsertSyncJobAsync("c1", JobConfigWith("q7z"), "{\"sync\":{\"state\":{\"cursor\":1}}}");
+        var workspace = TestNames.Unique("workspace");
+        await fixture.Engine.Volumes.CreateAsync(workspace, new Dictionary<string, string> { [Labels.Managed] = "true" });
+        try
+        {
+            await WriteAsync(workspace, new Dictionary<string, string> { [$"{job}/0/logs.log"] = "connecting with password q7z\n" });
+            var options = d.Export() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, IncludeLogs = true, WorkspaceVolume = workspace };
+            var refused = await Assert.ThrowsAsync<SetupException>(() => new ExportSetupOperation(d.Engine).RunAsync(options, _log.Add));
+            Assert.Equal($"Job log '{job}/0/logs.log' holds a secret value shorter than 4 characters, which cannot be told apart from ordinary text; export without --include logs, or give that connection a longer password. Nothing was saved.", refused.Message);
+            Assert.Empty(Directory.Exists(d.Setups) ? Directory.EnumerateFileSystemEntries(d.Setups) : []);
+            Assert.Equal("running", await db.StateAsync(d.Server));
+            Assert.Equal("running", await db.StateAsync(db.Scheduler));
+        }
+        finally
+        {
+            await fixture.Engine.Volumes.RemoveAsync(workspace);
+        }
+    }
+
+    /// <summary>
+    /// The restore's safety snapshot of a live job folder it replaces is local and private: a log there quoting a secret
+    /// shorter than 4 characters does not stop the restore; the snapshot holds it with the value cut into its 0600 sidecar,
+    /// and restoring the snapshot gives the folder back byte for byte.
+    /// </summary>
+    [Fact]
+    public async Task A_replaced_live_log_quoting_a_short_secret_does_not_block_the_restore_and_the_snapshot_gives_it_back_exactly()
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await d.SeedAsync();
+        var job = await db.InsertSyncJobAsync("c1", JobConfig(), "{\"sync\":{\"state\":{\"cursor\":1}}}");
+        var workspace = TestNames.Unique("workspace");
+        await fixture.Engine.Volumes.CreateAsync(workspace, new Dictionary<string, string> { [Labels.Managed] = "true" });
+        try
+        {
+            await WriteAsync(workspace, new Dictionary<string, string> { [$"{job}/0/logs.log"] = "the exported history's log\n" });
+            await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, IncludeLogs = true, WorkspaceVolume = workspace }, _log.Add);
+
+            // The live history moves on with a connection whose password is 3 characters, and job {job}'s live log quotes it.
+            await db.InsertSyncJobAsync("c2", JobConfigWith("q7z"), "{\"sync\":{\"state\":{\"cursor\":2}}}");
+            var liveHistory = await db.HistoryAsync();
+            await ClearAsync(workspace, $"{job}");
+            var live = new Dictionary<string, string>
+            {
+                [$"{job}/0/logs.log"] = "connecting with password q7z (q7zq7z, aq7zb)\nno newline at the end",
+                ["77/0/logs.log"] = "live only\n",
+            };
+            await WriteAsync(workspace, live);
+
+            var restored = await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
+            Assert.Equal("the exported history's log\n", (await ReadAsync(workspace))[$"{job}/0/logs.log"]);
+            var snapshot = restored.Snapshot!;
+            var stored = File.ReadAllText(Path.Combine(snapshot, $"logs/{job}/0/logs.log"));
+            Assert.DoesNotContain("q7z", stored);
+            Assert.Contains("airbyteops-secret:", stored);
+
+            await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(snapshot) with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, WorkspaceVolume = workspace }, _log.Add);
+            Assert.Equal(live, await ReadAsync(workspace));
+            Assert.Equal(liveHistory, await db.HistoryAsync());
+        }
+        finally
+        {
+            await fixture.Engine.Volumes.RemoveAsync(workspace);
+        }
+    }
+
+    /// <summary>
     /// Killed right after the job logs were swapped in (configuration and database swapped too, nothing committed): the
     /// next RestoreSetup puts all three back (the logs because the data volume's swap was not committed), then restores
     /// the setup in full and leaves no work area in either volume. The killed build's helper containers (created to reach

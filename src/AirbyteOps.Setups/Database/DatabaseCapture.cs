@@ -25,7 +25,8 @@ internal static class DatabaseCapture
     /// pg_dump of the target's database into <paramref name="folder"/>/database/&lt;db&gt;.sql, secrets cut out on the way
     /// (sidecar mode) or kept (inline). A failure leaves no dump file behind.
     /// </summary>
-    public static async Task<Dump> DumpAsync(DockerEngine engine, DatabaseTarget target, string folder, SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct)
+    /// <param name="snapshot">An exported snapshot (<see cref="SnapshotSession"/>) to dump as it was; null: the database as it is now.</param>
+    public static async Task<Dump> DumpAsync(DockerEngine engine, DatabaseTarget target, string folder, SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, string? snapshot = null)
     {
         var shell = target.Shell(engine);
         var (version, major) = await shell.ServerVersionAsync(ct).ConfigureAwait(false);
@@ -39,7 +40,7 @@ internal static class DatabaseCapture
             await using (var stream = new FileStream(full, UnixModes.NewPrivateFile()))
             {
                 var extractor = new DumpSecrets.Extractor(file, stream, sidecar, extraKeys);
-                await shell.DumpAsync(target.Database, extractor, ct).ConfigureAwait(false);
+                await shell.DumpAsync(target.Database, extractor, ct, snapshot).ConfigureAwait(false);
                 extracted = extractor.Finish();
             }
             return new Dump(target, file, sidecar, extracted, version, major);

@@ -4,8 +4,9 @@ namespace AirbyteOps.Setups.Database;
 
 /// <summary>
 /// ExportSetup's database part: one consistent snapshot of configuration and database. The writers (server, scheduler)
-/// are paused; the configuration tree is read and pg_dump streams into the setup (secrets cut out line by line on the
-/// way); the writers are unpaused; the dump is added to the manifest. Whatever happens (failure, Ctrl-C), every container is put back
+/// are paused; the database's snapshot is exported (<see cref="SnapshotSession"/>) and the configuration tree is read;
+/// the writers are unpaused; then pg_dump of that snapshot streams into the setup (secrets cut out line by line on the
+/// way), so the dump is the database as it was when the tree was read, and the dump is added to the manifest. Whatever happens (failure, Ctrl-C), every container is put back
 /// as it was found: paused writers unpaused, a database started for the export stopped again.
 /// </summary>
 internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options, DatabaseTarget target)
@@ -30,25 +31,29 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
             var names = new[] { options.ServerContainer, options.SchedulerContainer }.OfType<string>();
             var writers = await Writers.PauseAsync(engine, names, Writers.RecordFileFor(options.ArtifactsDirectory, target.Name), log, ct).ConfigureAwait(false);
             SetupCapture? capture = null;
-            DatabaseCapture.Dump dump;
+            SnapshotSession? snapshot = null;
             try
             {
-                await CheckpointAsync("quiesced", ct).ConfigureAwait(false);
-                capture = await captureConfiguration().ConfigureAwait(false);
-                log($"Dumping database '{target.Database}' in container '{target.Name}' (pg_dump, streamed into the setup with its secrets cut out)...");
+                DatabaseCapture.Dump dump;
+                try
+                {
+                    await CheckpointAsync("quiesced", ct).ConfigureAwait(false);
+                    // The database's snapshot and the configuration are taken while nothing writes: together they are one moment.
+                    snapshot = await SnapshotSession.OpenAsync(engine, target, options.DatabaseTimeout, ct).ConfigureAwait(false);
+                    capture = await captureConfiguration().ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Released as soon as both are taken (also on failure or Ctrl-C): the dump reads the snapshot, not the live database.
+                    await writers.ReleaseAsync(log).ConfigureAwait(false);
+                }
+                await CheckpointAsync("released", ct).ConfigureAwait(false);
+                log($"Dumping database '{target.Database}' in container '{target.Name}' as it was when the configuration was read (pg_dump of snapshot {snapshot.Name}, streamed into the setup with its secrets cut out)...");
                 var keys = new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal);
-                dump = await DatabaseCapture.DumpAsync(engine, target, capture.Folder, options.SecretsMode, keys, ct).ConfigureAwait(false);
+                dump = await DatabaseCapture.DumpAsync(engine, target, capture.Folder, options.SecretsMode, keys, ct, snapshot.Name).ConfigureAwait(false);
+                await snapshot.DisposeAsync().ConfigureAwait(false);
+                snapshot = null;
                 await CheckpointAsync("dumped", ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                capture?.Discard();
-                await writers.ReleaseAsync(log).ConfigureAwait(false);
-                throw;
-            }
-            await writers.ReleaseAsync(log).ConfigureAwait(false);
-            try
-            {
                 capture = await DatabaseCapture.AddAsync(capture, dump, ct).ConfigureAwait(false);
                 if (options.IncludeLogs)
                     capture = await Logs.LogsCapture.AddAsync(engine, capture, dump.Extracted.Attempts, options.WorkspaceVolume, options.HelperImage, log, ct).ConfigureAwait(false);
@@ -56,8 +61,12 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
             }
             catch
             {
-                capture.Discard();
+                capture?.Discard();
                 throw;
+            }
+            finally
+            {
+                if (snapshot is not null) await snapshot.DisposeAsync().ConfigureAwait(false);
             }
         }
         finally

@@ -39,10 +39,15 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
         return (result, Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n'));
     }
 
-    /// <summary>pg_dump of <paramref name="database"/> as plain SQL (no owners, no grants: it restores under any user) into <paramref name="output"/>.</summary>
-    public async Task DumpAsync(string database, Stream output, CancellationToken ct)
+    /// <summary>
+    /// pg_dump of <paramref name="database"/> as plain SQL (no owners, no grants: it restores under any user) into
+    /// <paramref name="output"/>; with <paramref name="snapshot"/>, the database as that exported snapshot sees it (see <see cref="SnapshotSession"/>).
+    /// </summary>
+    public async Task DumpAsync(string database, Stream output, CancellationToken ct, string? snapshot = null)
     {
-        var result = await engine.ExecAsync(container, ["pg_dump", "-U", user, "-d", database, "--format=plain", "--no-owner", "--no-privileges", "--encoding=UTF8"], stdout: output, ct: ct).ConfigureAwait(false);
+        List<string> command = ["pg_dump", "-U", user, "-d", database, "--format=plain", "--no-owner", "--no-privileges", "--encoding=UTF8"];
+        if (snapshot is not null) command.Add("--snapshot=" + snapshot);
+        var result = await engine.ExecAsync(container, command, stdout: output, ct: ct).ConfigureAwait(false);
         if (!result.Succeeded)
             throw new DockerOpsException($"pg_dump of database '{database}' in container '{container}' failed (exit {result.ExitCode}: {result.LastError}).");
     }

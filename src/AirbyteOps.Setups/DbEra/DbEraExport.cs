@@ -5,8 +5,9 @@ namespace AirbyteOps.Setups.DbEra;
 /// <summary>
 /// ExportSetup for a database-era deployment (Airbyte 0.30 – 0.63): everything it is configured with (workspaces,
 /// sources, destinations, connections, secrets, sync state, job history) lives in the database `airbyte`, so the setup
-/// is one consistent pg_dump of it, taken while the writers (server, worker, cron, temporal, ...; never the database) are
-/// paused, and put back exactly as they were found (also on failure or Ctrl-C; a killed run's record is repaired by the
+/// is one consistent pg_dump of it: its snapshot is exported while the writers (server, worker, cron, temporal, ...; never
+/// the database) are paused (<see cref="SnapshotSession"/>), the writers are put back exactly as they were found, and
+/// pg_dump then dumps that snapshot (also on failure or Ctrl-C; a killed run's record is repaired by the
 /// next one). Secrets out into the sidecar: every payload of the secrets table and every inline secret of a JSON column
 /// (actor.configuration, jobs.config, ...). The manifest says the era, the Airbyte version, the newest applied Flyway
 /// migration of each database and the Postgres version. The Temporal databases are not carried (see the README).
@@ -27,22 +28,31 @@ internal sealed class DbEraExport(DockerEngine engine, ExportOptions options)
                 Writers.RecordFileFor(options.ArtifactsDirectory, target.Name), log, ct).ConfigureAwait(false);
             DatabaseCapture.Dump dump;
             string? configs, jobs;
+            SnapshotSession? snapshot = null;
             try
             {
-                await CheckpointAsync("quiesced", ct).ConfigureAwait(false);
-                var shell = target.Shell(engine);
-                configs = await EraGate.NewestMigrationAsync(shell, target.Database, "airbyte_configs_migrations", ct).ConfigureAwait(false);
-                jobs = await EraGate.NewestMigrationAsync(shell, target.Database, "airbyte_jobs_migrations", ct).ConfigureAwait(false);
-                log($"Dumping database '{target.Database}' in container '{target.Name}' (pg_dump; Flyway configs {configs ?? "none"}, jobs {jobs ?? "none"})...");
-                dump = await DatabaseCapture.DumpAsync(engine, target, partial, options.SecretsMode, new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal), ct).ConfigureAwait(false);
+                try
+                {
+                    await CheckpointAsync("quiesced", ct).ConfigureAwait(false);
+                    // The snapshot is taken while nothing writes; the dump reads it after the writers run again.
+                    snapshot = await SnapshotSession.OpenAsync(engine, target, options.DatabaseTimeout, ct).ConfigureAwait(false);
+                    var shell = target.Shell(engine);
+                    configs = await EraGate.NewestMigrationAsync(shell, target.Database, "airbyte_configs_migrations", ct).ConfigureAwait(false);
+                    jobs = await EraGate.NewestMigrationAsync(shell, target.Database, "airbyte_jobs_migrations", ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await writers.ReleaseAsync(log).ConfigureAwait(false);
+                }
+                await CheckpointAsync("released", ct).ConfigureAwait(false);
+                log($"Dumping database '{target.Database}' in container '{target.Name}' as it was while the writers were paused (pg_dump of snapshot {snapshot.Name}; Flyway configs {configs ?? "none"}, jobs {jobs ?? "none"})...");
+                dump = await DatabaseCapture.DumpAsync(engine, target, partial, options.SecretsMode, new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal), ct, snapshot.Name).ConfigureAwait(false);
                 await CheckpointAsync("dumped", ct).ConfigureAwait(false);
             }
-            catch
+            finally
             {
-                await writers.ReleaseAsync(log).ConfigureAwait(false);
-                throw;
+                if (snapshot is not null) await snapshot.DisposeAsync().ConfigureAwait(false);
             }
-            await writers.ReleaseAsync(log).ConfigureAwait(false);
             var source = new SetupSource("database", target.Name, target.Database, engine.Endpoint.ToString(), Environment.MachineName);
             return (await BuildAsync(dump, version, configs, jobs, source, partial, options.SecretsMode, ct).ConfigureAwait(false), writers.Held);
         }

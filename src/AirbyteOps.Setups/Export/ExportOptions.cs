@@ -76,6 +76,6 @@ public sealed record ExportOptions
         return parts.Count > 0;
     }
 
-    /// <summary>Called at "quiesced" (writers held, nothing captured yet) and "dumped" (both captured, writers still held); tests fail or cancel there.</summary>
+    /// <summary>Called at "quiesced" (writers held, nothing captured yet), "released" (snapshot and configuration taken, writers running again, nothing dumped yet) and "dumped" (both captured); tests fail, cancel or write there.</summary>
     internal Func<string, CancellationToken, Task>? Checkpoint { get; init; }
 }

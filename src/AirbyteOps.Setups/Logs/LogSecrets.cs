@@ -63,9 +63,16 @@ internal sealed class LogSecrets
     /// <summary>The placeholder of the value of rank <paramref name="rank"/> in log file <paramref name="file"/>.</summary>
     private static string PlaceholderFor(string file, int rank) => SecretVault.PlaceholderFor(file, $"/secret/{rank}");
 
-    /// <summary>Writes a log with the known secrets replaced (longest match first, left to right), line by line.</summary>
-    internal sealed class Cutter(string file, Stream output, LogSecrets secrets) : Database.LineSink
+    /// <summary>
+    /// Writes a log with the known secrets replaced (longest match first, left to right), line by line. A value shorter than
+    /// <see cref="MinimumLength"/> refuses the log, unless <paramref name="cutShort"/>: RestoreSetup's safety snapshot of a
+    /// live folder it is about to replace cuts those too (the placeholders give the bytes back exactly; the snapshot is
+    /// local and never meant to be shared, so a stored log made hard to read by them is the lesser harm than a restore
+    /// blocked by a folder it would only set aside).
+    /// </summary>
+    internal sealed class Cutter(string file, Stream output, LogSecrets secrets, bool cutShort = false) : Database.LineSink
     {
+        private readonly List<byte[]> _cut = cutShort ? [.. secrets._values, .. secrets._short] : secrets._values;
         private readonly IncrementalHash _original = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private readonly IncrementalHash _stored = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private readonly Dictionary<string, string> _used = new(StringComparer.Ordinal);
@@ -77,15 +84,15 @@ internal sealed class LogSecrets
         {
             _original.AppendData(line);
             _originalSize += line.Length;
-            foreach (var value in secrets._short)
+            foreach (var value in cutShort ? (IEnumerable<byte[]>)[] : secrets._short)
             {
                 if (line.IndexOf(value) >= 0)
-                    throw new SetupException($"Job log '{LogsManifest.WorkspacePath(file)}' holds a secret value shorter than {MinimumLength} characters, which cannot be told apart from ordinary text; export without --include logs, or give that connection a longer password.");
+                    throw new SetupException($"Job log '{LogsManifest.WorkspacePath(file)}' holds a secret value shorter than {MinimumLength} characters, which cannot be told apart from ordinary text; export without --include logs, or give that connection a longer password. Nothing was saved.");
             }
             _matches.Clear();
-            for (var rank = 0; rank < secrets._values.Count; rank++)
+            for (var rank = 0; rank < _cut.Count; rank++)
             {
-                var value = secrets._values[rank];
+                var value = _cut[rank];
                 var at = 0;
                 while (at < line.Length)
                 {
@@ -106,7 +113,7 @@ internal sealed class LogSecrets
             {
                 if (start < position) continue; // inside a longer match already replaced
                 var placeholder = PlaceholderFor(file, rank);
-                _used[placeholder] = Encoding.UTF8.GetString(secrets._values[rank]);
+                _used[placeholder] = Encoding.UTF8.GetString(_cut[rank]);
                 Emit(line[position..start]);
                 Emit(Encoding.ASCII.GetBytes(placeholder));
                 position = start + length;

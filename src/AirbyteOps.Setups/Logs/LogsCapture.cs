@@ -19,7 +19,7 @@ internal static class LogsCapture
             throw new SetupException($"--include logs: workspace volume '{workspaceVolume}' does not exist; pass --workspace-volume with the right name, or export without --include logs. Nothing was saved.");
         var wanted = attempts.Select(a => LogsManifest.FileFor(a.Job, a.Attempt)).ToHashSet(StringComparer.Ordinal);
         log($"Copying the job logs of {wanted.Count} attempt(s) from workspace volume '{workspaceVolume}' ({LogSecrets.From(capture.SecretValues).Count} known secret value(s) replaced wherever a log quotes one)...");
-        var (added, files, references) = await CopyAsync(engine, capture, wanted.Contains, workspaceVolume, helperImage, ct).ConfigureAwait(false);
+        var (added, files, references) = await CopyAsync(engine, capture, wanted.Contains, workspaceVolume, helperImage, cutShort: false, ct).ConfigureAwait(false);
         var bytes = files.Sum(f => f.Size);
         log($"Job logs: {files.Count} of {wanted.Count} attempt(s) have a log ({bytes / 1024.0:0.#} KiB)" +
             (references.Count > 0 ? $"; {references.Select(r => r.File).Distinct().Count()} of them quoted a secret, replaced by placeholders (values in the secrets file)." : "; none quotes a known secret."));
@@ -29,29 +29,35 @@ internal static class LogsCapture
     /// <summary>
     /// RestoreSetup's safety snapshot: every file of the live job folders a <c>--include logs</c> restore replaces (the
     /// setup's job folders that exist in the workspace volume), whole (logs, catalogs, normalize/ ...), into <c>logs/</c>
-    /// of the snapshot with a checksum each and the known secrets cut as in an export. Restoring the snapshot swaps those
-    /// folders back. The snapshot keeps file contents, not modes, links or empty folders (files come back 0644 in 0755 folders).
+    /// of the snapshot with a checksum each and the known secrets cut as in an export, and their folders (empty ones
+    /// included), symbolic links and every mode in the manifest (<see cref="LogsManifest.Entries"/>), as the
+    /// configuration's capture keeps them. Restoring the snapshot swaps those folders back exactly.
     /// </summary>
     public static async Task<SetupCapture> AddReplacedFoldersAsync(DockerEngine engine, SetupCapture capture, IReadOnlyCollection<string> jobFolders,
         string workspaceVolume, string helperImage, Action<string> log, CancellationToken ct)
     {
         var folders = jobFolders.ToHashSet(StringComparer.Ordinal);
-        var (added, files, _) = await CopyAsync(engine, capture, file => folders.Contains(LogsManifest.WorkspacePath(file).Split('/')[0]), workspaceVolume, helperImage, ct).ConfigureAwait(false);
-        if (files.Count == 0)
+        // cutShort: a secret shorter than 4 characters in a folder the restore only sets aside must not block the restore.
+        var (added, files, _) = await CopyAsync(engine, capture, file => folders.Contains(LogsManifest.WorkspacePath(file).Split('/')[0]), workspaceVolume, helperImage, cutShort: true, ct, whole: true).ConfigureAwait(false);
+        var kept = added.Manifest.Logs!.FoldersAndLinks.ToList();
+        if (files.Count == 0 && kept.Count == 0)
         {
             await File.WriteAllBytesAsync(Path.Combine(capture.Folder, SetupManifest.FileName), capture.Manifest.ToJson(), ct).ConfigureAwait(false);
             log($"The restore replaces no live job folder in workspace volume '{workspaceVolume}' (none of the setup's {folders.Count} exists there).");
             return capture;
         }
-        var replaced = files.Select(f => LogsManifest.WorkspacePath(f.Path).Split('/')[0]).Distinct(StringComparer.Ordinal).Count();
-        log($"Safety snapshot of the job folders the restore replaces in workspace volume '{workspaceVolume}': {replaced} folder(s), {files.Count} file(s) ({files.Sum(f => f.Size) / 1024.0:0.#} KiB).");
+        var replaced = files.Select(f => f.Path).Concat(kept.Select(e => e.Path)).Select(p => LogsManifest.WorkspacePath(p).Split('/')[0]).Distinct(StringComparer.Ordinal).Count();
+        var links = kept.Count(e => e.Type == EntryKind.SymbolicLink);
+        log($"Safety snapshot of the job folders the restore replaces in workspace volume '{workspaceVolume}': {replaced} folder(s), {files.Count} file(s) ({files.Sum(f => f.Size) / 1024.0:0.#} KiB)" +
+            (links > 0 ? $", {links} symbolic link(s)" : "") + ", modes kept.");
         return added;
     }
 
     /// <summary>One streamed copy of the workspace volume: the files <paramref name="take"/> wants (by their path under logs/) into the capture's logs/, secrets cut.</summary>
     private static async Task<(SetupCapture Capture, List<LogFile> Files, List<SecretReference> References)> CopyAsync(DockerEngine engine, SetupCapture capture,
-        Func<string, bool> take, string workspaceVolume, string helperImage, CancellationToken ct)
+        Func<string, bool> take, string workspaceVolume, string helperImage, bool cutShort, CancellationToken ct, bool whole = false)
     {
+        var entries = new List<ManifestEntry>();
         var secrets = LogSecrets.From(capture.SecretValues);
         var files = new List<LogFile>();
         var references = new List<SecretReference>();
@@ -61,22 +67,37 @@ internal static class LogsCapture
         {
             await TarTree.ReadAsync(tar, $"volume '{workspaceVolume}'", async (raw, content) =>
             {
-                if (raw.Kind != EntryKind.File || content is null || TarTree.StripFirst(raw.Name) is not { } inside) return;
-                var file = $"{LogsManifest.Folder}/{inside}";
+                if (TarTree.StripFirst(raw.Name) is not { Length: > 0 } inside) return;
+                var file = $"{LogsManifest.Folder}/{inside.TrimEnd('/')}";
                 if (!take(file)) return;
+                file = $"{LogsManifest.Folder}/{SafeTree.NormalizeName(inside, $"volume '{workspaceVolume}'")}";
+                if (whole && raw.Kind is EntryKind.Directory or EntryKind.SymbolicLink)
+                {
+                    entries.Add(new ManifestEntry { Path = file, Type = raw.Kind, Mode = TreeEntry.FormatMode(raw.Mode), Target = raw.LinkTarget });
+                    return;
+                }
+                if (raw.Kind == EntryKind.HardLink && whole)
+                    throw new SetupException($"Live job folder entry '{inside}' in workspace volume '{workspaceVolume}' is a hard link, which the safety snapshot cannot keep; remove it (or the job folder) and run again. Nothing was written.");
+                if (raw.Kind != EntryKind.File || content is null) return;
                 var full = Path.Combine(capture.Folder, file);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
                 await using var output = new FileStream(full, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-                var cutter = new LogSecrets.Cutter(file, output, secrets);
+                var cutter = new LogSecrets.Cutter(file, output, secrets, cutShort);
                 await content.CopyToAsync(cutter, ct).ConfigureAwait(false);
                 var (size, sha, used, fileValues) = cutter.Finish();
-                files.Add(new LogFile(file, size, sha));
+                files.Add(new LogFile(file, size, sha) { Mode = whole ? TreeEntry.FormatMode(raw.Mode) : null });
                 references.AddRange(used);
                 if (fileValues is not null) values[file] = fileValues;
             }, skipSpecial: true, ct).ConfigureAwait(false);
         }
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        var logs = new LogsManifest { Volume = workspaceVolume, Files = files, Secrets = references };
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        if (whole)
+        {
+            // Judged now as the restore of this snapshot will judge it: a snapshot that could not be restored is never written.
+            LogsContent.Validate(files, entries, $"the safety snapshot of workspace volume '{workspaceVolume}'");
+        }
+        var logs = new LogsManifest { Volume = workspaceVolume, Files = files, Secrets = references, Entries = whole ? entries : null };
         var manifest = capture.Manifest with
         {
             Contents = [.. capture.Manifest.Contents ?? [SetupManifest.ContentConfiguration], SetupManifest.ContentLogs],

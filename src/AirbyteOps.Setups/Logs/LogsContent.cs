@@ -29,7 +29,41 @@ internal sealed class LogsContent
 
     /// <summary>The workspace's top-level folders the logs go into (the job numbers).</summary>
     public IReadOnlyList<string> JobFolders =>
-        Manifest.Files.Select(f => LogsManifest.WorkspacePath(f.Path).Split('/')[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        Manifest.Files.Select(f => f.Path).Concat(Manifest.FoldersAndLinks.Select(e => e.Path))
+            .Select(p => LogsManifest.WorkspacePath(p).Split('/')[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The job logs part as a tree (paths in the workspace volume) judged by the same rules as a configuration tree
+    /// (<see cref="SafeTree"/>): only files, folders and symbolic links, every path under logs/, no link that leads out of
+    /// the workspace volume or anything written under a link, no mode that is not permission bits.
+    /// </summary>
+    public static void Validate(IEnumerable<LogFile> files, IEnumerable<ManifestEntry> entries, string where)
+    {
+        var nodes = new List<TreeNode>();
+        foreach (var file in files)
+        {
+            if (file.Mode is not null && !TreeEntry.TryParseMode(file.Mode, out _))
+                throw SafeTree.Refuse(where, file.Path, $"has the mode '{file.Mode}', which is not octal permission bits");
+            nodes.Add(new TreeNode(WorkspaceName(file.Path, where), EntryKind.File, null));
+        }
+        foreach (var entry in entries)
+        {
+            if (entry.Type is not (EntryKind.Directory or EntryKind.SymbolicLink))
+                throw SafeTree.Refuse(where, entry.Path, $"is listed among the job logs' folders and links as a {entry.Type}");
+            if (!TreeEntry.TryParseMode(entry.Mode, out _))
+                throw SafeTree.Refuse(where, entry.Path, $"has the mode '{entry.Mode}', which is not octal permission bits");
+            nodes.Add(new TreeNode(WorkspaceName(entry.Path, where), entry.Type, entry.Type == EntryKind.SymbolicLink ? entry.Target ?? "" : null));
+        }
+        SafeTree.Validate(nodes, where);
+    }
+
+    private static string WorkspaceName(string path, string where)
+    {
+        if (!path.StartsWith(LogsManifest.Folder + "/", StringComparison.Ordinal))
+            throw SafeTree.Refuse(where, path, "is listed among the job logs but is not under logs/");
+        var name = SafeTree.NormalizeName(LogsManifest.WorkspacePath(path), where);
+        return name.Length > 0 && name == LogsManifest.WorkspacePath(path) ? name : throw SafeTree.Refuse(where, path, "is not a plain path under logs/");
+    }
 
     public long Bytes => _sizes.Values.Sum();
 
@@ -52,9 +86,12 @@ internal sealed class LogsContent
         IReadOnlyDictionary<string, SecretFileValues>? sidecar, string? secretsPath, bool allowMissingSecrets)
     {
         var where = reader.Description;
+        Validate(manifest.Files, manifest.FoldersAndLinks, where);
         var listed = manifest.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var folders = manifest.Files.SelectMany(f => Enumerable.Range(1, f.Path.Split('/').Length - 1).Select(d => string.Join('/', f.Path.Split('/')[..d])))
             .ToHashSet(StringComparer.Ordinal);
+        // A kept folder may be on disk too (an empty one is not: it lives in the manifest only).
+        folders.UnionWith(manifest.FoldersAndLinks.Where(e => e.Type == EntryKind.Directory).Select(e => e.Path));
         foreach (var name in names)
         {
             if (!listed.ContainsKey(name) && !folders.Contains(name))
@@ -100,6 +137,8 @@ internal sealed class LogsContent
     public async Task WriteAsync(TarWriter writer, string prefix, CancellationToken ct)
     {
         var folders = new HashSet<string>(StringComparer.Ordinal);
+        var kept = Manifest.FoldersAndLinks.ToDictionary(e => LogsManifest.WorkspacePath(e.Path), StringComparer.Ordinal);
+        UnixFileMode FolderMode(string folder) => kept.TryGetValue(folder, out var e) && e.Type == EntryKind.Directory ? TreeEntry.ParseMode(e.Mode) : (UnixFileMode)0x1ED;
         var written = 0;
         await _reader.ReadAsync(async (raw, stream) =>
         {
@@ -111,19 +150,32 @@ internal sealed class LogsContent
             {
                 var folder = string.Join('/', parts[..depth]);
                 if (folders.Add(folder))
-                    await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, $"{prefix}/{folder}/") { Mode = (UnixFileMode)0x1ED }, ct).ConfigureAwait(false);
+                    await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, $"{prefix}/{folder}/") { Mode = FolderMode(folder) }, ct).ConfigureAwait(false);
             }
+            var file = Manifest.Files.First(f => f.Path == name);
+            var mode = file.Mode is { } text ? TreeEntry.ParseMode(text) : (UnixFileMode)0x1A4;
             DumpSecrets.Reinserter? reinserter = null;
             var values = _values.GetValueOrDefault(name);
             await using var transform = new LineTransformReadStream(stream, output => reinserter = new DumpSecrets.Reinserter(name, output, values, repeats: true));
-            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, $"{prefix}/{path}") { Mode = (UnixFileMode)0x1A4, DataStream = new KnownLengthStream(transform, size) }, ct).ConfigureAwait(false);
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, $"{prefix}/{path}") { Mode = mode, DataStream = new KnownLengthStream(transform, size) }, ct).ConfigureAwait(false);
             var outcome = reinserter?.Finish();
-            var expected = values?.Sha256 ?? Manifest.Files.First(f => f.Path == name).Sha256;
+            var expected = values?.Sha256 ?? file.Sha256;
             if (outcome is null || (values is null ? outcome.StoredSha256 : outcome.ResultSha256) != expected)
                 throw new SetupException($"The {_reader.Description}'s job log '{name}' changed during the restore (checksum differs); nothing of it is kept.");
             written++;
         }, ct).ConfigureAwait(false);
         if (written != _sizes.Count)
             throw new SetupException($"The {_reader.Description} no longer holds all its job logs ({written} of {_sizes.Count}); it changed during the restore.");
+        // The kept folders no file went into (empty ones), parents first, then the symbolic links (after every file: nothing is written through one).
+        foreach (var (path, entry) in kept.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            if (entry.Type == EntryKind.Directory && folders.Add(path))
+                await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, $"{prefix}/{path}/") { Mode = TreeEntry.ParseMode(entry.Mode) }, ct).ConfigureAwait(false);
+        }
+        foreach (var (path, entry) in kept.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            if (entry.Type == EntryKind.SymbolicLink)
+                await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, $"{prefix}/{path}") { Mode = TreeEntry.ParseMode(entry.Mode), LinkName = entry.Target! }, ct).ConfigureAwait(false);
+        }
     }
 }

@@ -122,23 +122,41 @@ internal sealed class LogsRestore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether every job log of the setup is already in the workspace volume, byte for byte (by checksum): when the
-    /// configuration and the database are identical too, there is nothing to restore. True when the setup has no logs.
+    /// Whether every job log of the setup is already in the workspace volume, byte for byte (by checksum), and, where the
+    /// setup kept them (a safety snapshot), with the same modes, folders and links: when the configuration and the
+    /// database are identical too, there is nothing to restore. True when the setup has no logs. One read per job folder
+    /// (a stat and one archive of it), not two engine calls per log.
     /// </summary>
     public async Task<bool> LiveMatchesAsync(CancellationToken ct)
     {
         if (_content is null) return true;
-        foreach (var file in _content.Manifest.Files)
+        var kept = _content.Manifest.FoldersAndLinks.ToDictionary(e => LogsManifest.WorkspacePath(e.Path), StringComparer.Ordinal);
+        foreach (var folder in _content.JobFolders)
         {
-            var path = LogsManifest.WorkspacePath(file.Path);
-            if (await _volume.StatAsync(path, ct).ConfigureAwait(false) is null) return false;
-            string? sha = null;
-            await using var tar = await _volume.CopyOutAsync(path, ct).ConfigureAwait(false);
+            if (await _volume.StatAsync(folder, ct).ConfigureAwait(false) is null) return false;
+            var files = _content.Manifest.Files.Where(f => LogsManifest.WorkspacePath(f.Path).Split('/')[0] == folder)
+                .ToDictionary(f => LogsManifest.WorkspacePath(f.Path), StringComparer.Ordinal);
+            var others = kept.Where(k => k.Key.Split('/')[0] == folder).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+            var matched = 0;
+            var mismatch = false;
+            await using var tar = await _volume.CopyOutAsync(folder, ct).ConfigureAwait(false);
+            // The archive names its entries after the folder ("12/0/logs.log"): the paths in the volume.
             await TarTree.ReadAsync(tar, $"volume '{Volume}'", async (raw, stream) =>
             {
-                if (raw.Kind == EntryKind.File && stream is not null) (sha, _) = await Hashing.CopyAsync(stream, null, ct).ConfigureAwait(false);
+                var path = raw.Name.TrimEnd('/');
+                if (raw.Kind == EntryKind.File && stream is not null && files.TryGetValue(path, out var file))
+                {
+                    var (sha, _) = await Hashing.CopyAsync(stream, null, ct).ConfigureAwait(false);
+                    if (sha == _content.OriginalSha(file) && (file.Mode is null || file.Mode == TreeEntry.FormatMode(raw.Mode))) matched++;
+                    else mismatch = true;
+                }
+                else if (others.TryGetValue(path, out var entry))
+                {
+                    if (entry.Type == raw.Kind && (raw.Kind == EntryKind.Directory ? entry.Mode == TreeEntry.FormatMode(raw.Mode) : entry.Target == raw.LinkTarget)) matched++;
+                    else mismatch = true;
+                }
             }, skipSpecial: true, ct).ConfigureAwait(false);
-            if (sha != _content.OriginalSha(file)) return false;
+            if (mismatch || matched != files.Count + others.Count) return false;
         }
         return true;
     }
@@ -148,18 +166,32 @@ internal sealed class LogsRestore : IAsyncDisposable
         var expected = _content!.Manifest.Files.ToDictionary(
             f => LogsManifest.WorkspacePath(f.Path),
             f => _content.OriginalSha(f), StringComparer.Ordinal);
+        // Modes where the setup kept them (a safety snapshot), folders and links too: what goes live is exactly what was taken.
+        var modes = _content.Manifest.Files.Where(f => f.Mode is not null).ToDictionary(f => LogsManifest.WorkspacePath(f.Path), f => f.Mode!, StringComparer.Ordinal);
+        var kept = _content.Manifest.FoldersAndLinks.ToDictionary(e => LogsManifest.WorkspacePath(e.Path), StringComparer.Ordinal);
         var seen = 0;
+        var keptSeen = 0;
         await using var tar = await _volume.CopyOutAsync(VolumeWorkArea.Staging, ct).ConfigureAwait(false);
         await TarTree.ReadAsync(tar, $"volume '{Volume}'", async (raw, stream) =>
         {
-            if (raw.Kind != EntryKind.File || stream is null || TarTree.StripFirst(raw.Name) is not { } path) return;
+            if (TarTree.StripFirst(raw.Name) is not { Length: > 0 } inside) return;
+            var path = inside.TrimEnd('/');
+            if (raw.Kind is EntryKind.Directory or EntryKind.SymbolicLink)
+            {
+                if (!kept.TryGetValue(path, out var entry)) return;
+                if (entry.Type != raw.Kind || (raw.Kind == EntryKind.Directory ? TreeEntry.FormatMode(raw.Mode) != entry.Mode : raw.LinkTarget != entry.Target))
+                    throw new SetupException($"Reading back the job logs in the staging area of volume '{Volume}' does not match ({path}: {raw.Kind} {TreeEntry.FormatMode(raw.Mode)}).");
+                keptSeen++;
+                return;
+            }
+            if (raw.Kind != EntryKind.File || stream is null) return;
             var (sha, _) = await Hashing.CopyAsync(stream, null, ct).ConfigureAwait(false);
-            if (!expected.TryGetValue(path, out var want) || want != sha)
+            if (!expected.TryGetValue(path, out var want) || want != sha || (modes.TryGetValue(path, out var mode) && mode != TreeEntry.FormatMode(raw.Mode)))
                 throw new SetupException($"Reading back the job logs in the staging area of volume '{Volume}' does not match ({path}).");
             seen++;
         }, skipSpecial: true, ct).ConfigureAwait(false);
-        if (seen != expected.Count)
-            throw new SetupException($"Reading back the job logs in the staging area of volume '{Volume}' found {seen} of {expected.Count} file(s).");
+        if (seen != expected.Count || keptSeen != kept.Count)
+            throw new SetupException($"Reading back the job logs in the staging area of volume '{Volume}' found {seen} of {expected.Count} file(s) and {keptSeen} of {kept.Count} folder(s) and link(s).");
     }
 
     /// <summary>The names at the workspace volume's root (job folders), by one helper container.</summary>

@@ -78,6 +78,43 @@ public sealed class DbEraSetupTests(DbEraFixture fixture) : IClassFixture<DbEraF
         Assert.True(again.AlreadyIdentical);
     }
 
+    /// <summary>
+    /// The writers are held only while the snapshot is exported: at "released" the server runs again and creates a source
+    /// through its API (a real write of the stand-in server), and the dump, taken after, is the database as it was while
+    /// they were paused: the new source is in the live database and not in the setup.
+    /// </summary>
+    [Fact]
+    public async Task The_server_runs_again_before_the_dump_and_what_it_writes_then_is_not_in_the_dump()
+    {
+        var seeded = await DbEraSetups.SeedAsync(Stack, "snapshot");
+        var later = $"created-after-release-{Guid.NewGuid():N}";
+        var wrote = false;
+        var options = DbEraSetups.Export(Stack, "snapshot", Artifacts) with
+        {
+            Checkpoint = async (at, ct) =>
+            {
+                if (at != "released") return;
+                Assert.Equal("running", (await Stack.Engine.Containers.InspectAsync(Stack.Server, ct)).State);
+                var (_, got) = await Stack.PostAsync("sources/get", new JsonObject { ["sourceId"] = seeded.SourceId });
+                var (status, _) = await Stack.PostAsync("sources/create", new JsonObject
+                {
+                    ["workspaceId"] = got!["workspaceId"]!.GetValue<string>(), ["name"] = later, ["sourceDefinitionId"] = got["sourceDefinitionId"]!.GetValue<string>(),
+                    ["connectionConfiguration"] = new JsonObject { ["host"] = "10.0.0.6", ["port"] = 5432, ["database"] = "later", ["username"] = "r", ["password"] = "later-password-1" },
+                });
+                Assert.Equal(200, status);
+                wrote = true;
+            },
+        };
+
+        var export = await new ExportSetupOperation(Stack.Engine).RunAsync(options, Log);
+        Assert.True(wrote);
+        Assert.Single(await Stack.QueryAsync($"SELECT id FROM actor WHERE name = '{later}'"));
+        var dump = await File.ReadAllTextAsync(Path.Combine(export.Location.Folder!, "database/airbyte.sql"));
+        Assert.Contains("orders snapshot", dump);
+        Assert.DoesNotContain(later, dump);
+        Assert.True(_log.FindIndex(l => l.StartsWith($"Writers unpaused ({Stack.Server}", StringComparison.Ordinal)) < _log.FindIndex(l => l.StartsWith("Dumping database", StringComparison.Ordinal)), string.Join('\n', _log));
+    }
+
     [Fact]
     public async Task A_setup_with_a_newer_Flyway_migration_than_the_deployment_is_refused_with_nothing_changed()
     {

@@ -1,0 +1,121 @@
+using System.Threading.Channels;
+using AirbyteOps.Docker;
+
+namespace AirbyteOps.Setups.Database;
+
+/// <summary>
+/// A read-only REPEATABLE READ transaction held open in the database container that has exported its snapshot
+/// (<c>pg_export_snapshot()</c>), so that a later <c>pg_dump --snapshot=&lt;name&gt;</c> dumps the database exactly as it
+/// was when the snapshot was taken, whatever was committed since. ExportSetup takes it while the writers are paused,
+/// reads the configuration, lets the writers run again and only then dumps: the writers are held for the configuration
+/// read, not for the whole dump.
+/// <para>
+/// The session is a <c>psql</c> run with <c>docker exec</c> (argument list, the container's local socket: no password)
+/// whose stdin this process keeps open: Postgres keeps an exported snapshot only while the transaction that exported it
+/// is open. Closing stdin ends psql, and with it the transaction (rolled back: it wrote nothing). A process killed
+/// meanwhile closes the exec's connection, which closes psql's stdin the same way: nothing is left holding the database.
+/// </para>
+/// </summary>
+internal sealed class SnapshotSession : IAsyncDisposable
+{
+    private const string Prefix = "abops-snapshot:";
+    private readonly FeedStream _stdin;
+    private readonly Task<ExecResult> _exec;
+
+    private SnapshotSession(FeedStream stdin, Task<ExecResult> exec, string name)
+    {
+        _stdin = stdin;
+        _exec = exec;
+        Name = name;
+    }
+
+    /// <summary>The exported snapshot's identifier, for <c>pg_dump --snapshot</c> (or <c>SET TRANSACTION SNAPSHOT</c>).</summary>
+    public string Name { get; }
+
+    public static async Task<SnapshotSession> OpenAsync(DockerEngine engine, DatabaseTarget target, TimeSpan timeout, CancellationToken ct)
+    {
+        var stdin = new FeedStream();
+        var named = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string line)
+        {
+            if (line.StartsWith(Prefix, StringComparison.Ordinal)) named.TrySetResult(line[Prefix.Length..].Trim());
+        }
+        // Not cancelled by ct: the session ends when its stdin is closed (DisposeAsync), so that it is always ended the same way.
+        var exec = Task.Run(() => engine.ExecAsync(target.Name,
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", target.User, "-d", target.Database, "-tA"],
+            stdin: stdin, stdout: Stream.Null, onLine: OnLine, ct: CancellationToken.None));
+        var session = new SnapshotSession(stdin, exec, "");
+        try
+        {
+            // psql buffers its query output while it waits for more input; a query output file (\o) is flushed when it is
+            // closed (the bare \o): the name arrives then, on stderr, while the transaction stays open. Every psql has \o.
+            stdin.Write("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\\o /dev/stderr\nSELECT '" + Prefix + "' || pg_export_snapshot();\n\\o\n");
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(timeout);
+            var wait = Task.Delay(Timeout.Infinite, deadline.Token);
+            var first = await Task.WhenAny(named.Task, exec, wait).ConfigureAwait(false);
+            if (first == named.Task) return new SnapshotSession(stdin, exec, named.Task.Result);
+            ct.ThrowIfCancellationRequested();
+            if (first == exec)
+            {
+                var result = await exec.ConfigureAwait(false); // an engine that went away throws here, as any exec does
+                throw new DockerOpsException($"Could not take a snapshot of database '{target.Database}' in container '{target.Name}' (psql exit {result.ExitCode}: {result.LastError}).");
+            }
+            throw new DockerOpsException($"Database '{target.Database}' in container '{target.Name}' did not export a snapshot within {timeout.TotalSeconds:0} s; check that Postgres answers (docker logs {target.Name}) and run again.");
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Ends the transaction (psql's stdin closed) and waits a little for psql to exit; never throws (the dump's outcome is what counts).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stdin.Complete();
+        try
+        {
+            await _exec.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DockerOpsException or TimeoutException or OperationCanceledException)
+        {
+            // An engine that went away ends the exec's connection, and psql with it; there is nothing left to close.
+        }
+    }
+
+    /// <summary>A stdin that yields what is written to it and ends (read returns 0) once completed.</summary>
+    private sealed class FeedStream : Stream
+    {
+        private readonly Channel<byte[]> _chunks = Channel.CreateUnbounded<byte[]>();
+        private ReadOnlyMemory<byte> _current;
+
+        public void Write(string text) => _chunks.Writer.TryWrite(System.Text.Encoding.UTF8.GetBytes(text));
+
+        public void Complete() => _chunks.Writer.TryComplete();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            while (_current.IsEmpty)
+            {
+                if (!await _chunks.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) return 0;
+                if (_chunks.Reader.TryRead(out var chunk)) _current = chunk;
+            }
+            var count = Math.Min(buffer.Length, _current.Length);
+            _current[..count].CopyTo(buffer);
+            _current = _current[count..];
+            return count;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
