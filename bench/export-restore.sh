@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/export-restore.sh [--runs 3] — the ExportSetup/RestoreSetup rows of bench/run.sh at 10,000 files, and the
+# bench/export-restore.sh [--runs 3] [--volume-access auto|engine] — the ExportSetup/RestoreSetup rows of bench/run.sh at 10,000 files, and the
 # ExtractNormalization row, alone (about 5 minutes instead of the whole bench's 10+): the same setup (10,000 synthetic
 # ~20 KB files under config/SYNTH_* of the demo stack's airbyte_data, the live tree made to differ before each restore),
 # ours and the tutorial's command interleaved, one run. Run it under the host lock:
@@ -8,7 +8,14 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"; cd "$here/.."
 . "$here/lib.sh"   # timed, median
-RUNS=3; [ "${1:-}" = "--runs" ] && RUNS="${2:?}"
+RUNS=3; OURS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS="${2:?}"; shift 2 ;;
+    --volume-access) OURS=(--volume-access "${2:?}"); shift 2 ;;   # ours on the direct (auto) or engine path
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
 W="$here/.work"; A="$W/artifacts"; T="$W/tutorial"; BUSYBOX=airbyteops/busybox:latest
 mkdir -p "$A" "$T" "$W/logs"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -19,7 +26,7 @@ t() { # t LABEL COMMAND...: seconds and peak RSS (KB) of one run, its log kept
   timed "$log" "$@"
   printf '%-34s %7s s %8s KB  load %s%s\n' "$label" "$TIMED_S" "$TIMED_KB" "$(load1)" "$([ "$TIMED_RC" -eq 0 ] || echo "  FAILED (exit $TIMED_RC, log $log)")"
 }
-echo "bench/export-restore.sh — $(date -u '+%Y-%m-%d %H:%M UTC') | $(nproc) CPUs | load $(cut -d' ' -f1-3 /proc/loadavg) | $(git log --oneline -1)"
+echo "bench/export-restore.sh — $(date -u '+%Y-%m-%d %H:%M UTC') | $(nproc) CPUs | load $(cut -d' ' -f1-3 /proc/loadavg) | $(git log --oneline -1) | ours: ${OURS[*]:-(default volume access)}"
 ./build.sh ComposeUp >"$W/logs/rows-up.log" 2>&1
 dir="$W/synthetic-10000"
 if [ ! -f "$dir/.done" ]; then
@@ -38,13 +45,13 @@ tar -C "$dir" --exclude=.done -cf - . | docker run --rm -i --network none -v air
 ./build.sh Help >/dev/null 2>&1   # warm: libraries built, script cached
 for i in $(seq 1 "$RUNS"); do
   rm -rf "$A/setups/bench-setup" "$A/setups/bench-setup.secrets.json"
-  t "ExportSetup 10000 ours" ./build.sh ExportSetup --setup bench-setup --artifacts "$A"
+  t "ExportSetup 10000 ours" ./build.sh ExportSetup --setup bench-setup --artifacts "$A" "${OURS[@]}"
   rm -rf "$T/bench-setup"; mkdir -p "$T/bench-setup"
   t "ExportSetup 10000 docker cp" docker cp airbyte-server:/data "$T/bench-setup"
 done
 for i in $(seq 1 "$RUNS"); do
   differ; rm -rf "$A/snapshots"
-  t "RestoreSetup 10000 ours" ./build.sh RestoreSetup --setup bench-setup --artifacts "$A"
+  t "RestoreSetup 10000 ours" ./build.sh RestoreSetup --setup bench-setup --artifacts "$A" "${OURS[@]}"
   differ
   t "RestoreSetup 10000 docker cp" docker cp "$T/bench-setup/data/config" airbyte-server:data
 done

@@ -280,6 +280,11 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
     /// <summary>Second pass over the setup: streams each entry into <paramref name="sink"/>, secrets put back.</summary>
     private static async Task WriteTreeAsync(ITreeSink sink, SetupContent content, ProgressReporter progress, CancellationToken ct)
     {
+        if (sink is HostTreeSink host && content.Reader is FolderTreeReader folder)
+        {
+            await host.WriteFromFolderAsync(content.Stored, Path.Combine(folder.Root, content.Prefix), content.Replacements, folder.Description, progress, ct).ConfigureAwait(false);
+            return;
+        }
         var facts = content.Stored.ToDictionary(e => e.Path, StringComparer.Ordinal);
         // Hard links go last: their target must exist when they are made, whatever order the setup lists them in.
         var hardLinks = new List<TreeEntry>();

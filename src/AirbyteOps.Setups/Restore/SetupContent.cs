@@ -103,6 +103,12 @@ internal sealed class SetupContent
             return sidecar;
         }
         byte[]? manifestBytes = null;
+        // A setup folder's tree files are hashed first, several at a time (the side parts, the manifest and the connection
+        // files kept for their secrets are read in the walk below, as from an archive). Both happen before anything is written.
+        bool Prehashed(string name) => name != SetupManifest.FileName && !DatabaseContent.IsSideEntry(name) && !Setups.Logs.LogsContent.IsSideEntry(name) && !LooksLikeConnection(name);
+        var prehashed = reader is FolderTreeReader folder
+            ? await folder.HashFilesAsync(name => Prehashed(SafeTree.NormalizeName(name, where)), ct, progress).ConfigureAwait(false)
+            : null;
         await reader.ReadAsync(async (raw, content) =>
         {
             var name = SafeTree.NormalizeName(raw.Name, where);
@@ -139,7 +145,12 @@ internal sealed class SetupContent
                 logSide.Add((entry with { Size = scanned?.StoredSize ?? 0 }, name, scanned?.StoredSha256));
                 return;
             }
-            if (content is not null)
+            if (content is not null && prehashed is not null && raw.Kind == EntryKind.File && prehashed.Remove(raw.Name, out var known))
+            {
+                sha = known.Sha256;
+                entry = entry with { Size = known.Size };
+            }
+            else if (content is not null)
             {
                 // Connection files are small; keep them to put secrets back without a second read.
                 var keep = LooksLikeConnection(name) && raw.Size <= MaxSecretFileBytes;

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Formats.Tar;
+using AirbyteOps.Progress;
 using AirbyteOps.Docker.Host;
 
 namespace AirbyteOps.Setups.Restore;
@@ -62,6 +64,79 @@ internal sealed class HostTreeSink(string root) : ITreeSink
                 break;
         }
     }
+
+    /// <summary>
+    /// The whole tree at once from a setup folder on this machine (<paramref name="source"/>: the folder that is the tree's
+    /// root): folders and symbolic links first, in the tree's order; then the files several at a time
+    /// (<see cref="Hashing.FilesInFlight"/>, one bounded buffer each), each exactly as <see cref="WriteAsync"/> writes it;
+    /// hard links last (their target exists by then). <paramref name="replacements"/>: files whose bytes are given (secrets put back).
+    /// </summary>
+    public async Task WriteFromFolderAsync(IReadOnlyList<TreeEntry> tree, string source, IReadOnlyDictionary<string, byte[]> replacements, string where, ProgressReporter progress, CancellationToken ct)
+    {
+        foreach (var entry in tree.Where(e => e.Kind is EntryKind.Directory or EntryKind.SymbolicLink))
+        {
+            ct.ThrowIfCancellationRequested();
+            await WriteAsync(entry, null, ct).ConfigureAwait(false);
+        }
+        await Hashing.ForEachFileAsync(tree.Where(e => e.Kind == EntryKind.File), (entry, token) =>
+        {
+            if (replacements.TryGetValue(entry.Path, out var bytes))
+            {
+                // The file with its secrets put back: its size is the restored bytes', not the setup's (placeholders).
+                using var memory = new MemoryStream(bytes, writable: false);
+                WriteFile(entry with { Size = bytes.LongLength }, memory, null, token);
+                progress.Add(1, entry.Size);
+                return;
+            }
+            FileStream content;
+            try { content = new FileStream(Path.Combine(source, entry.Path), new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read, BufferSize = 0, Options = FileOptions.SequentialScan }); }
+            catch (IOException ex)
+            {
+                throw new SetupException($"Setup file '{entry.Path}' of the {where} could not be read while being written ({ex.Message.TrimEnd('.')}); it changed since it was checked. Nothing live was touched.", ex);
+            }
+            using (content) WriteFile(entry, content, progress, token);
+            progress.Add(1, 0);
+        }, ct).ConfigureAwait(false);
+        foreach (var link in tree.Where(e => e.Kind == EntryKind.HardLink))
+        {
+            ct.ThrowIfCancellationRequested();
+            await WriteAsync(link, null, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One file written synchronously on the calling thread: created new (0600 from its first byte), filled, size checked, owner, then mode.</summary>
+    private void WriteFile(TreeEntry entry, Stream content, ProgressReporter? progress, CancellationToken ct)
+    {
+        var full = Path.Combine(root, entry.Path);
+        var parent = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(parent)) Directory.CreateDirectory(parent);
+        long written;
+        using (var file = new FileStream(full, UnixModes.NewPrivateFile(asynchronous: false)))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(CopyBuffer);
+            try
+            {
+                int read;
+                while ((read = content.Read(buffer, 0, CopyBuffer)) > 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    file.Write(buffer, 0, read);
+                    progress?.Add(0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            written = file.Length;
+        }
+        if (written != entry.Size)
+            throw new SetupException($"Setup file '{entry.Path}' gave {written} bytes while being written and its manifest says {entry.Size}; it changed since it was checked. Nothing live was touched.");
+        Own(full, entry);
+        UnixModes.Set(full, entry.Mode);
+    }
+
+    private const int CopyBuffer = 128 << 10;
 
     private static void Own(string full, TreeEntry entry) => UnixFiles.LChown(full, entry.Uid ?? 0, entry.Gid ?? 0);
 }

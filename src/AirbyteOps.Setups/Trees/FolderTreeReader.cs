@@ -9,6 +9,41 @@ internal sealed class FolderTreeReader(string root) : ITreeReader
 {
     public string Description => $"setup folder '{root}'";
 
+    /// <summary>The folder on this machine.</summary>
+    public string Root => root;
+
+    /// <summary>
+    /// SHA-256 and size of every regular file (links not followed) whose name <paramref name="include"/> accepts, several
+    /// files at a time (<see cref="Hashing.FilesInFlight"/>, one bounded buffer each): the checksum pass over both cores.
+    /// Names as <see cref="ReadAsync"/> gives them.
+    /// </summary>
+    public async Task<Dictionary<string, (string Sha256, long Size)>> HashFilesAsync(Func<string, bool> include, CancellationToken ct, Progress.ProgressReporter? progress = null)
+    {
+        var files = new List<string>();
+        Collect(new DirectoryInfo(root), "");
+        var hashed = new (string Sha256, long Size)[files.Count];
+        await Hashing.ForEachFileAsync(Enumerable.Range(0, files.Count), (i, token) =>
+        {
+            using var content = new FileStream(Path.Combine(root, files[i]), new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read, BufferSize = 0, Options = FileOptions.SequentialScan });
+            hashed[i] = Hashing.Copy(content, null, token, progress);
+        }, ct).ConfigureAwait(false);
+        var result = new Dictionary<string, (string, long)>(files.Count, StringComparer.Ordinal);
+        for (var i = 0; i < files.Count; i++) result[files[i]] = hashed[i];
+        return result;
+
+        void Collect(DirectoryInfo directory, string relative)
+        {
+            foreach (var info in directory.EnumerateFileSystemInfos())
+            {
+                ct.ThrowIfCancellationRequested();
+                var name = relative.Length == 0 ? info.Name : $"{relative}/{info.Name}";
+                if (info.LinkTarget is not null) continue;
+                if (info is DirectoryInfo child) Collect(child, name);
+                else if (include(name)) files.Add(name);
+            }
+        }
+    }
+
     public Task ReadAsync(Func<ArchiveEntry, Stream?, Task> onEntry, CancellationToken ct = default) => WalkAsync("", onEntry, ct);
 
     private async Task WalkAsync(string relative, Func<ArchiveEntry, Stream?, Task> onEntry, CancellationToken ct)
@@ -32,9 +67,44 @@ internal sealed class FolderTreeReader(string root) : ITreeReader
             }
             else
             {
-                await using var content = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-                await onEntry(new ArchiveEntry(name, EntryKind.File, mode, null, null, content.Length, null), content).ConfigureAwait(false);
+                // Opened on its first read: a file whose checksum is already known (HashFilesAsync) is never opened again.
+                await using var content = new OnFirstRead(info.FullName);
+                await onEntry(new ArchiveEntry(name, EntryKind.File, mode, null, null, ((FileInfo)info).Length, null), content).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>A read-only stream of a file, opened when first read.</summary>
+    private sealed class OnFirstRead(string path) : Stream
+    {
+        private FileStream? _file;
+
+        private FileStream File => _file ??= new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => File.Length;
+        public override long Position { get => _file?.Position ?? 0; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => File.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => File.Read(buffer);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => File.ReadAsync(buffer, offset, count, cancellationToken);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => File.ReadAsync(buffer, cancellationToken);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _file?.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (_file is not null) await _file.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -7,6 +7,9 @@ namespace AirbyteOps.Setups.Trees;
 /// <summary>Streams a file's content once: hashes it and, when asked, copies it on. Memory does not grow with the file.</summary>
 internal static class Hashing
 {
+    /// <summary>Bytes read at a time by the synchronous copy (one buffer per file in flight, from the shared pool).</summary>
+    private const int SyncBuffer = 128 << 10;
+
     /// <param name="progress">Counts the bytes as they pass, and the file when it is done.</param>
     public static async Task<(string Sha256, long Size)> CopyAsync(Stream source, Stream? destination, CancellationToken ct, ProgressReporter? progress = null)
     {
@@ -31,4 +34,50 @@ internal static class Hashing
         }
         return (Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), size);
     }
+
+    /// <summary>
+    /// The same copy done synchronously on the calling thread: for files on this host handled several at a time
+    /// (<see cref="FilesInFlight"/>), where one thread per file in flight beats an asynchronous stream per file.
+    /// </summary>
+    public static (string Sha256, long Size) Copy(Stream source, Stream? destination, CancellationToken ct, ProgressReporter? progress = null)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(SyncBuffer);
+        long size = 0;
+        try
+        {
+            int read;
+            while ((read = source.Read(buffer, 0, SyncBuffer)) > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                hash.AppendData(buffer, 0, read);
+                destination?.Write(buffer, 0, read);
+                size += read;
+                progress?.Add(0, read);
+            }
+            progress?.Add(1, 0);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return (Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), size);
+    }
+
+    /// <summary>
+    /// How many files on this host are read, hashed and written at once: two per core, so one file's hashing overlaps
+    /// another's reads and writes. Bounded: memory is this many buffers, whatever the files' sizes.
+    /// </summary>
+    public static int FilesInFlight => Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for each item, <see cref="FilesInFlight"/> at a time, each on a thread of its own while it
+    /// runs; the first failure is the one thrown (not an AggregateException), after every running body has ended.
+    /// </summary>
+    public static Task ForEachFileAsync<T>(IEnumerable<T> items, Action<T, CancellationToken> body, CancellationToken ct) =>
+        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = FilesInFlight, CancellationToken = ct }, (item, token) =>
+        {
+            body(item, token);
+            return ValueTask.CompletedTask;
+        });
 }

@@ -10,21 +10,14 @@ namespace AirbyteOps.Setups.Trees;
 /// </summary>
 internal static class HostTree
 {
-    /// <param name="exclude">A top-level name left out whole (the restore's work area), or null.</param>
-    public static async Task ReadAsync(string root, string where, Func<ArchiveEntry, Stream?, Task> onEntry, string? exclude, CancellationToken ct)
+    /// <summary>
+    /// Every entry under the root as the engine's tar reports it, with its full path here, in walk order (a folder before
+    /// its content). <paramref name="exclude"/>: a top-level name left out whole (the restore's work area), or null.
+    /// </summary>
+    public static List<(ArchiveEntry Raw, string Full)> Describe(string root, string where, string? exclude, CancellationToken ct)
     {
         var seen = new Dictionary<(ulong Device, ulong Inode), string>();
-        foreach (var (relative, full, stat) in Walk(root, "", exclude, ct))
-        {
-            var entry = Describe(relative, full, stat, seen, where);
-            if (entry.Kind != EntryKind.File)
-            {
-                await onEntry(entry, null).ConfigureAwait(false);
-                continue;
-            }
-            await using var content = OpenRead(full);
-            await onEntry(entry, content).ConfigureAwait(false);
-        }
+        return Walk(root, "", exclude, ct).Select(w => (Describe(w.Relative, w.Full, w.Stat, seen, where), w.Full)).ToList();
     }
 
     /// <summary>One entry as the engine's tar reports it; <paramref name="seen"/> remembers the first name of each multiply-linked file.</summary>
@@ -65,7 +58,7 @@ internal static class HostTree
     }
 
     /// <summary>
-    /// The tree with every file's SHA-256, files hashed in parallel over the cores (the read-back of what is on the volume).
+    /// The tree with every file's SHA-256, files hashed several at a time (<see cref="Hashing.FilesInFlight"/>) (the read-back of what is on the volume).
     /// Hard links are reported as the engine reports them (the first path a file, the others links to it).
     /// </summary>
     public static async Task<IReadOnlyList<TreeEntry>> ReadHashedAsync(string root, string where, string? exclude, CancellationToken ct, Progress.ProgressReporter? progress = null)
@@ -80,16 +73,17 @@ internal static class HostTree
             entries.Add(new TreeEntry(SafeTree.NormalizeName(relative, where), raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, raw.LinkTarget));
         }
         var hashed = new (string Sha, long Size)[files.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, async (i, token) =>
+        await Hashing.ForEachFileAsync(Enumerable.Range(0, files.Count), (i, token) =>
         {
-            await using var content = OpenRead(files[i].Full);
-            hashed[i] = await Hashing.CopyAsync(content, null, token, progress).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+            using var content = OpenRead(files[i].Full);
+            hashed[i] = Hashing.Copy(content, null, token, progress);
+        }, ct).ConfigureAwait(false);
         for (var i = 0; i < files.Count; i++)
             entries[files[i].Index] = entries[files[i].Index] with { Sha256 = hashed[i].Sha, Size = hashed[i].Size };
         return entries;
     }
 
-    private static FileStream OpenRead(string full) =>
+    /// <summary>A file of the volume opened for one sequential read, unbuffered (the caller's buffer is the only one).</summary>
+    public static FileStream OpenRead(string full) =>
         new(full, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 0, Options = FileOptions.SequentialScan });
 }

@@ -43,15 +43,43 @@ internal static class LiveTree
 
     /// <summary>
     /// The same read on this host's filesystem (the direct path): <paramref name="root"/> is the volume's root on this host.
-    /// The work area is not walked; its markers are looked up by name.
+    /// The work area is not walked; its markers are looked up by name. The walk (names and lstat) comes first and reports
+    /// every folder and link in order; then the files' contents are read, hashed and handed to <paramref name="openFile"/>
+    /// several at a time (<see cref="Hashing.FilesInFlight"/>, one bounded buffer each). <paramref name="openFile"/> and
+    /// <paramref name="onEntry"/> are called one at a time (under a lock), never concurrently.
     /// </summary>
     public static async Task<Result> ReadHostAsync(string root, string where, Func<TreeEntry, Stream?>? openFile = null, Action<TreeEntry>? onEntry = null, CancellationToken ct = default,
         ProgressReporter? progress = null)
     {
-        var entries = new List<TreeEntry>();
-        await HostTree.ReadAsync(root, where, async (raw, content) =>
-            entries.Add(await TakeAsync(raw with { Name = SafeTree.NormalizeName(raw.Name, where) }, content, openFile, onEntry, progress, ct).ConfigureAwait(false)),
-            WorkDirectory, ct).ConfigureAwait(false);
+        var walked = HostTree.Describe(root, where, WorkDirectory, ct);
+        var entries = new TreeEntry[walked.Count];
+        var files = new List<int>();
+        for (var i = 0; i < walked.Count; i++)
+        {
+            var (raw, _) = walked[i];
+            entries[i] = new TreeEntry(SafeTree.NormalizeName(raw.Name, where), raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, raw.LinkTarget);
+            if (raw.Kind == EntryKind.File) files.Add(i);
+            else onEntry?.Invoke(entries[i]);
+        }
+        var gate = new object();
+        await Hashing.ForEachFileAsync(files, (i, token) =>
+        {
+            var entry = entries[i];
+            Stream? destination;
+            lock (gate) destination = openFile?.Invoke(entry);
+            try
+            {
+                using var content = HostTree.OpenRead(walked[i].Full);
+                var (sha, size) = Hashing.Copy(content, destination, token, progress);
+                entry = entry with { Sha256 = sha, Size = size };
+            }
+            finally
+            {
+                destination?.Dispose();
+            }
+            lock (gate) onEntry?.Invoke(entry);
+            entries[i] = entry;
+        }, ct).ConfigureAwait(false);
         var work = Path.Combine(root, WorkDirectory);
         return new Result(entries, UnixFiles.Exists(work), UnixFiles.Exists(Path.Combine(work, VolumeWorkArea.SwapBegunMarker)), UnixFiles.Exists(Path.Combine(work, VolumeWorkArea.CommittedMarker)));
     }

@@ -17,9 +17,12 @@ internal static class UnixModes
         OperatingSystem.IsWindows() ? fallback : File.GetUnixFileMode(path);
 
     /// <summary>Options for a new file that is private (0600) from its first byte, not only after a chmod.</summary>
-    public static FileStreamOptions NewPrivateFile()
+    /// <param name="asynchronous">False for a file written by synchronous calls on a thread of its own (several files in flight): unbuffered.</param>
+    public static FileStreamOptions NewPrivateFile(bool asynchronous = true)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        var options = asynchronous
+            ? new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous }
+            : new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = Private;
         return options;
     }
