@@ -5,7 +5,7 @@
 #   bench/run.sh [--runs 3] [--only SECTION,...] [--base DIR]
 #
 # --only runs the named sections alone (startup, startpostgres, sync, localdata, extract, dbt, export, workspace,
-# synthetic, compose) and writes its table to bench/.work/only-results.md instead of bench/results.md.
+# synthetic, compose, tutorial) and writes its table to bench/.work/only-results.md instead of bench/results.md.
 # --base DIR also runs every one of our measured rows with DIR's ./build.sh (another checkout, e.g. the commit before a
 # change), interleaved with ours run by run, as the column "base": a before/after under the same load.
 #
@@ -215,6 +215,33 @@ reset_bench_pg() { docker rm -f -v "$BENCH_PG" >/dev/null 2>&1 || true; }
 need_up() { quiet ./build.sh ComposeUp; }
 
 # ---- the table, from the samples file ----
+# goal_of OPERATION: issue 13's goal for a row, as "KIND LIMIT" (le: at most LIMIT; near: within LIMIT of 1), or nothing
+goal_of() {
+  case "$1" in
+    "startup: ./build.sh Help") echo "le +0.25" ;;
+    "startup: StartPostgres (already up, no-op)") echo "le +0.5" ;;
+    "ExportSetup (10000 files"*) echo "le 1.0" ;;
+    "RestoreSetup (10000 files"*) echo "le 1.5" ;;
+    "find newest normalize/ (10,000 jobs"*) echo "le 0.5" ;;
+    *"GB of logs / seeded logs") echo "near 0.1" ;;
+    "ComposeUp (wiped -> healthy)") echo "le 1.1" ;;
+    "WipeVolumes (down -v)") echo "le 1.2" ;;
+    "the whole Tutorial"*) echo "le 1.0" ;;
+  esac
+}
+# goal_cells OPERATION VALUE: "goal|met" for the table (VALUE: the ratio, or the seconds above the floor)
+goal_cells() {
+  local g; g="$(goal_of "$1")"
+  [ -n "$g" ] || { printf '—|—'; return; }
+  local kind="${g% *}" limit="${g#* }" text met
+  case "$kind" in
+    le) if [[ "$limit" == +* ]]; then text="≤ ${limit} s"; else text="≤ ${limit}×"; fi ;;
+    near) text="1 ± ${limit}" ;;
+  esac
+  if [ -z "$2" ] || [ "$2" = "—" ]; then met="—"
+  else met=$(awk -v v="$2" -v l="$limit" -v k="$kind" 'BEGIN{ ok = (k == "le") ? (v + 0 <= l + 0) : (v - 1 <= l + 0 && 1 - v <= l + 0); print ok ? "yes" : "**no**" }'); fi
+  printf '%s|%s' "$text" "$met"
+}
 report() {
   local -A T M
   local order=() op side e m o
@@ -225,7 +252,7 @@ report() {
   done < "$SAMPLES"
   # shellcheck disable=SC1090
   source "$RUNINFO"
-  local rows=() r a b c d f g h i t om tm n ratio bs bratio x y
+  local rows=() r a b c d f g h i j k t om tm n ratio bs bratio x y gm
   local floor; floor=$(printf '%s' "${T["startup floor: empty cached Cake script|ours"]:-}" | median)
   local has_base=false; [[ " ${!T[*]} " == *"|base "* ]] && has_base=true
   for op in "${order[@]}"; do
@@ -240,11 +267,14 @@ report() {
       x=$(awk -v a="$o" -v f="$floor" 'BEGIN{ if (a == "") print "—"; else printf "%+.2f", a-f }')
       y=$(awk -v a="$bs" -v f="$floor" 'BEGIN{ if (a == "") print "—"; else printf "%+.2f", a-f }')
       ratio="$x above the floor"; bratio="$y above the floor"
+      gm=$(goal_cells "$op" "$x")
+    else
+      gm=$(goal_cells "$op" "$ratio")
     fi
     if $has_base; then
-      rows+=("$op|$(fmt_s "$o")|$(fmt_s "$bs")|$(fmt_s "$t")|$ratio|$bratio|$(fmt_mb "$om")|$n")
+      rows+=("$op|$(fmt_s "$o")|$(fmt_s "$bs")|$(fmt_s "$t")|$ratio|$bratio|$gm|$(fmt_mb "$om")|$n")
     else
-      rows+=("$op|$(fmt_s "$o")|$(fmt_s "$t")|$ratio|$(fmt_mb "$om")|$(fmt_mb "$tm")|$n")
+      rows+=("$op|$(fmt_s "$o")|$(fmt_s "$t")|$ratio|$gm|$(fmt_mb "$om")|$(fmt_mb "$tm")|$n")
     fi
   done
   {
@@ -255,16 +285,18 @@ report() {
     echo "Conditions: $CONDITIONS."
     echo
     if $has_base; then
-      echo "| operation | ours (s) | base (s) | tutorial (s) | ours/tutorial | base/tutorial | ours peak RSS (MB) | runs |"
-      echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+      echo "| operation | ours (s) | base (s) | tutorial (s) | ours/tutorial | base/tutorial | goal | met | ours peak RSS (MB) | runs |"
+      echo "|---|---:|---:|---:|---:|---:|---:|:---:|---:|---:|"
     else
-      echo "| operation | ours (s) | tutorial (s) | ratio ours/tutorial | ours peak RSS (MB) | tutorial peak RSS (MB) | runs |"
-      echo "|---|---:|---:|---:|---:|---:|---:|"
+      echo "| operation | ours (s) | tutorial (s) | ratio ours/tutorial | goal | met | ours peak RSS (MB) | tutorial peak RSS (MB) | runs |"
+      echo "|---|---:|---:|---:|---:|:---:|---:|---:|---:|"
     fi
     for r in "${rows[@]}"; do
-      if $has_base; then IFS='|' read -r a b c d f g h i <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h | $i |"
-      else IFS='|' read -r a b c d f g h <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h |"; fi
+      if $has_base; then IFS='|' read -r a b c d f g h i j k <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h | $i | $j | $k |"
+      else IFS='|' read -r a b c d f g h i j <<<"$r"; echo "| $a | $b | $c | $d | $f | $g | $h | $i | $j |"; fi
     done
+    echo
+    echo "Issue 13's goals met in this run: $(printf '%s\n' "${rows[@]}" | grep -c '|yes|' || true) of $(printf '%s\n' "${rows[@]}" | grep -cE '\|(yes|\*\*no\*\*)\|' || true) rows measured with a goal."
     echo
     echo "Seconds: median of the runs. Peak RSS: /usr/bin/time's %M, the largest single process of the measured tree"
     echo "(ours: the dotnet process running Cake; tutorial: bash, the docker CLI, docker-compose, psql, curl), max over the runs."
@@ -282,17 +314,20 @@ report() {
     echo "  Before each restore the live tree is made to differ from the setup (synthetic folders removed, a marker file added), on both sides."
     echo "- The 10,000-job row comes from bench/workspace (library call + busybox pipeline inside one dotnet process, no build.sh, no RSS)."
     echo "- Sync has no tutorial command (the UI's Sync Now)."
+    echo "- The logs rows: the same read on the same 10,000 jobs with every logs.log grown (sparse) to the size shown (\"ours\")"
+    echo "  against the seeded 2.4 KB logs (the \"tutorial\" column); the goal is no growth with the logs' bytes, 1 ± 0.1."
+    echo "- The whole Tutorial: bench/tutorial.sh, both sides from the same wiped world each run (see bench/README.md)."
     if [ -n "${FAILED_LIST:-}" ]; then echo; echo "Failures:"; printf '%s\n' "$FAILED_LIST" | sed 's/^/- /'; fi
   } > "$RESULTS"
   echo "== results (also in ${RESULTS#"$root"/}) =="
   if $has_base; then
-    printf '%-50s %8s %8s %11s %22s %22s %8s %4s\n' operation "ours(s)" "base(s)" "tutorial(s)" "ours/tutorial" "base/tutorial" "ours MB" runs
+    printf '%-50s %8s %8s %11s %22s %22s %10s %6s %8s %4s\n' operation "ours(s)" "base(s)" "tutorial(s)" "ours/tutorial" "base/tutorial" goal met "ours MB" runs
   else
-    printf '%-50s %8s %11s %22s %8s %8s %4s\n' operation "ours(s)" "tutorial(s)" "ratio" "ours MB" "tut MB" runs
+    printf '%-50s %8s %11s %22s %10s %6s %8s %8s %4s\n' operation "ours(s)" "tutorial(s)" "ratio" goal met "ours MB" "tut MB" runs
   fi
   for r in "${rows[@]}"; do
-    if $has_base; then IFS='|' read -r a b c d f g h i <<<"$r"; printf '%-50s %8s %8s %11s %22s %22s %8s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h" "$i"
-    else IFS='|' read -r a b c d f g h <<<"$r"; printf '%-50s %8s %11s %22s %8s %8s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h"; fi
+    if $has_base; then IFS='|' read -r a b c d f g h i j k <<<"$r"; printf '%-50s %8s %8s %11s %22s %22s %10s %6s %8s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h" "$i" "$j" "$k"
+    else IFS='|' read -r a b c d f g h i j <<<"$r"; printf '%-50s %8s %11s %22s %10s %6s %8s %8s %4s\n' "$a" "$b" "$c" "$d" "$f" "$g" "$h" "$i" "$j"; fi
   done
   echo
   echo "environment: $ENV_LINE"
@@ -429,10 +464,20 @@ echo "== finding the newest normalization workspace among 10,000 jobs (bench/wor
 ws_log="$LOGS/workspace-bench.log"
 if dotnet run -c Release --project bench/workspace -- --jobs 10000 --runs "$RUNS" >"$ws_log" 2>&1; then
   sed 's/^/  /' "$ws_log" | grep -E 'seeded|run [0-9]'
-  while read -r lib tutp; do
-    record "find newest normalize/ (10,000 jobs; library call, no build.sh)" ours "$lib"
-    record "find newest normalize/ (10,000 jobs; library call, no build.sh)" tutorial "$tutp"
-  done < <(sed -nE 's/^run [0-9]+: library ([0-9.]+) s .*tutorial pipeline ([0-9.]+) s.*/\1 \2/p' "$ws_log")
+  # bench/workspace prints one line per way and run: "<logs as seeded|big logs>, run N: <way>: S s -> result"
+  ws_rows() { sed -nE "s/^$1, run [0-9]+: $2: ([0-9.]+) s .*/\\1/p" "$ws_log"; }
+  NEWEST="newest normalization, exec in the server"; LISTING="Logs listing \\(last log lines\\), exec in the server"
+  TUTPIPE="tutorial: docker run busybox find \\| sed \\| sort \\| uniq \\| tail"
+  gb=$(sed -nE 's/^every logs.log is now [0-9]+ bytes \(sparse\): ([0-9.]+) GB of logs$/\1/p' "$ws_log")
+  for s in $(ws_rows "logs as seeded" "$NEWEST"); do record "find newest normalize/ (10,000 jobs; library call, no build.sh)" ours "$s"; done
+  for s in $(ws_rows "logs as seeded" "$TUTPIPE"); do record "find newest normalize/ (10,000 jobs; library call, no build.sh)" tutorial "$s"; done
+  # The logs goal: the same read with every logs.log grown to ${gb} GB in all ("ours" column) against the seeded logs
+  # (2.4 KB each, the "tutorial" column): the ratio is big / seeded, and the goal is 1 +- 0.1.
+  for way in "$NEWEST" "$LISTING"; do
+    label="$(printf '%s' "$way" | sed 's/\\//g'), 10,000 jobs: ${gb:-?} GB of logs / seeded logs"
+    for s in $(ws_rows "big logs" "$way"); do record "$label" ours "$s"; done
+    for s in $(ws_rows "logs as seeded" "$way"); do record "$label" tutorial "$s"; done
+  done
 else
   FAILURES+=("bench/workspace failed: $ws_log"); tail -n 5 "$ws_log"
 fi
@@ -469,7 +514,24 @@ done
 echo
 fi
 
-# ---- 7. leave the demo stack up, healthy, with the tutorial re-run ----
+# ---- 7. the whole Tutorial, wiped -> dbt run: bench/tutorial.sh (ours and the tutorial's commands in turn, run by run) ----
+if section tutorial; then
+echo "== the whole Tutorial (bench/tutorial.sh --runs $RUNS: wipes the demo stack before each run) =="
+tut_log="$LOGS/tutorial-bench.log"
+if "$here/tutorial.sh" --runs "$RUNS" >"$tut_log" 2>&1; then
+  grep -E '^run [0-9]+:' "$tut_log" | sed 's/^/  /'
+  while read -r o t; do
+    record "the whole Tutorial, wiped -> dbt run (bench/tutorial.sh)" ours "$o"
+    record "the whole Tutorial, wiped -> dbt run (bench/tutorial.sh)" tutorial "$t"
+  done < <(sed -nE 's/^run [0-9]+: ours ([0-9.]+) s, tutorial ([0-9.]+) s.*/\1 \2/p' "$tut_log")
+  watch_load
+else
+  FAILURES+=("bench/tutorial.sh failed: $tut_log"); tail -n 5 "$tut_log"
+fi
+echo
+fi
+
+# ---- 8. leave the demo stack up, healthy, with the tutorial re-run ----
 if [ -n "$ONLY" ]; then
   echo "Leaving the demo stack up and healthy (./build.sh ComposeUp) ..."
   quiet ./build.sh ComposeUp || FAILURES+=("ComposeUp at the end failed: $LOGS/setup.log")

@@ -13,8 +13,8 @@ namespace WorkspaceBench;
 /// read-only, starts a "server" (a Debian container mounting it at /tmp/workspace, as the deployment's server does), then
 /// times, interleaved: finding the newest normalization attempt (the library by exec in the server, the library through a
 /// helper container, the full listing it replaced), the Logs listing (names, stats, the last line of each log), and the
-/// tutorial's busybox pipeline (docker run). Then every logs.log is made --log-mib MiB long (sparse: 5 GB at 10,000 jobs)
-/// and the same is timed again: reading cost must not grow with the logs' bytes.
+/// tutorial's busybox pipeline (docker run). A second volume of the same jobs has every logs.log made --log-mib MiB long
+/// (sparse: 5 GB at 10,000 jobs), and the same is timed on it in turn, run by run: reading cost must not grow with the logs' bytes.
 /// </summary>
 public static class Program
 {
@@ -30,41 +30,34 @@ public static class Program
         var logMib = Arg(args, "--log-mib") is { } m ? double.Parse(m, CultureInfo.InvariantCulture) : 0.5;
         var existing = Arg(args, "--volume");
         using var engine = DockerEngine.Connect();
-        var volume = existing ?? $"abops-bench-{Guid.NewGuid().ToString("N")[..10]}";
-        var server = $"abops-bench-ws-server-{Guid.NewGuid().ToString("N")[..8]}";
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var seeded = existing ?? $"abops-bench-{id}";
+        // The logs check reads two volumes of the same jobs, one with the seeded logs and one with every logs.log grown,
+        // run by run in turn, so both sides see the same load (one after the other, minutes apart, they did not).
+        var grown = existing is null && logMib > 0 ? $"abops-bench-{id}-big" : null;
+        var servers = new List<string>();
         try
         {
-            if (existing is null)
+            if (existing is null) await SeedAsync(engine, seeded, jobs).ConfigureAwait(false);
+            var targets = new List<(string Label, string Volume, string Server)> { ("logs as seeded", seeded, await StartServerAsync(engine, seeded, servers).ConfigureAwait(false)) };
+            if (grown is not null)
             {
-                var seed = Stopwatch.StartNew();
-                await engine.Volumes.CreateAsync(volume, new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = "bench" }).ConfigureAwait(false);
-                await using var mounted = await engine.Volumes.OpenAsync(volume, Busybox).ConfigureAwait(false);
-                using var tar = Seed(jobs);
-                Console.WriteLine($"seeded {jobs} jobs ({tar.Length / 1024 / 1024} MB of tar) into {volume} in {seed.Elapsed.TotalSeconds:0.0} s");
-                await mounted.CopyInAsync("", tar).ConfigureAwait(false);
-            }
-            await engine.Containers.CreateAsync(new ContainerSpec(server, Debian)
-            {
-                Command = ["sleep", "infinity"],
-                Mounts = [new VolumeMount(volume, "/tmp/workspace", ReadOnly: true)],
-                NetworkMode = "none",
-                Labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = "bench" },
-            }).ConfigureAwait(false);
-            await engine.Containers.StartAsync(server).ConfigureAwait(false);
-
-            var empty = await MeasureAsync(engine, volume, server, runs, "logs as seeded").ConfigureAwait(false);
-            if (existing is null && logMib > 0)
-            {
+                await SeedAsync(engine, grown, jobs).ConfigureAwait(false);
                 var bytes = (long)(logMib * 1024 * 1024);
                 var exit = await engine.RunAsync(new ContainerSpec($"abops-bench-grow-{Guid.NewGuid().ToString("N")[..8]}", Busybox)
                 {
                     Command = ["sh", "-c", "find /data -name logs.log -exec truncate -s \"$0\" {} +", bytes.ToString(CultureInfo.InvariantCulture)],
-                    Mounts = [new VolumeMount(volume, "/data")],
+                    Mounts = [new VolumeMount(grown, "/data")],
                     NetworkMode = "none",
                 }, Console.WriteLine, TimeSpan.FromMinutes(10)).ConfigureAwait(false);
                 if (exit != 0) throw new InvalidOperationException($"growing the logs failed (exit {exit})");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"every logs.log is now {bytes} bytes (sparse): {bytes * jobs / 1e9:0.0} GB of logs"));
-                var big = await MeasureAsync(engine, volume, server, runs, "big logs").ConfigureAwait(false);
+                targets.Add(("big logs", grown, await StartServerAsync(engine, grown, servers).ConfigureAwait(false)));
+            }
+            var medians = await MeasureAsync(engine, targets, runs).ConfigureAwait(false);
+            if (grown is not null)
+            {
+                var (empty, big) = (medians["logs as seeded"], medians["big logs"]);
                 Console.WriteLine();
                 Console.WriteLine("| median s | logs as seeded | big logs | big / seeded |");
                 Console.WriteLine("|---|---:|---:|---:|");
@@ -75,16 +68,48 @@ public static class Program
         }
         finally
         {
-            await engine.Containers.RemoveAsync(server, force: true).ConfigureAwait(false);
-            if (existing is null) await engine.Volumes.RemoveAsync(volume).ConfigureAwait(false);
+            foreach (var server in servers) await engine.Containers.RemoveAsync(server, force: true).ConfigureAwait(false);
+            if (existing is null) await engine.Volumes.RemoveAsync(seeded).ConfigureAwait(false);
+            if (grown is not null && await engine.Volumes.FindAsync(grown).ConfigureAwait(false) is not null)
+                await engine.Volumes.RemoveAsync(grown).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Each way, interleaved, <paramref name="runs"/> times; prints every run and the medians, returns the medians.</summary>
-    private static async Task<Dictionary<string, double>> MeasureAsync(DockerEngine engine, string volume, string server, int runs, string label)
+    private static async Task SeedAsync(DockerEngine engine, string volume, int jobs)
     {
-        var ways = new (string Name, Func<Task<string>> Run)[]
+        var seed = Stopwatch.StartNew();
+        await engine.Volumes.CreateAsync(volume, new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = "bench" }).ConfigureAwait(false);
+        await using var mounted = await engine.Volumes.OpenAsync(volume, Busybox).ConfigureAwait(false);
+        using var tar = Seed(jobs);
+        await mounted.CopyInAsync("", tar).ConfigureAwait(false);
+        Console.WriteLine($"seeded {jobs} jobs ({tar.Length / 1024 / 1024} MB of tar) into {volume} in {seed.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>A "server": a Debian container mounting the volume at /tmp/workspace, as the deployment's server does.</summary>
+    private static async Task<string> StartServerAsync(DockerEngine engine, string volume, List<string> servers)
+    {
+        var server = $"abops-bench-ws-server-{Guid.NewGuid().ToString("N")[..8]}";
+        await engine.Containers.CreateAsync(new ContainerSpec(server, Debian)
         {
+            Command = ["sleep", "infinity"],
+            Mounts = [new VolumeMount(volume, "/tmp/workspace", ReadOnly: true)],
+            NetworkMode = "none",
+            Labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = "bench" },
+        }).ConfigureAwait(false);
+        servers.Add(server);
+        await engine.Containers.StartAsync(server).ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>
+    /// Each way on each target, interleaved run by run, <paramref name="runs"/> times; prints every run and the medians,
+    /// returns the medians by target label.
+    /// </summary>
+    private static async Task<Dictionary<string, Dictionary<string, double>>> MeasureAsync(DockerEngine engine,
+        List<(string Label, string Volume, string Server)> targets, int runs)
+    {
+        static (string Name, Func<Task<string>> Run)[] Ways(DockerEngine engine, string volume, string server) =>
+        [
             ("newest normalization, exec in the server", async () => Show(await JobWorkspace.FindNewestWithNormalizationAsync(engine, volume, Busybox, runningContainers: [server]).ConfigureAwait(false))),
             ("newest normalization, helper container", async () => Show(await JobWorkspace.FindNewestWithNormalizationAsync(engine, volume, Busybox).ConfigureAwait(false))),
             ("full listing (before), exec in the server", async () => Show((await JobWorkspace.ReadAsync(engine, volume, Busybox, lastLogLines: false, runningContainers: [server]).ConfigureAwait(false)).NewestWithNormalization())),
@@ -100,22 +125,30 @@ public static class Program
                 }, lines.Add, TimeSpan.FromMinutes(10)).ConfigureAwait(false);
                 return lines.LastOrDefault(l => l.Length > 0) ?? "none";
             }),
-        };
-        var seconds = ways.ToDictionary(w => w.Name, _ => new List<double>());
+        ];
+        var ways = targets.ToDictionary(t => t.Label, t => Ways(engine, t.Volume, t.Server));
+        var seconds = targets.ToDictionary(t => t.Label, t => ways[t.Label].ToDictionary(w => w.Name, _ => new List<double>()));
         for (var run = 1; run <= runs; run++)
         {
-            foreach (var (name, action) in ways)
+            foreach (var (label, _, _) in targets)
             {
-                var clock = Stopwatch.StartNew();
-                var result = await action().ConfigureAwait(false);
-                seconds[name].Add(clock.Elapsed.TotalSeconds);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}, run {run}: {name}: {clock.Elapsed.TotalSeconds:0.00} s -> {result}"));
+                foreach (var (name, action) in ways[label])
+                {
+                    var clock = Stopwatch.StartNew();
+                    var result = await action().ConfigureAwait(false);
+                    seconds[label][name].Add(clock.Elapsed.TotalSeconds);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}, run {run}: {name}: {clock.Elapsed.TotalSeconds:0.00} s -> {result}"));
+                }
             }
         }
-        var medians = seconds.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
-        var tutorial = medians[ways[^1].Name];
-        foreach (var (name, median) in medians)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: median {name}: {median:0.00} s ({median / tutorial:0.00}x the tutorial pipeline)"));
+        var medians = new Dictionary<string, Dictionary<string, double>>();
+        foreach (var (label, _, _) in targets)
+        {
+            medians[label] = seconds[label].ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+            var tutorial = medians[label][ways[label][^1].Name];
+            foreach (var (name, median) in medians[label])
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: median {name}: {median:0.00} s ({median / tutorial:0.00}x the tutorial pipeline)"));
+        }
         return medians;
     }
 
