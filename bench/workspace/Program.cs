@@ -81,8 +81,9 @@ public static class Program
         await engine.Volumes.CreateAsync(volume, new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Role] = "bench" }).ConfigureAwait(false);
         await using var mounted = await engine.Volumes.OpenAsync(volume, Busybox).ConfigureAwait(false);
         using var tar = Seed(jobs);
+        var megabytes = tar.Length / 1024 / 1024;   // the copy disposes the stream
         await mounted.CopyInAsync("", tar).ConfigureAwait(false);
-        Console.WriteLine($"seeded {jobs} jobs ({tar.Length / 1024 / 1024} MB of tar) into {volume} in {seed.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"seeded {jobs} jobs ({megabytes} MB of tar) into {volume} in {seed.Elapsed.TotalSeconds:0.0} s");
     }
 
     /// <summary>A "server": a Debian container mounting the volume at /tmp/workspace, as the deployment's server does.</summary>
