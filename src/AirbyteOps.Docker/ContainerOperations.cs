@@ -44,9 +44,13 @@ public sealed class ContainerOperations
         }
         var list = await _engine.GuardAsync("listing containers", () =>
             Api.ListContainersAsync(new ContainersListParameters { All = all, Filters = filters }, ct)).ConfigureAwait(false);
-        // One inspect per container, all in flight at once (the list's order is kept); one removed meanwhile is left out.
-        var found = await Task.WhenAll(list.Select(item => FindAsync(item.ID, ct))).ConfigureAwait(false);
-        return found.OfType<ContainerInfo>().ToList();
+        var result = new List<ContainerInfo>();
+        foreach (var item in list)
+        {
+            var info = await FindAsync(item.ID, ct).ConfigureAwait(false);
+            if (info is not null) result.Add(info);
+        }
+        return result;
     }
 
     public async Task<string> CreateAsync(ContainerSpec spec, CancellationToken ct = default)

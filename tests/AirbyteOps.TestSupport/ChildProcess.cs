@@ -10,24 +10,26 @@ namespace AirbyteOps.TestSupport;
 public static class ChildProcess
 {
     /// <summary>Starts <paramref name="assembly"/> (a test assembly with a Main of its own) with dotnet exec; stdout and stderr redirected.</summary>
-    public static Process Start(Assembly assembly, params string[] args) => Start([], assembly, args);
+    public static Process Start(Assembly assembly, params string[] args)
+    {
+        // stdin is a pipe the test holds: a child that waits for a line (the lock holder) waits until the test writes one.
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(assembly.Location);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        return Process.Start(info)!;
+    }
 
     /// <summary>
-    /// As <see cref="Start(Assembly, string[])"/>, with SIGINT at its default disposition in the child, so Ctrl-C (kill -INT)
-    /// reaches it the way it reaches a build started from a terminal. A process started in the background by a
-    /// non-interactive shell (as a CI runner may start the test run) inherits SIGINT ignored, and .NET then installs no
-    /// handler for it: the child would never see the signal. coreutils' env resets it (--default-signal) and execs dotnet,
-    /// keeping the pid.
+    /// As <see cref="Start"/>, with SIGINT at its default disposition in the child, so Ctrl-C (kill -INT) reaches it the
+    /// way it reaches a build started from a terminal. A process started in the background by a non-interactive shell
+    /// (as a CI runner may start the test run) inherits SIGINT ignored, and .NET then installs no handler for it: the
+    /// child would never see the signal. coreutils' env resets it (--default-signal) and execs dotnet, keeping the pid.
     /// </summary>
-    public static Process StartInterruptible(Assembly assembly, params string[] args) => Start(["env", "--default-signal=INT"], assembly, args);
-
-    /// <summary><c>dotnet exec</c> of the assembly, run through <paramref name="prefix"/> (a program and its arguments that exec the rest) when one is given.</summary>
-    private static Process Start(string[] prefix, Assembly assembly, string[] args)
+    public static Process StartInterruptible(Assembly assembly, params string[] args)
     {
-        string[] command = [.. prefix, "dotnet", "exec", assembly.Location, .. args];
-        // stdin is a pipe the test holds: a child that waits for a line (the lock holder) waits until the test writes one.
-        var info = new ProcessStartInfo(command[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in command[1..]) info.ArgumentList.Add(arg);
+        var info = new ProcessStartInfo("env") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])["--default-signal=INT", "dotnet", "exec", assembly.Location, .. args]) info.ArgumentList.Add(arg);
         return Process.Start(info)!;
     }
 
