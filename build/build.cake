@@ -9,7 +9,7 @@ Teardown(_ => BuildContext.Release());
 
 var help = Task(TargetNames.Help)
     .Description("List the targets and the parameters with their defaults")
-    .Does<BuildContext>(build => build.Help(Tasks.Select(t => (t.Name, t.Description, (IReadOnlyList<string>)t.Dependencies.Select(d => d.Name).ToList()))));
+    .Does<BuildContext>(build => build.Help(TaskList()));
 
 var ensureDocker = Task(TargetNames.EnsureDocker)
     .Description("Make sure a Docker engine answers: start dockerd, or install docker.io with apt-get (root on Debian)")
@@ -88,4 +88,13 @@ var test = Task(TargetNames.Test)
     .IsDependentOn(images)
     .Does<BuildContext>(build => build.Test());
 
-RunTargets(Arguments<string>("target", new[] { TargetNames.Help }));
+IEnumerable<(string Name, string Description, IReadOnlyList<string> Dependencies)> TaskList() =>
+    Tasks.Select(t => (t.Name, t.Description, (IReadOnlyList<string>)t.Dependencies.Select(d => d.Name).ToList()));
+
+// Help alone (no --tree, --dryrun or --description) prints the same lines without Cake's task engine, which has nothing to
+// order or time for it; the parameters are read and checked as in Setup.
+var targets = Arguments<string>("target", new[] { TargetNames.Help });
+if (BuildContext.IsHelpAlone(targets, Environment.GetCommandLineArgs()))
+    BuildContext.HelpAlone(MakeAbsolute(Directory("..")).FullPath, Context.Arguments.GetArguments(), line => Information("{0}", line), TaskList());
+else
+    RunTargets(targets);

@@ -36,7 +36,7 @@ public sealed partial class BuildContext
     });
 
     public Task EnsureDocker() => RunAsync(TargetNames.EnsureDocker, ct =>
-        new EnsureDockerOperation(Engine).RunAsync(new EnsureDockerOptions(Artifacts, Timeout), Log, ct));
+        new EnsureDockerOperation(Engine).RunAsync(new EnsureDockerOptions(Artifacts, Timeout) { FirstAnswer = TakeEngineAnswer() }, Log, ct));
 
     public Task Images() => RunAsync(TargetNames.Images, ct =>
     {
@@ -48,7 +48,7 @@ public sealed partial class BuildContext
         return NeedImagesAsync(ImageCatalog.All, ct);
     });
 
-    public Task StartPostgres() => RunAsync(TargetNames.StartPostgres, StartPostgresAsync);
+    public Task StartPostgres() => RunAsync(TargetNames.StartPostgres, ct => StartPostgresAsync(ct, TakeDestination()));
 
     public Task ComposeUp() => RunLockedAsync(TargetNames.ComposeUp, ComposeUpAsync);
 
@@ -183,11 +183,13 @@ public sealed partial class BuildContext
 
     // ---- The operations the targets and the tutorial share ----
 
-    private async Task StartPostgresAsync(CancellationToken ct)
+    private Task StartPostgresAsync(CancellationToken ct) => StartPostgresAsync(ct, null);
+
+    private async Task StartPostgresAsync(CancellationToken ct, Task<DestinationLookup?>? early)
     {
         Log("File content in the local destination (may not exist yet):");
         foreach (var line in LocalRoot.Describe(Parameters.LocalRoot)) Log("  " + line);
-        await new StartPostgresOperation(Engine).RunAsync(DestinationOptions with { EnsureImage = c => NeedImageAsync(ImageRole.Postgres, c) }, Log, ct).ConfigureAwait(false);
+        await new StartPostgresOperation(Engine).RunAsync(DestinationOptions with { EnsureImage = c => NeedImageAsync(ImageRole.Postgres, c), Lookup = early }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task ComposeUpAsync(CancellationToken ct)

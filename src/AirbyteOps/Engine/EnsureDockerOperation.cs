@@ -27,7 +27,7 @@ public sealed class EnsureDockerOperation(DockerEngine engine)
     public async Task<string> RunAsync(EnsureDockerOptions options, Action<string> log, CancellationToken ct = default)
     {
         // One round trip when the engine answers (the common case): its version is the ping.
-        var version = await engine.TryVersionAsync(ct: ct).ConfigureAwait(false);
+        var version = await (options.FirstAnswer ?? engine.TryVersionAsync(ct: ct)).ConfigureAwait(false);
         if (version is null)
         {
             await StartEngineAsync(options, log, ct).ConfigureAwait(false);

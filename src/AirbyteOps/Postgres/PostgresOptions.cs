@@ -15,6 +15,12 @@ public sealed record PostgresOptions(
     /// <summary>Makes sure the image is built (the local-image recipe check); run while the running container is asked a query.</summary>
     public Func<CancellationToken, Task>? EnsureImage { get; init; }
 
+    /// <summary>
+    /// A look at the container made earlier (<see cref="StartPostgresOperation.LookAsync"/>; the build starts it in Setup for
+    /// StartPostgres alone): taken instead of looking again when it got an answer (null, failed or absent: looked at again).
+    /// </summary>
+    public Task<DestinationLookup?>? Lookup { get; init; }
+
     /// <summary>The connection string, for code only: it holds the password and is never printed.</summary>
     public string ConnectionString => new Npgsql.NpgsqlConnectionStringBuilder
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace AirbyteOps.Postgres;
@@ -5,13 +6,29 @@ namespace AirbyteOps.Postgres;
 /// <summary>Readiness as the user means it: a real SQL query through Npgsql succeeds.</summary>
 public static class PostgresProbe
 {
+    private static readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> Sources = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The probes' data source for a connection string, built once per process: Npgsql's slim builder (the built-in
+    /// types, password and SCRAM authentication, TLS when the server offers it, as the full one; none of the JSON, range,
+    /// array-of-record and network mappings it would set up and the probes never read) and no type loading (no
+    /// <c>pg_type</c> query after connecting: the probes read int4, int8 and bool, which Npgsql knows built in).
+    /// </summary>
+    private static NpgsqlDataSource SourceFor(string connectionString) =>
+        Sources.GetOrAdd(connectionString, cs => new Lazy<NpgsqlDataSource>(() =>
+        {
+            var builder = new NpgsqlSlimDataSourceBuilder(cs);
+            builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+            builder.EnableTransportSecurity();
+            return builder.Build();
+        })).Value;
+
     /// <summary>True when <c>select 1</c> answers. A rejected password is not "not ready yet": it throws at once.</summary>
     public static async Task<bool> QueryAsync(string connectionString, CancellationToken ct = default)
     {
         try
         {
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync(ct).ConfigureAwait(false);
+            await using var connection = await SourceFor(connectionString).OpenConnectionAsync(ct).ConfigureAwait(false);
             await using var command = new NpgsqlCommand("select 1", connection);
             return (int?)await command.ExecuteScalarAsync(ct).ConfigureAwait(false) == 1;
         }
@@ -31,8 +48,7 @@ public static class PostgresProbe
     {
         try
         {
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync(ct).ConfigureAwait(false);
+            await using var connection = await SourceFor(connectionString).OpenConnectionAsync(ct).ConfigureAwait(false);
             await using var exists = new NpgsqlCommand("select to_regclass(quote_ident(@schema) || '.' || quote_ident(@table)) is not null", connection);
             exists.Parameters.AddWithValue("schema", schema);
             exists.Parameters.AddWithValue("table", table);

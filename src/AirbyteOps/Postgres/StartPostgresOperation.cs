@@ -10,31 +10,53 @@ public sealed class StartPostgresOperation(DockerEngine engine)
 {
     public const string RoleLabel = "postgres-destination";
 
+    /// <summary>
+    /// The first look, which needs nothing but the engine: the container of that name, and when it is running and
+    /// publishing our port, its query already sent (and the running containers listed for the closing table, since on that
+    /// path nothing is changed). The query goes to that container only, never to whatever else holds the port.
+    /// <see cref="RunAsync"/> makes it itself, or takes one made earlier (<see cref="PostgresOptions.Lookup"/>).
+    /// </summary>
+    public async Task<DestinationLookup> LookAsync(PostgresOptions options, CancellationToken ct = default)
+    {
+        var existing = await engine.Containers.FindAsync(options.ContainerName, ct).ConfigureAwait(false);
+        if (existing is not { IsRunning: true } || !existing.Ports.Any(p => p.ContainerPort == 5432 && p.HostPort == options.HostPort && p.HostIp == options.HostAddress))
+            return new DestinationLookup(existing, null, null);
+        return new DestinationLookup(existing, ProbeAsync(options, ct), engine.Containers.ListAsync(all: false, ct: ct));
+    }
+
     public async Task<StartPostgresResult> RunAsync(PostgresOptions options, Action<string> log, CancellationToken ct = default)
     {
-        // The image check (options.EnsureImage: the recipe check, which may build) and, when the container of that name is
-        // already running and publishing our port, the query that proves it answers, run at the same time: on the no-op
-        // path neither waits for the other. The query goes to that container only, never to whatever else holds the port.
+        // The image check (options.EnsureImage: the recipe check, which may build) and the look at the container (with,
+        // when it is already running and publishing our port, the query that proves it answers) run at the same time: on
+        // the no-op path neither waits for the other.
         var ensure = options.EnsureImage?.Invoke(ct) ?? Task.CompletedTask;
-        ContainerInfo? existing;
-        Task<bool>? early = null;
+        DestinationLookup lookup;
         try
         {
-            existing = await engine.Containers.FindAsync(options.ContainerName, ct).ConfigureAwait(false);
-            if (existing is { IsRunning: true } && existing.Ports.Any(p => p.ContainerPort == 5432 && p.HostPort == options.HostPort && p.HostIp == options.HostAddress))
-                early = ProbeAsync(options, ct);
-            await ensure.ConfigureAwait(false);
+            // A look made earlier is taken when it got an answer; one that failed (say, the engine was not up yet) is made again.
+            lookup = await TakeAsync(options.Lookup).ConfigureAwait(false) ?? await LookAsync(options, ct).ConfigureAwait(false);
         }
         catch
         {
             Observe(ensure);
+            throw;
+        }
+        var (existing, early, listed) = lookup;
+        try
+        {
+            await ensure.ConfigureAwait(false);
+        }
+        catch
+        {
             Observe(early);
+            Observe(listed);
             throw;
         }
         var image = await engine.Images.FindAsync(options.Image, ct).ConfigureAwait(false);
         if (image is null)
         {
             Observe(early);
+            Observe(listed);
             throw new DockerOpsException($"Image '{options.Image}' is not present: build the local images with ./build.sh Images (or pass --postgres-image).");
         }
 
@@ -45,6 +67,7 @@ public sealed class StartPostgresOperation(DockerEngine engine)
             if (existing.ImageId != image.ID)
             {
                 Observe(early);
+                Observe(listed);
                 throw new DockerOpsException($"A container named '{options.ContainerName}' already exists and runs image '{existing.Image}', not '{options.Image}'; it was left alone. Remove it (docker rm -f {options.ContainerName}) or choose another --postgres-container.");
             }
             id = existing.Id;
@@ -56,8 +79,9 @@ public sealed class StartPostgresOperation(DockerEngine engine)
                 if (await (early ?? ProbeAsync(options, ct)).ConfigureAwait(false))
                 {
                     log($"Postgres '{options.ContainerName}' is already up and answering; nothing changed.");
-                    return await FinishAsync(options, id, StartPostgresOutcome.AlreadyRunning, log, ct).ConfigureAwait(false);
+                    return await FinishAsync(options, id, StartPostgresOutcome.AlreadyRunning, log, ct, listed).ConfigureAwait(false);
                 }
+                Observe(listed);
                 log($"Postgres '{options.ContainerName}' is running but not answering yet; waiting for it ...");
                 outcome = StartPostgresOutcome.AlreadyRunning;
             }
@@ -119,6 +143,20 @@ public sealed class StartPostgresOperation(DockerEngine engine)
         return took;
     }
 
+    /// <summary>The result of an earlier look, or null when there is none or it failed (it is then made again).</summary>
+    private static async Task<DestinationLookup?> TakeAsync(Task<DestinationLookup?>? earlier)
+    {
+        if (earlier is null) return null;
+        try
+        {
+            return await earlier.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DockerOpsException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A task whose result is no longer wanted: its failure, if any, is observed and dropped.</summary>
     private static void Observe(Task? task) => task?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
@@ -143,10 +181,12 @@ public sealed class StartPostgresOperation(DockerEngine engine)
             throw new DestinationException($"Port {options.HostAddress}:{options.HostPort} is held by another program (not a container); stop it or pass --postgres-port with a free port.");
     }
 
-    private async Task<StartPostgresResult> FinishAsync(PostgresOptions options, string id, StartPostgresOutcome outcome, Action<string> log, CancellationToken ct)
+    /// <param name="listed">The running containers, listed while the query ran (the no-op path, which changes nothing); else listed now.</param>
+    private async Task<StartPostgresResult> FinishAsync(PostgresOptions options, string id, StartPostgresOutcome outcome, Action<string> log, CancellationToken ct,
+        Task<IReadOnlyList<ContainerInfo>>? listed = null)
     {
         log($"Connect with: {options.Describe}.");
-        var running = await engine.Containers.ListAsync(all: false, ct: ct).ConfigureAwait(false);
+        var running = await (listed ?? engine.Containers.ListAsync(all: false, ct: ct)).ConfigureAwait(false);
         log("Docker containers currently running:");
         log($"  {"CONTAINER ID",-13} {"IMAGE",-34} {"STATUS",-10} {"PORTS",-30} NAMES");
         foreach (var c in running)
@@ -154,6 +194,12 @@ public sealed class StartPostgresOperation(DockerEngine engine)
         return new StartPostgresResult(id, outcome);
     }
 }
+
+/// <summary>
+/// The first look at the destination (<see cref="StartPostgresOperation.LookAsync"/>): the container of that name, and when it
+/// runs publishing our port, its query (true when <c>select 1</c> answered) and the running containers, both under way.
+/// </summary>
+public sealed record DestinationLookup(ContainerInfo? Existing, Task<bool>? Answers, Task<IReadOnlyList<ContainerInfo>>? Running);
 
 public enum StartPostgresOutcome { Created, Started, AlreadyRunning }
 

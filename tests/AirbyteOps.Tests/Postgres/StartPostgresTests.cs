@@ -106,6 +106,44 @@ public sealed class StartPostgresTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_look_at_a_running_container_publishing_our_port_sends_its_query_and_lists_the_running_containers()
+    {
+        var options = Options();
+        await new StartPostgresOperation(Engine).RunAsync(options, Log);
+
+        var look = await new StartPostgresOperation(Engine).LookAsync(options);
+        var elsewhere = await new StartPostgresOperation(Engine).LookAsync(options with { HostPort = TestNames.FreePort() });
+
+        Assert.Equal(options.ContainerName, look.Existing?.Name);
+        Assert.True(await look.Answers!);
+        Assert.Contains(await look.Running!, c => c.Name == options.ContainerName);
+        // Not publishing the port asked for: the container is found, and no query goes to whatever holds that port.
+        Assert.Equal((options.ContainerName, (Task<bool>?)null, (Task<IReadOnlyList<ContainerInfo>>?)null), (elsewhere.Existing?.Name, elsewhere.Answers, elsewhere.Running));
+    }
+
+    [Fact]
+    public async Task An_earlier_look_is_taken_as_it_answered_and_one_that_failed_is_made_again()
+    {
+        var options = Options();
+        await new StartPostgresOperation(Engine).RunAsync(options, Log);
+        var look = await new StartPostgresOperation(Engine).LookAsync(options);
+        _output.Clear();
+
+        // An earlier look whose query had not answered: taken as it is, so the target waits for a query (which answers).
+        var taken = await new StartPostgresOperation(Engine).RunAsync(options with { Lookup = Task.FromResult<DestinationLookup?>(look with { Answers = Task.FromResult(false) }) }, Log);
+        var takenOutput = _output.ToList();
+        _output.Clear();
+        var again = await new StartPostgresOperation(Engine).RunAsync(options with { Lookup = Task.FromException<DestinationLookup?>(new DockerOpsException("the engine did not answer yet (test)")) }, Log);
+
+        Assert.Equal(StartPostgresOutcome.AlreadyRunning, taken.Outcome);
+        Assert.Contains(takenOutput, l => l.Contains("is running but not answering yet; waiting", StringComparison.Ordinal));
+        Assert.Contains(takenOutput, l => l.StartsWith("Postgres answered a query after", StringComparison.Ordinal));
+        Assert.Equal(StartPostgresOutcome.AlreadyRunning, again.Outcome);
+        Assert.Contains(_output, l => l.Contains("already up and answering; nothing changed", StringComparison.Ordinal));
+        Assert.Contains(_output, l => l.Contains(options.ContainerName, StringComparison.Ordinal) && l.Contains(ImageCatalog.Postgres, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_port_held_by_another_listener_fails_with_the_port_named()
     {
         var options = Options();

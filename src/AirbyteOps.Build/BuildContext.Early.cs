@@ -1,0 +1,42 @@
+using AirbyteOps.Postgres;
+using Docker.DotNet.Models;
+
+namespace AirbyteOps.Build;
+
+/// <summary>
+/// What a run starts in Setup, on another thread, while Cake starts its task engine on this one (the task graph, the
+/// first task's header: about 0.1 s of one core here): the engine's version request that EnsureDocker would send first,
+/// and for StartPostgres alone the look at the destination container with, when it runs publishing our port, its query.
+/// Each is what the target would do first anyway, with the same guards; the target takes the result instead of asking
+/// again, or asks again when the early attempt failed.
+/// </summary>
+public sealed partial class BuildContext
+{
+    private Task<VersionResponse?>? _engineAnswer;
+    private Task<DestinationLookup?>? _destination;
+
+    private void StartEarly(IReadOnlyList<string> targets)
+    {
+        if (targets.All(t => Is(t, TargetNames.Help) || Is(t, TargetNames.VerifySetup))) return;
+        var ct = Cancellation;
+        // Loading Docker.DotNet and the first round trip over the socket; an engine that does not answer gives null, and
+        // EnsureDocker then starts it as before.
+        var answer = _engineAnswer = Task.Run(() => Engine.TryVersionAsync(ct: ct), ct);
+        if (targets.Count == 1 && Is(targets[0], TargetNames.StartPostgres))
+            _destination = LookAtDestinationAsync(answer, ct);
+    }
+
+    private async Task<DestinationLookup?> LookAtDestinationAsync(Task<VersionResponse?> answer, CancellationToken ct)
+    {
+        if (await answer.ConfigureAwait(false) is null) return null;
+        return await new StartPostgresOperation(Engine).LookAsync(DestinationOptions, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The early version request, once (a second EnsureDocker in the same run asks again).</summary>
+    private Task<VersionResponse?>? TakeEngineAnswer() => Interlocked.Exchange(ref _engineAnswer, null);
+
+    /// <summary>The early look at the destination, once.</summary>
+    private Task<DestinationLookup?>? TakeDestination() => Interlocked.Exchange(ref _destination, null);
+
+    private static bool Is(string target, string name) => string.Equals(target, name, StringComparison.OrdinalIgnoreCase);
+}
