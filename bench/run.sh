@@ -180,6 +180,10 @@ ours() {
   measure "$1" ours ./build.sh "${@:2}"
 }
 tut()  { measure "$1" tutorial "$here/run.sh" __step "${@:2}"; }
+# side_measure base|ours LABEL ARGS...: one side's sample alone (the caller resets the state between the sides)
+side_measure() {
+  if [ "$1" = base ]; then measure "$2" base "$BASE/build.sh" "${@:3}"; else measure "$2" ours ./build.sh "${@:3}"; fi
+}
 # record OPERATION SIDE SECONDS  (a number measured inside another program, no RSS)
 record() { note_op "$1"; TIMES["$1|$2"]+="$3 "; printf '%s\t%s\t%s\t\n' "$1" "$2" "$3" >> "$SAMPLES"; }
 
@@ -436,16 +440,24 @@ fi
 # export_restore LABEL: ExportSetup and RestoreSetup of the live configuration, $RUNS times each side
 export_restore() {
   local label="$1" setup="bench-setup" ours_dir="$BENCH_ARTIFACTS/setups" tdir="$TUT/bench-setup"
+  # With --base, each side starts from the same state: no setup yet (else the second export finds the first one's setup
+  # "already up to date") and a live tree that differs from the setup (else the second restore finds it identical and
+  # rightly does nothing), so the state is reset before each side's sample, not once per pair.
+  local side
   for i in $(seq 1 "$RUNS"); do
-    rm -rf "$ours_dir/$setup" "$ours_dir/$setup.secrets.json"
-    ours "ExportSetup ($label)" ExportSetup --setup "$setup" --artifacts "$BENCH_ARTIFACTS"
+    for side in ${BASE:+base} ours; do
+      rm -rf "$ours_dir/$setup" "$ours_dir/$setup.secrets.json"
+      side_measure "$side" "ExportSetup ($label)" ExportSetup --setup "$setup" --artifacts "$BENCH_ARTIFACTS"
+    done
     rm -rf "$tdir"; mkdir -p "$tdir"
     tut "ExportSetup ($label)" export "$tdir"
   done
   for i in $(seq 1 "$RUNS"); do
-    # the live tree differs from the setup (else RestoreSetup rightly does nothing): synthetic folders gone, a marker added
-    drop_synthetic; mark_live_config; rm -rf "$BENCH_ARTIFACTS/snapshots"
-    ours "RestoreSetup ($label)" RestoreSetup --setup "$setup" --artifacts "$BENCH_ARTIFACTS"
+    for side in ${BASE:+base} ours; do
+      # the live tree differs from the setup (else RestoreSetup rightly does nothing): synthetic folders gone, a marker added
+      drop_synthetic; mark_live_config; rm -rf "$BENCH_ARTIFACTS/snapshots"
+      side_measure "$side" "RestoreSetup ($label)" RestoreSetup --setup "$setup" --artifacts "$BENCH_ARTIFACTS"
+    done
     drop_synthetic; mark_live_config
     tut "RestoreSetup ($label)" restore "$tdir"
   done

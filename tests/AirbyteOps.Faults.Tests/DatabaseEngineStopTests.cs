@@ -39,7 +39,8 @@ public sealed class DatabaseEngineStopTests(EngineFixture fixture)
         var back = cut.ContinueWith(_ => proxy.Restore(), TaskScheduler.Default);
         using (var engine = DockerEngine.Connect(proxy.DockerHost))
         {
-            var options = d.Export() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler };
+            // The engine path: the proxy tells the dump's start from the configuration's archive read before it.
+            var options = d.Export() with { DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler, VolumeAccess = AirbyteOps.Docker.Host.VolumeAccess.Engine };
             var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ExportSetupOperation(engine).RunAsync(options, _log.Add));
             Assert.True(cut.IsCompleted, "the engine was not cut during pg_dump: " + string.Join(", ", proxy.Requests));
             OneLine.Assert(error, "does not answer", proxy.DockerHost);

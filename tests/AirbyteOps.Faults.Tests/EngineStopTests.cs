@@ -1,3 +1,4 @@
+using AirbyteOps.Docker.Host;
 using AirbyteOps.Docker;
 using AirbyteOps.Faults.Tests.Support;
 using AirbyteOps.Setups;
@@ -30,7 +31,7 @@ public sealed class EngineStopTests(EngineFixture fixture, ITestOutputHelper out
         var cut = proxy.CutWhileResponding(IsArchiveRead, afterBytes: 1500);
         using (var engine = DockerEngine.Connect(proxy.DockerHost))
         {
-            var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ExportSetupOperation(engine).RunAsync(d.Export() with { Overwrite = true }, _log.Add));
+            var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ExportSetupOperation(engine).RunAsync(d.Export() with { Overwrite = true, VolumeAccess = VolumeAccess.Engine }, _log.Add));
             Assert.True(cut.IsCompleted, "the engine was not cut while the server's /data was read: " + string.Join(", ", proxy.Requests));
             output.WriteLine(error.Message);
             OneLine.Assert(error, "does not answer", proxy.DockerHost, "EnsureDocker");
@@ -63,6 +64,7 @@ public sealed class EngineStopTests(EngineFixture fixture, ITestOutputHelper out
         {
             var options = d.Restore() with
             {
+                VolumeAccess = VolumeAccess.Engine, // the engine stream cut mid-way: the engine path's fault
                 Checkpoint = (step, _) =>
                 {
                     if (step == "staged") proxy.Cut();

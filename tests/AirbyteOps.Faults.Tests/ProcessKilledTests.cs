@@ -1,3 +1,4 @@
+using AirbyteOps.Docker.Host;
 using AirbyteOps.Faults.Tests.Support;
 using AirbyteOps.Setups;
 
@@ -27,7 +28,7 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         await using (var proxy = EngineStopStandIn.Start())
         {
             var reading = proxy.HoldWhileResponding(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("/archive", StringComparison.Ordinal), afterBytes: 1500);
-            using var child = ChildProcess.Start(typeof(Program).Assembly, "export", proxy.DockerHost, "my-setup", d.Artifacts, d.Server, d.Volume);
+            using var child = ChildProcess.Start(typeof(Program).Assembly, "export", proxy.DockerHost, "my-setup", d.Artifacts, d.Server, d.Volume, "engine");
             await Task.WhenAny(reading, child.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(2));
             if (child.HasExited) Assert.Fail("the export ended before it was killed: " + await child.StandardError.ReadToEndAsync());
             // The child handles the bytes it got on its own schedule: probe for its partial folder rather than assume it.
@@ -54,8 +55,10 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
     }
 
-    [Fact]
-    public async Task Build_killed_right_after_RestoreSetup_marked_swap_begun_is_rolled_back_by_the_next_run_which_completes()
+    [Theory]
+    [InlineData(VolumeAccess.Engine)]
+    [InlineData(VolumeAccess.Auto)]
+    public async Task Build_killed_right_after_RestoreSetup_marked_swap_begun_is_rolled_back_by_the_next_run_which_completes(VolumeAccess access)
     {
         await using var d = await ConfigTree.DeployAsync(fixture.Engine, running: false, "setup");
         await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
@@ -63,9 +66,11 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         await d.SeedAsync("live");
         var live = await d.ListAsync(includeWorkArea: false);
 
-        using (var child = ChildProcess.Start(typeof(Program).Assembly, "restore", "swap-begun", "my-setup", d.Artifacts, d.Server, d.Volume))
+        using (var child = ChildProcess.Start(typeof(Program).Assembly, "restore", "swap-begun", "my-setup", d.Artifacts, d.Server, d.Volume, DataPath.Argument(access)))
         {
-            var reached = await ChildProcess.WaitForLineAsync(child, "AT swap-begun", TimeSpan.FromMinutes(2));
+            var seen = new List<string>();
+            var reached = await ChildProcess.WaitForLineAsync(child, "AT swap-begun", TimeSpan.FromMinutes(2), seen);
+            Assert.Contains(seen, l => l.Contains(DataPath.RestoreLine(DataPath.Direct(d.Engine, access)), StringComparison.Ordinal));
             await ChildProcess.KillAsync(child);
             if (!reached) Assert.Fail("the restore never reached swap-begun: " + await child.StandardError.ReadToEndAsync());
         }
@@ -89,10 +94,13 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
     /// (PosixSignalRegistration, as the build host does); the restore unwinds, says where the deployment is, and exits.
     /// </summary>
     [Theory]
-    [InlineData("staged")]
-    [InlineData("swap-begun")]
-    [InlineData("swapped")]
-    public async Task SIGINT_at_each_restore_step_leaves_the_deployment_as_before_or_as_restored_never_between_and_no_helper(string step)
+    [InlineData("staged", VolumeAccess.Engine)]
+    [InlineData("swap-begun", VolumeAccess.Engine)]
+    [InlineData("swapped", VolumeAccess.Engine)]
+    [InlineData("staged", VolumeAccess.Auto)]
+    [InlineData("swap-begun", VolumeAccess.Auto)]
+    [InlineData("swapped", VolumeAccess.Auto)]
+    public async Task SIGINT_at_each_restore_step_leaves_the_deployment_as_before_or_as_restored_never_between_and_no_helper(string step, VolumeAccess access)
     {
         await using var d = await ConfigTree.DeployAsync(fixture.Engine, running: false, "setup");
         await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
@@ -102,10 +110,11 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         Assert.NotEqual(before, restored);
 
         string output;
+        var linesBefore = new List<string>();
         // SIGINT at its default in the child whatever the test run inherited (a CI runner's background shell ignores it).
-        using (var child = ChildProcess.StartInterruptible(typeof(Program).Assembly, "restore", step, "my-setup", d.Artifacts, d.Server, d.Volume))
+        using (var child = ChildProcess.StartInterruptible(typeof(Program).Assembly, "restore", step, "my-setup", d.Artifacts, d.Server, d.Volume, DataPath.Argument(access)))
         {
-            var reached = await ChildProcess.WaitForLineAsync(child, $"AT {step}", TimeSpan.FromMinutes(2));
+            var reached = await ChildProcess.WaitForLineAsync(child, $"AT {step}", TimeSpan.FromMinutes(2), linesBefore);
             if (!reached)
             {
                 await ChildProcess.KillAsync(child);
@@ -125,6 +134,7 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
             // It ended on its own, by unwinding (exit 1 and its message), not by the signal's default action.
             Assert.True(child.ExitCode == 1, $"exit code {child.ExitCode}; output: {output}; stderr: {await child.StandardError.ReadToEndAsync()}");
         }
+        Assert.Contains(linesBefore, l => l.Contains(DataPath.RestoreLine(DataPath.Direct(d.Engine, access)), StringComparison.Ordinal));
         var failed = output.Split('\n').Single(l => l.StartsWith("FAILED ", StringComparison.Ordinal));
         Assert.Contains("interrupted (Ctrl-C or SIGTERM)", failed);
 

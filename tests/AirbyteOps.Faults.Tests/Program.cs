@@ -8,10 +8,11 @@ namespace AirbyteOps.Faults.Tests;
 /// Entry point used only by the process-kill tests (<see cref="ProcessKilledTests"/>), which start this assembly as a
 /// child "build process" and kill it mid-operation:
 /// <list type="bullet">
-/// <item>"export &lt;docker-host&gt; &lt;setup&gt; &lt;artifacts&gt; &lt;server&gt; &lt;volume&gt;": a real ExportSetup (with --overwrite)
-/// through the given engine endpoint (the test's <see cref="Support.EngineStopStandIn"/>, which holds the read so the kill
-/// lands mid-export).</item>
-/// <item>"restore &lt;checkpoint&gt; &lt;setup&gt; &lt;artifacts&gt; &lt;server&gt; &lt;volume&gt;": a real RestoreSetup that prints
+/// <item>"export &lt;docker-host&gt; &lt;setup&gt; &lt;artifacts&gt; &lt;server&gt; &lt;volume&gt; &lt;auto|engine&gt; [&lt;checkpoint&gt;]": a real
+/// ExportSetup (with --overwrite, on that data path) through the given engine endpoint (on the engine path the test's
+/// <see cref="Support.EngineStopStandIn"/>, which holds the read so the kill lands mid-export; on the direct path the
+/// checkpoint, "walked", where it prints "AT walked" and waits).</item>
+/// <item>"restore &lt;checkpoint&gt; &lt;setup&gt; &lt;artifacts&gt; &lt;server&gt; &lt;volume&gt; &lt;auto|engine&gt;": a real RestoreSetup on that data path that prints
 /// "AT &lt;checkpoint&gt;" when it gets there and then waits to be killed, or interrupted: SIGINT (Ctrl-C) cancels the
 /// restore as the build host does, and the child prints "FAILED &lt;message&gt;" and exits 1 once the restore has unwound.</item>
 /// <item>"lock &lt;lock-path&gt; &lt;target&gt; &lt;Shared|Exclusive&gt; &lt;timeout-seconds&gt;": takes a deployment lock as a target does
@@ -24,19 +25,21 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         if (args.Length == 5 && args[0] == "lock") return await HoldLockAsync(args);
-        if (args.Length != 6 || args[0] is not ("export" or "restore"))
+        if (args.Length is < 7 or > 8 || args[0] is not ("export" or "restore"))
         {
-            await Console.Error.WriteLineAsync("usage: export <docker-host> <setup> <artifacts> <server> <volume> | restore <checkpoint> <setup> <artifacts> <server> <volume>");
+            await Console.Error.WriteLineAsync("usage: export <docker-host> <setup> <artifacts> <server> <volume> <auto|engine> [<checkpoint>] | restore <checkpoint> <setup> <artifacts> <server> <volume> <auto|engine>");
             return 2;
         }
+        var access = Enum.Parse<AirbyteOps.Docker.Host.VolumeAccess>(args[6], ignoreCase: true);
         if (args[0] == "export")
         {
             using var proxied = DockerEngine.Connect(args[1]);
             await new ExportSetupOperation(proxied).RunAsync(new ExportOptions
             {
                 ConfigRoot = "/data", HelperImage = TestImages.Busybox, SecretsMode = AirbyteOps.Setups.Secrets.SecretsMode.Sidecar, ExtraSecretKeys = [], Archive = false,
-                Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5], Overwrite = true,
+                Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5], Overwrite = true, VolumeAccess = access,
                 SkipConfigCheck = true, // the sample tree is made up (see TestDeployment.ExportOptionsFor)
+                Checkpoint = args.Length == 8 ? AirbyteOps.TestSupport.ChildProcess.StopAt(args[7]) : null,
             }, Console.WriteLine);
             Console.WriteLine("FINISHED");
             return 0;
@@ -51,7 +54,7 @@ public static class Program
         });
         try
         {
-            await RestoreAsync(engine, args, interrupt.Token);
+            await RestoreAsync(engine, args, access, interrupt.Token);
         }
         catch (AirbyteOpsException error)
         {
@@ -81,11 +84,11 @@ public static class Program
         return 0;
     }
 
-    private static async Task RestoreAsync(DockerEngine engine, string[] args, CancellationToken ct) =>
+    private static async Task RestoreAsync(DockerEngine engine, string[] args, AirbyteOps.Docker.Host.VolumeAccess access, CancellationToken ct) =>
         await new RestoreSetupOperation(engine).RunAsync(new RestoreOptions
         {
             ConfigRoot = "/data", HelperImage = TestImages.Busybox, ForceVersion = false, AllowMissingSecrets = false, HealthTimeout = TimeSpan.FromMinutes(2),
-            Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5],
+            Setup = args[2], ArtifactsDirectory = args[3], ServerContainer = args[4], DataVolume = args[5], VolumeAccess = access,
             SkipConfigCheck = true, // made-up trees (see TestDeployment.RestoreOptionsFor)
             Checkpoint = AirbyteOps.TestSupport.ChildProcess.StopAt(args[1]),
         }, Console.WriteLine, ct);

@@ -24,7 +24,7 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
         await using var proxy = EngineStopStandIn.Start();
         var reading = proxy.HoldWhileResponding(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains($"/containers/{d.Server}/archive", StringComparison.Ordinal), afterBytes: 1500);
         using var engine = DockerEngine.Connect(proxy.DockerHost);
-        var export = new ExportSetupOperation(engine).RunAsync(d.Export(), _log.Add);
+        var export = new ExportSetupOperation(engine).RunAsync(d.Export() with { VolumeAccess = AirbyteOps.Docker.Host.VolumeAccess.Engine }, _log.Add);
         await reading.WaitAsync(TimeSpan.FromMinutes(1));
         await d.Engine.Containers.KillAsync(d.Server);
         Assert.False(await d.ServerRunningAsync());
@@ -42,8 +42,10 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
         Assert.Contains(_log, l => l.Contains("is not running; reading volume", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Server_killed_during_RestoreSetup_puts_the_previous_configuration_back_and_the_next_run_completes()
+    [Theory]
+    [InlineData(AirbyteOps.Docker.Host.VolumeAccess.Engine)]
+    [InlineData(AirbyteOps.Docker.Host.VolumeAccess.Auto)] // the direct path where this host can take it (root, local engine)
+    public async Task Server_killed_during_RestoreSetup_puts_the_previous_configuration_back_and_the_next_run_completes(AirbyteOps.Docker.Host.VolumeAccess access)
     {
         // After the swap: the new tree is live when the server dies, so this is the case where something must be undone.
         const string checkpoint = "swapped";
@@ -57,6 +59,7 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
         // Healthy means: the server container runs. It is healthy before, so the restore waits for it after the swap.
         var options = d.Restore() with
         {
+            VolumeAccess = access,
             HealthProbe = async ct => (await d.Engine.Containers.FindAsync(d.Server, ct))?.IsRunning == true,
             HealthTimeout = TimeSpan.FromSeconds(3),
             Checkpoint = async (step, ct) =>
@@ -66,6 +69,7 @@ public sealed class ServerKilledTests(EngineFixture fixture, ITestOutputHelper o
         };
         var error = await Assert.ThrowsAsync<DockerOpsException>(() => new RestoreSetupOperation(d.Engine).RunAsync(options, _log.Add));
         output.WriteLine(error.Message);
+        Assert.Contains(_log, l => l.Contains(DataPath.RestoreLine(DataPath.Direct(d.Engine, access)), StringComparison.Ordinal));
         OneLine.Assert(error, $"server '{d.Server}'", "previous configuration was put back and verified; nothing changed", "safety snapshot");
         Assert.False(await d.ServerRunningAsync());
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));

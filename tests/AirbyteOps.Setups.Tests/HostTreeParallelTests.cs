@@ -47,7 +47,7 @@ public sealed class HostTreeParallelTests
             entry => reported.Add(entry.Path),
             progress: new ProgressReporter("reading", null, null, _ => { }));
 
-        var walked = HostTree.Walk(dir.Path, "", LiveTree.WorkDirectory, default).Select(w => w.Relative).ToList();
+        var walked = HostTree.Walk(dir.Path, "test folder", "", LiveTree.WorkDirectory, default).Select(w => w.Relative).ToList();
         Assert.Equal(walked, result.Entries.Select(e => e.Path).ToList());
         Assert.Equal(walked.Order(StringComparer.Ordinal), reported.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(result.Entries, e => e.Path.StartsWith(LiveTree.WorkDirectory, StringComparison.Ordinal));

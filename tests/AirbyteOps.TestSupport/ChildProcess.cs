@@ -54,14 +54,20 @@ public static class ChildProcess
         await Task.Delay(Timeout.Infinite, ct);
     };
 
-    /// <summary>True once the process printed <paramref name="expected"/>; false if it ended or the timeout passed first.</summary>
-    public static async Task<bool> WaitForLineAsync(Process process, string expected, TimeSpan timeout)
+    /// <summary>
+    /// True once the process printed <paramref name="expected"/>; false if it ended or the timeout passed first.
+    /// <paramref name="seen"/>, when given, receives every line read before it.
+    /// </summary>
+    public static async Task<bool> WaitForLineAsync(Process process, string expected, TimeSpan timeout, List<string>? seen = null)
     {
         using var cts = new CancellationTokenSource(timeout);
         try
         {
             while (await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+            {
                 if (line == expected) return true;
+                seen?.Add(line);
+            }
         }
         catch (OperationCanceledException)
         {

@@ -140,8 +140,8 @@ public sealed class BuildParameters
 
     [Parameter("ExportSetup/RestoreSetup/VerifySetup: do not check the config files against the Airbyte version's schemas (ExportSetup then saves, and RestoreSetup restores, a file the server cannot read, which will make it fail)")]
     public bool SkipConfigCheck { get; init; }
-    [Parameter("ExportSetup/RestoreSetup: how the data volume's files are read and written: 'auto' directly on this host's filesystem when the engine is local and this process (root) can reach the volume's mountpoint, else through the engine; 'engine' (the default until the direct path passes the fault suite) always through the engine's archive endpoint and helper containers")]
-    public AirbyteOps.Docker.Host.VolumeAccess VolumeAccess { get; init; } = AirbyteOps.Docker.Host.VolumeAccess.Engine;
+    [Parameter("ExportSetup/RestoreSetup: how the data volume's files are read and written: 'auto' (the default) directly on this host's filesystem when the engine is local and this process (root) provably reaches the volume's own folder, else through the engine (the log says which and why); 'engine' always through the engine's archive endpoint and helper containers")]
+    public AirbyteOps.Docker.Host.VolumeAccess VolumeAccess { get; init; } = AirbyteOps.Docker.Host.VolumeAccess.Auto;
 
     [Parameter("RestoreSetup: load a database dump made by another Postgres major version (refused otherwise)")]
     public bool ForcePostgresMajor { get; init; }

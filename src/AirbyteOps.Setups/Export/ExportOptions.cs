@@ -22,7 +22,7 @@ public sealed record ExportOptions
     /// --volume-access: Auto reads (and, for a restore, writes) the data volume directly on this host's filesystem when
     /// HostVolume proves that possible, else through the engine; Engine always goes through the engine.
     /// </summary>
-    public AirbyteOps.Docker.Host.VolumeAccess VolumeAccess { get; init; } = AirbyteOps.Docker.Host.VolumeAccess.Engine; // the direct path is opt-in (see the Setups README)
+    public AirbyteOps.Docker.Host.VolumeAccess VolumeAccess { get; init; } = AirbyteOps.Docker.Host.VolumeAccess.Auto;
     /// <summary>--secrets sidecar|inline</summary>
     public required SecretsMode SecretsMode { get; init; }
     /// <summary>--secret-keys: more key names whose values are secret (besides the policy's and airbyte_secret).</summary>
@@ -76,6 +76,6 @@ public sealed record ExportOptions
         return parts.Count > 0;
     }
 
-    /// <summary>Called at "quiesced" (writers held, nothing captured yet), "released" (snapshot and configuration taken, writers running again, nothing dumped yet) and "dumped" (both captured); tests fail, cancel or write there.</summary>
+    /// <summary>Called at "walked" (the direct path: the tree listed, no file read yet), "quiesced" (writers held, nothing captured yet), "released" (snapshot and configuration taken, writers running again, nothing dumped yet) and "dumped" (both captured); tests fail, cancel or write there.</summary>
     internal Func<string, CancellationToken, Task>? Checkpoint { get; init; }
 }

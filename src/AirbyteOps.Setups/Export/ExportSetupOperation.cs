@@ -15,6 +15,28 @@ public sealed class ExportSetupOperation(DockerEngine engine)
 {
     public async Task<ExportResult> RunAsync(ExportOptions options, Action<string> log, CancellationToken ct = default)
     {
+        try
+        {
+            return await ExportAsync(options, log, ct).ConfigureAwait(false);
+        }
+        catch (IOException full) when (IsNoRoom(full))
+        {
+            // Every partial it wrote is gone by now (the capture's own clean-up); what was published before stays.
+            var location = SetupLocation.ForExport(options.Setup, options.ArtifactsDirectory, options.Archive);
+            throw new SetupException($"Cannot write setup '{location.Name}' under {Path.GetDirectoryName(location.Folder ?? location.Archive!)}: {full.Message.TrimEnd('.')}. " +
+                "Nothing partial was left, and a setup of that name saved before is still the one RestoreSetup finds. Free space there (or make it writable), or pass --setup with a path on another disk, then run ExportSetup again.", full);
+        }
+    }
+
+    /// <summary>The disk that holds the setup is full, over quota or read-only (ENOSPC, EDQUOT, EROFS).</summary>
+    private static bool IsNoRoom(IOException error) => (error.HResult & 0xFFFF) is 28 or 122 or 30 || error.HResult == unchecked((int)0x80070070);
+
+    /// <summary>The direct read's hook between its walk and its file reads: the "walked" checkpoint.</summary>
+    private static Func<CancellationToken, Task>? Walked(ExportOptions options) =>
+        options.Checkpoint is { } checkpoint ? c => checkpoint("walked", c) : null;
+
+    private async Task<ExportResult> ExportAsync(ExportOptions options, Action<string> log, CancellationToken ct)
+    {
         var location = SetupLocation.ForExport(options.Setup, options.ArtifactsDirectory, options.Archive);
         var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
         var version = options.AirbyteVersion ?? deployment.AirbyteVersion;
@@ -136,7 +158,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                 {
                     log($"Reading {options.ConfigRoot} of container '{server.Name}' ({server.State}) directly from volume '{host.Volume}' on this host ({why})...");
                     using var direct = ProgressReporter.ForConsole($"Reading volume '{host.Volume}' on this host", null, null, log);
-                    return Restorable(await SetupCapture.CaptureHostAsync(host, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, direct).ConfigureAwait(false), options.ConfigRoot);
+                    return Restorable(await SetupCapture.CaptureHostAsync(host, $"container '{server.Name}' {options.ConfigRoot}", partial, source, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, direct, Walked(options)).ConfigureAwait(false), options.ConfigRoot);
                 }
                 log($"Reading {options.ConfigRoot} from container '{server.Name}' ({server.State}) through the engine ({why})...");
                 await using var tar = await engine.Containers.CopyOutAsync(server.Name, options.ConfigRoot, ct).ConfigureAwait(false);
@@ -152,7 +174,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                 (volumeHost is not null ? $" on this host ({volumeWhy})..." : $" through the engine ({volumeWhy})..."));
             using var volumeProgress = ProgressReporter.ForConsole($"Reading volume '{deployment.Volume}'", null, null, log);
             if (volumeHost is not null)
-                return Restorable(await SetupCapture.CaptureHostAsync(volumeHost, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, volumeProgress).ConfigureAwait(false), options.ConfigRoot);
+                return Restorable(await SetupCapture.CaptureHostAsync(volumeHost, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, volumeProgress, Walked(options)).ConfigureAwait(false), options.ConfigRoot);
             await using var volumeTar = await volume.CopyOutAsync("", ct).ConfigureAwait(false);
             return Restorable(await SetupCapture.CaptureAsync(volumeTar, $"volume '{deployment.Volume}'", partial, volumeSource, version, options.SecretsMode, extraKeys, ct, options.ConnectorSpecs, volumeProgress).ConfigureAwait(false), options.ConfigRoot);
         }

@@ -21,8 +21,9 @@ internal sealed record SetupCapture(
 
     /// <summary>The same capture of a tree on this host's filesystem: the volume's root there (the direct path, <see cref="HostVolume"/>).</summary>
     public static Task<SetupCapture> CaptureHostAsync(HostVolume host, string where, string folder, SetupSource source, string? airbyteVersion,
-        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, ConnectorSpecLookup? specs = null, ProgressReporter? progress = null) =>
-        CaptureAsync((openFile, onEntry) => LiveTree.ReadHostAsync(host.Root, where, openFile, onEntry, ct, progress), folder, source, airbyteVersion, mode, extraKeys, ct, specs);
+        SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, ConnectorSpecLookup? specs = null, ProgressReporter? progress = null,
+        Func<CancellationToken, Task>? afterWalk = null) =>
+        CaptureAsync((openFile, onEntry) => LiveTree.ReadHostAsync(host.Root, where, openFile, onEntry, ct, progress, afterWalk), folder, source, airbyteVersion, mode, extraKeys, ct, specs);
 
     private static async Task<SetupCapture> CaptureAsync(Func<Func<TreeEntry, Stream?>, Action<TreeEntry>, Task<LiveTree.Result>> read, string folder, SetupSource source, string? airbyteVersion,
         SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, ConnectorSpecLookup? specs)

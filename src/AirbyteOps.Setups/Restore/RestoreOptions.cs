@@ -22,7 +22,7 @@ public sealed record RestoreOptions
     /// --volume-access: Auto reads (and, for a restore, writes) the data volume directly on this host's filesystem when
     /// HostVolume proves that possible, else through the engine; Engine always goes through the engine.
     /// </summary>
-    public AirbyteOps.Docker.Host.VolumeAccess VolumeAccess { get; init; } = AirbyteOps.Docker.Host.VolumeAccess.Engine; // the direct path is opt-in (see the Setups README)
+    public AirbyteOps.Docker.Host.VolumeAccess VolumeAccess { get; init; } = AirbyteOps.Docker.Host.VolumeAccess.Auto;
     /// <summary>--secrets-file; null (not given): &lt;setup&gt;.secrets.json next to the setup.</summary>
     public string? SecretsFile { get; init; }
     /// <summary>--force-version: restore even when the setup's Airbyte major.minor differs from the server's.</summary>

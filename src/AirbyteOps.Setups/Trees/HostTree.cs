@@ -17,7 +17,7 @@ internal static class HostTree
     public static List<(ArchiveEntry Raw, string Full)> Describe(string root, string where, string? exclude, CancellationToken ct)
     {
         var seen = new Dictionary<(ulong Device, ulong Inode), string>();
-        return Walk(root, "", exclude, ct).Select(w => (Describe(w.Relative, w.Full, w.Stat, seen, where), w.Full)).ToList();
+        return Walk(root, where, "", exclude, ct).Select(w => (Describe(w.Relative, w.Full, w.Stat, seen, where), w.Full)).ToList();
     }
 
     /// <summary>One entry as the engine's tar reports it; <paramref name="seen"/> remembers the first name of each multiply-linked file.</summary>
@@ -40,20 +40,24 @@ internal static class HostTree
     }
 
     /// <summary>Every entry under the root with its lstat, depth first, a folder before its content, names in ordinal order.</summary>
-    public static IEnumerable<(string Relative, string Full, UnixStat Stat)> Walk(string root, string relative, string? exclude, CancellationToken ct)
+    public static IEnumerable<(string Relative, string Full, UnixStat Stat)> Walk(string root, string where, string relative, string? exclude, CancellationToken ct)
     {
         var folder = relative.Length == 0 ? root : Path.Combine(root, relative);
-        var names = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        List<string> names;
+        try { names = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList(); }
+        catch (DirectoryNotFoundException) when (relative.Length > 0) { throw Changed(where, relative, "was removed while the tree was listed"); }
         foreach (var name in names)
         {
             ct.ThrowIfCancellationRequested();
             if (relative.Length == 0 && name == exclude) continue;
             var path = relative.Length == 0 ? name : $"{relative}/{name}";
             var full = Path.Combine(folder, name);
-            var stat = UnixFiles.LStat(full);
+            UnixStat stat;
+            try { stat = UnixFiles.LStat(full); }
+            catch (IOException) when (!UnixFiles.Exists(full)) { throw Changed(where, path, "was removed while the tree was listed"); }
             yield return (path, full, stat);
             if (stat.Type == UnixStat.Directory)
-                foreach (var child in Walk(root, path, exclude, ct)) yield return child;
+                foreach (var child in Walk(root, where, path, exclude, ct)) yield return child;
         }
     }
 
@@ -66,7 +70,7 @@ internal static class HostTree
         var entries = new List<TreeEntry>();
         var files = new List<(int Index, string Full)>();
         var seen = new Dictionary<(ulong, ulong), string>();
-        foreach (var (relative, full, stat) in Walk(root, "", exclude, ct))
+        foreach (var (relative, full, stat) in Walk(root, where, "", exclude, ct))
         {
             var raw = Describe(relative, full, stat, seen, where);
             if (raw.Kind == EntryKind.File) files.Add((entries.Count, full));
@@ -82,6 +86,13 @@ internal static class HostTree
             entries[files[i].Index] = entries[files[i].Index] with { Sha256 = hashed[i].Sha, Size = hashed[i].Size };
         return entries;
     }
+
+    /// <summary>
+    /// The one-line refusal of a tree that changed while it was read on this host (an entry removed after it was listed, a
+    /// file whose size changed during its read): nothing read from it is kept. The engine's tar fails on the same changes.
+    /// </summary>
+    public static SetupException Changed(string where, string path, string what) =>
+        new($"{where} changed while it was being read: '{path}' {what}. Something wrote to it meanwhile, so the copy would not be one moment of it; nothing was saved. Run the target again (ExportSetup pauses the server and scheduler while it reads when the jobs database is part of the setup).");
 
     /// <summary>A file of the volume opened for one sequential read, unbuffered (the caller's buffer is the only one).</summary>
     public static FileStream OpenRead(string full) =>

@@ -48,8 +48,13 @@ internal static class LiveTree
     /// several at a time (<see cref="Hashing.FilesInFlight"/>, one bounded buffer each). <paramref name="openFile"/> and
     /// <paramref name="onEntry"/> are called one at a time (under a lock), never concurrently.
     /// </summary>
+    /// <param name="afterWalk">Called once the walk is done, before any file is read (tests change the tree there).</param>
+    /// <remarks>
+    /// A file removed after the walk listed it, or whose size at the end of its read is not the size the walk saw, is refused
+    /// as a tree that changed while it was read (<see cref="HostTree.Changed"/>): the engine's tar fails on the same change.
+    /// </remarks>
     public static async Task<Result> ReadHostAsync(string root, string where, Func<TreeEntry, Stream?>? openFile = null, Action<TreeEntry>? onEntry = null, CancellationToken ct = default,
-        ProgressReporter? progress = null)
+        ProgressReporter? progress = null, Func<CancellationToken, Task>? afterWalk = null)
     {
         var walked = HostTree.Describe(root, where, WorkDirectory, ct);
         var entries = new TreeEntry[walked.Count];
@@ -61,6 +66,7 @@ internal static class LiveTree
             if (raw.Kind == EntryKind.File) files.Add(i);
             else onEntry?.Invoke(entries[i]);
         }
+        if (afterWalk is not null) await afterWalk(ct).ConfigureAwait(false);
         var gate = new object();
         await Hashing.ForEachFileAsync(files, (i, token) =>
         {
@@ -69,8 +75,17 @@ internal static class LiveTree
             lock (gate) destination = openFile?.Invoke(entry);
             try
             {
-                using var content = HostTree.OpenRead(walked[i].Full);
-                var (sha, size) = Hashing.Copy(content, destination, token, progress);
+                FileStream content;
+                try { content = HostTree.OpenRead(walked[i].Full); }
+                catch (Exception gone) when (gone is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    throw HostTree.Changed(where, entry.Path, "was removed after it was listed");
+                }
+                string sha;
+                long size;
+                using (content) (sha, size) = Hashing.Copy(content, destination, token, progress);
+                if (size != walked[i].Raw.Size)
+                    throw HostTree.Changed(where, entry.Path, $"was {walked[i].Raw.Size} bytes when listed and {size} bytes when read");
                 entry = entry with { Sha256 = sha, Size = size };
             }
             finally
