@@ -90,32 +90,54 @@ newest_workspace() {
   docker run --rm -i -v "$WORKSPACE_VOLUME":/data "$BUSYBOX" find /data -path "*normalize/models*" </dev/null \
     | sed -E "s;/data/([0-9]+/[0-9]+/)normalize/.*;\1;g" | sort | uniq | tail -n 1
 }
+# Per-step seconds of the tutorial's side (STEPS_FILE, one "NN Name seconds" line per step): two `date` calls a step.
+STEP_LAST=0
+mark() { # $1: the step's line, as ours names it in its STEP table
+  local now; now="$(date +%s%N)"
+  [ -n "${STEPS_FILE:-}" ] && awk -v s="$1" -v a="$STEP_LAST" -v b="$now" 'BEGIN {printf "%s %.1f\n", s, (b - a) / 1e9}' >>"$STEPS_FILE"
+  STEP_LAST="$now"
+}
 tutorial() {
   local c w
   rm -rf "$TUT"; mkdir -p "$TUT"
+  STEP_LAST="$(date +%s%N)"
   docker run --rm --name "$DEST" -e POSTGRES_PASSWORD -p "127.0.0.1:$DEST_PORT:5432" -d "$PG_IMAGE" >/dev/null; wait_psql
+  mark "01 StartPostgres"
   docker-compose -p "$PROJECT" -f "$COMPOSE_FILE" up -d; wait_health
+  mark "02 ComposeUp"
   mkdir -p "$TUT/my-setup" "$TUT/exchange-rate-setup"   # the tutorial makes its folders first
   docker cp airbyte-server:/data "$TUT/my-setup"
+  mark "03 ExportSetup my-setup"
   c="$(create_connection exchange-rate "Exchange Rates" airbyte/source-exchangeratesapi-singer '{"base":"EUR","start_date":"2021-01-01"}' \
     "Local CSV" airbyte/destination-csv '{"destination_path":"/local/data"}')"
+  mark "04 CreateConnections exchange-rate"
   sync_connection "$c"
+  mark "05 Sync exchange-rate"
   find "$LOCAL_ROOT"
+  mark "06 LocalData"
   docker cp airbyte-server:data "$TUT/exchange-rate-setup"
+  mark "07 ExportSetup exchange-rate-setup"
   docker-compose -p "$PROJECT" -f "$COMPOSE_FILE" down -v
+  mark "08 WipeVolumes"
   docker-compose -p "$PROJECT" -f "$COMPOSE_FILE" up -d; wait_health
+  mark "09 ComposeUp"
   docker cp "$TUT/my-setup/data/config" airbyte-server:data; wait_health
+  mark "10 RestoreSetup my-setup"
   c="$(create_connection covid "Covid epidemiology" airbyte/source-file \
     '{"dataset_name":"covid_epidemiology","format":"csv","url":"https://storage.googleapis.com/covid19-open-data/v2/latest/epidemiology.csv","provider":{"storage":"HTTPS"}}' \
     "Local Postgres" airbyte/destination-postgres \
     "$(jq -n --argjson port "$DEST_PORT" --arg p "$POSTGRES_PASSWORD" '{host: "localhost", port: $port, username: "postgres", password: $p, database: "postgres", schema: "quarantine", basic_normalization: true}')")"
+  mark "11 CreateConnections covid"
   sync_connection "$c"
+  mark "12 Sync covid"
   w="$(newest_workspace)"
   docker cp "airbyte-server:/tmp/workspace/${w}normalize/" "$TUT/normalization-files"
+  mark "13 ExtractNormalization"
   for cmd in debug run; do
     docker run --rm -i -v "$WORKSPACE_VOLUME":/data -w "/data/${w}normalize" --network host \
       --entrypoint /usr/local/bin/dbt "$NORMALIZATION_IMAGE" "$cmd" --profiles-dir=. --project-dir=. </dev/null
   done
+  mark "14 DbtRun"
 }
 if [ "${1:-}" = "__tutorial" ]; then tutorial; exit $?; fi
 
@@ -139,9 +161,16 @@ for run in $(seq 1 "$RUNS"); do
   reset_world
   o="$(t "ours-$run" ./build.sh Tutorial --restart true)"
   reset_world
-  s="$(t "tutorial-$run" "$here/tutorial.sh" __tutorial)"
+  rm -f "$WORK/tutorial-$run.steps"
+  s="$(STEPS_FILE="$WORK/tutorial-$run.steps" t "tutorial-$run" "$here/tutorial.sh" __tutorial)"
   ours+=("$o"); theirs+=("$s")
   echo "run $run: ours $o s, tutorial $s s, load $(cut -d' ' -f1 /proc/loadavg)"
+  # By step: ours from the Tutorial's own STEP table (its last 14 "NN Name  T s  outcome" lines), the tutorial's from its marks.
+  echo "| step (run $run) | ours (s) | tutorial (s) |"
+  echo "|---|---:|---:|"
+  sed 's/\x1b\[[0-9;]*m//g' "$WORK/ours-$run.log" | grep -E '^[0-9]{2} [A-Za-z].* [0-9.]+ s  +[a-z ]+$' \
+    | sed -E 's/^(.*[^ ]) +([0-9.]+) s  +[a-z ]+$/\1|\2/' >"$WORK/ours-$run.steps"
+  awk 'NR == FNR {split($0, p, "|"); ours[p[1]] = p[2]; next} {t = $NF; sub(/ [^ ]+$/, ""); printf "| %s | %s | %s |\n", $0, ours[$0], t}' "$WORK/ours-$run.steps" "$WORK/tutorial-$run.steps"
 done
 reset_world
 ./build.sh Tutorial --restart true >"$WORK/final.log" 2>&1 || echo "the final Tutorial failed: see $WORK/final.log" >&2

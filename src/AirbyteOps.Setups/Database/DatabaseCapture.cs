@@ -26,10 +26,12 @@ internal static class DatabaseCapture
     /// (sidecar mode) or kept (inline). A failure leaves no dump file behind.
     /// </summary>
     /// <param name="snapshot">An exported snapshot (<see cref="SnapshotSession"/>) to dump as it was; null: the database as it is now.</param>
-    public static async Task<Dump> DumpAsync(DockerEngine engine, DatabaseTarget target, string folder, SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, string? snapshot = null)
+    public static async Task<Dump> DumpAsync(DockerEngine engine, DatabaseTarget target, string folder, SecretsMode mode, IReadOnlySet<string> extraKeys, CancellationToken ct, string? snapshot = null,
+        (string Version, int Major)? serverVersion = null)
     {
         var shell = target.Shell(engine);
-        var (version, major) = await shell.ServerVersionAsync(ct).ConfigureAwait(false);
+        // The caller may have asked the server its version already (RestoreSetup's checks): one exec fewer.
+        var (version, major) = serverVersion ?? await shell.ServerVersionAsync(ct).ConfigureAwait(false);
         var file = DatabaseManifest.FileFor(target.Database);
         var full = Path.Combine(folder, file);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(full)!);

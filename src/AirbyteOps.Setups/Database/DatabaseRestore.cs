@@ -28,6 +28,7 @@ internal sealed class DatabaseRestore
     private readonly DatabaseContent? _content;
     private Writers? _writers;
     private bool _swapped;
+    private (string Version, int Major)? _serverVersion;
 
     private DatabaseRestore(DockerEngine engine, RestoreOptions options, DatabaseTarget target, DatabaseContent? content)
     {
@@ -67,9 +68,13 @@ internal sealed class DatabaseRestore
             if (content is null) return restore;
             throw new DockerOpsException($"Database container '{target.Name}' is {target.Container.State}; start Airbyte (./build.sh ComposeUp) and run RestoreSetup again. Nothing was written.");
         }
-        await target.EnsureRunningAsync(engine, options.DatabaseTimeout, log, ct).ConfigureAwait(false);
+        // A running Postgres that answers the version query is ready: asked first, it saves the pg_isready exec; one that
+        // does not answer yet is waited for (pg_isready), then asked.
+        var answered = content is null ? null : await restore._shell.TryServerVersionAsync(ct).ConfigureAwait(false);
+        if (answered is null) await target.EnsureRunningAsync(engine, options.DatabaseTimeout, log, ct).ConfigureAwait(false);
         if (content is null) return restore;
-        var (version, major) = await restore._shell.ServerVersionAsync(ct).ConfigureAwait(false);
+        var (version, major) = answered ?? await restore._shell.ServerVersionAsync(ct).ConfigureAwait(false);
+        restore._serverVersion = (version, major);
         var manifest = content.Manifest;
         if (manifest.PostgresMajor != major)
         {
@@ -105,6 +110,8 @@ internal sealed class DatabaseRestore
         var said = new List<string>();
         if (databases.Contains(Old))
         {
+            // Renaming back or dropping changes the list: read again below.
+            databases = null;
             if (await swapUncommitted(ct).ConfigureAwait(false))
             {
                 var writers = await Writers.StopAsync(_engine, WriterNames(), RecordFile, log, ct).ConfigureAwait(false);
@@ -124,7 +131,7 @@ internal sealed class DatabaseRestore
                 said.Add($"An earlier restore had committed; dropped its leftover copy of the previous database ('{Old}')");
             }
         }
-        if ((await _shell.DatabasesAsync(ct).ConfigureAwait(false)).Contains(Staged))
+        if ((databases ?? await _shell.DatabasesAsync(ct).ConfigureAwait(false)).Contains(Staged))
         {
             await DropAsync(Staged, ct).ConfigureAwait(false);
             said.Add($"removed the staged database '{Staged}' of an interrupted restore (the live database was never touched by it)");
@@ -138,7 +145,7 @@ internal sealed class DatabaseRestore
     {
         if (!Restores) return null;
         log($"Dumping the live database '{Live}' (safety snapshot)...");
-        return await DatabaseCapture.DumpAsync(_engine, Target, folder, SecretsMode.Sidecar, new HashSet<string>(), ct).ConfigureAwait(false);
+        return await DatabaseCapture.DumpAsync(_engine, Target, folder, SecretsMode.Sidecar, new HashSet<string>(), ct, serverVersion: _serverVersion).ConfigureAwait(false);
     }
 
     /// <summary>True when the live database dumps to exactly the setup's dump (nothing to restore there).</summary>
@@ -150,8 +157,9 @@ internal sealed class DatabaseRestore
     {
         if (!Restores) return;
         log($"Loading the database dump into '{Staged}' beside the live database (which keeps serving)...");
-        await DropAsync(Staged, ct).ConfigureAwait(false);
-        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase, $"CREATE DATABASE {PostgresShell.Identifier(Staged)} TEMPLATE template0 ENCODING 'UTF8'", ct).ConfigureAwait(false);
+        // One psql session: a leftover staged database dropped, the new one created (each its own statement, as DROP DATABASE needs).
+        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase,
+            [DropStatement(Staged), $"CREATE DATABASE {PostgresShell.Identifier(Staged)} TEMPLATE template0 ENCODING 'UTF8'"], ct).ConfigureAwait(false);
         await _content!.LoadIntoAsync(dump => _shell.LoadAsync(Staged, dump, ct), ct).ConfigureAwait(false);
         await VerifyRowsAsync(Staged, "the staged database", ct).ConfigureAwait(false);
     }
@@ -161,11 +169,11 @@ internal sealed class DatabaseRestore
     {
         if (!Restores) return;
         _writers = await Writers.StopAsync(_engine, WriterNames(), RecordFile, log, ct).ConfigureAwait(false);
-        await TerminateConnectionsAsync(Live, ct).ConfigureAwait(false);
         log($"Swapping the database in (one transaction: '{Live}' → '{Old}', '{Staged}' → '{Live}')...");
         var live = PostgresShell.Identifier(Live);
-        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase,
-            $"BEGIN; ALTER DATABASE {live} RENAME TO {PostgresShell.Identifier(Old)}; ALTER DATABASE {PostgresShell.Identifier(Staged)} RENAME TO {live}; COMMIT;", ct).ConfigureAwait(false);
+        // One psql session: other clients' connections ended first (a rename waits up to 5 s for them to go), then the swap.
+        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase, [TerminateStatement(Live),
+            $"BEGIN; ALTER DATABASE {live} RENAME TO {PostgresShell.Identifier(Old)}; ALTER DATABASE {PostgresShell.Identifier(Staged)} RENAME TO {live}; COMMIT;"], ct).ConfigureAwait(false);
         _swapped = true;
     }
 
@@ -222,11 +230,10 @@ internal sealed class DatabaseRestore
 
     private async Task RenameBackAsync(CancellationToken ct)
     {
-        await TerminateConnectionsAsync(Live, ct).ConfigureAwait(false);
         var live = PostgresShell.Identifier(Live);
-        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase,
-            $"BEGIN; ALTER DATABASE {live} RENAME TO {PostgresShell.Identifier(Staged)}; ALTER DATABASE {PostgresShell.Identifier(Old)} RENAME TO {live}; COMMIT;", ct).ConfigureAwait(false);
-        await DropAsync(Staged, ct).ConfigureAwait(false);
+        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase, [TerminateStatement(Live),
+            $"BEGIN; ALTER DATABASE {live} RENAME TO {PostgresShell.Identifier(Staged)}; ALTER DATABASE {PostgresShell.Identifier(Old)} RENAME TO {live}; COMMIT;",
+            DropStatement(Staged)], ct).ConfigureAwait(false);
     }
 
     private async Task VerifyRowsAsync(string database, string what, CancellationToken ct)
@@ -239,12 +246,13 @@ internal sealed class DatabaseRestore
     }
 
     /// <summary>Connections other clients (a webapp, a psql) hold on a database block its rename; the writers are already stopped.</summary>
-    private Task TerminateConnectionsAsync(string database, CancellationToken ct) =>
-        _shell.QueryAsync(PostgresShell.MaintenanceDatabase,
-            $"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = {PostgresShell.Literal(database)} AND pid <> pg_backend_pid()", ct);
+    private static string TerminateStatement(string database) =>
+        $"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = {PostgresShell.Literal(database)} AND pid <> pg_backend_pid()";
+
+    private static string DropStatement(string database) => $"DROP DATABASE IF EXISTS {PostgresShell.Identifier(database)} WITH (FORCE)";
 
     private Task DropAsync(string database, CancellationToken ct) =>
-        _shell.QueryAsync(PostgresShell.MaintenanceDatabase, $"DROP DATABASE IF EXISTS {PostgresShell.Identifier(database)} WITH (FORCE)", ct);
+        _shell.QueryAsync(PostgresShell.MaintenanceDatabase, DropStatement(database), ct);
 
     private IEnumerable<string> WriterNames() => new[] { _options.ServerContainer, _options.SchedulerContainer }.OfType<string>().Concat(_options.ExtraWriters);
 }

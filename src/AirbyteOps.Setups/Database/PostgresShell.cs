@@ -32,10 +32,31 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
         return result.Succeeded ? text : null;
     }
 
-    private async Task<(ExecResult Result, string Text)> RunQueryAsync(string database, string sql, CancellationToken ct)
+    /// <summary>
+    /// Several commands in one psql session, one exec: each is sent on its own (psql's repeated <c>-c</c>), in order, and the
+    /// first that fails stops the rest (ON_ERROR_STOP). Each runs in its own transaction unless it says BEGIN ... COMMIT,
+    /// so a DROP DATABASE may be one of them. Returns the output of all of them.
+    /// </summary>
+    public async Task<string> QueryAsync(string database, IReadOnlyList<string> commands, CancellationToken ct)
+    {
+        var (result, text) = await RunQueryAsync(database, commands, ct).ConfigureAwait(false);
+        return result.Succeeded ? text
+            : throw new DockerOpsException($"psql in container '{container}' (database '{database}') failed (exit {result.ExitCode}: {result.LastError}).");
+    }
+
+    private Task<(ExecResult Result, string Text)> RunQueryAsync(string database, string sql, CancellationToken ct) =>
+        RunQueryAsync(database, [sql], ct);
+
+    private async Task<(ExecResult Result, string Text)> RunQueryAsync(string database, IReadOnlyList<string> commands, CancellationToken ct)
     {
         using var output = new MemoryStream();
-        var result = await engine.ExecAsync(container, ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-tA", "-c", sql], stdout: output, ct: ct).ConfigureAwait(false);
+        List<string> command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-tA"];
+        foreach (var sql in commands)
+        {
+            command.Add("-c");
+            command.Add(sql);
+        }
+        var result = await engine.ExecAsync(container, command, stdout: output, ct: ct).ConfigureAwait(false);
         return (result, Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n'));
     }
 
@@ -69,11 +90,25 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
     /// <summary>The server's version ("15.10") and major (15).</summary>
     public async Task<(string Version, int Major)> ServerVersionAsync(CancellationToken ct)
     {
-        var text = await QueryAsync(MaintenanceDatabase, "SELECT current_setting('server_version') || '|' || current_setting('server_version_num')", ct).ConfigureAwait(false);
+        var text = await QueryAsync(MaintenanceDatabase, VersionQuery, ct).ConfigureAwait(false);
+        return ParseVersion(text);
+    }
+
+    private const string VersionQuery = "SELECT current_setting('server_version') || '|' || current_setting('server_version_num')";
+
+    private (string Version, int Major) ParseVersion(string text)
+    {
         var parts = text.Trim().Split('|');
         if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             throw new DockerOpsException($"Container '{container}' did not tell its Postgres version (got '{text}').");
         return (parts[0].Split(' ')[0], number / 10000);
+    }
+
+    /// <summary>As <see cref="ServerVersionAsync"/>, but null when psql cannot ask yet (the server is starting).</summary>
+    public async Task<(string Version, int Major)?> TryServerVersionAsync(CancellationToken ct)
+    {
+        var text = await TryQueryAsync(MaintenanceDatabase, VersionQuery, ct).ConfigureAwait(false);
+        return text is null ? null : ParseVersion(text);
     }
 
     public async Task<IReadOnlyList<string>> DatabasesAsync(CancellationToken ct)

@@ -43,22 +43,23 @@ internal sealed class Writers
     private static async Task<Writers> HoldAsync(DockerEngine engine, IEnumerable<string> names, string recordFile, string action, Action<string> log, CancellationToken ct)
     {
         var writers = new Writers(engine, recordFile) { _action = action };
-        var running = new List<string>();
-        foreach (var name in names.Distinct(StringComparer.Ordinal))
-            if ((await engine.Containers.FindAsync(name, ct).ConfigureAwait(false))?.IsRunning == true) running.Add(name);
+        // Asked side by side, kept in the order given.
+        var distinct = names.Distinct(StringComparer.Ordinal).ToList();
+        var found = await Task.WhenAll(distinct.Select(name => engine.Containers.FindAsync(name, ct))).ConfigureAwait(false);
+        var running = distinct.Where((_, i) => found[i]?.IsRunning == true).ToList();
         if (running.Count == 0) return writers;
         Record(recordFile, action, running);
         log($"{(action == "paused" ? "Pausing" : "Stopping")} the writers ({string.Join(", ", running)}) so nothing changes while {(action == "paused" ? "the configuration and the database are captured" : "the database and the configuration are swapped")}...");
         writers._clock.Start();
         try
         {
-            foreach (var name in running)
-            {
-                // Recorded before acting: a container this run may have changed is one the next run checks.
-                writers._changed.Add(name);
-                if (action == "paused") await engine.Containers.PauseAsync(name, ct).ConfigureAwait(false);
-                else await engine.Containers.StopAsync(name, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-            }
+            // Recorded before acting: a container this run may have changed is one the next run checks. All of them are
+            // paused or stopped at the same time (each stop is SIGTERM, then up to 10 s to exit before a kill): the hold
+            // begins when the slowest is held, not after the sum of them. Task.WhenAll waits for every one, failed or not.
+            writers._changed.AddRange(running);
+            await Task.WhenAll(running.Select(name => action == "paused"
+                ? engine.Containers.PauseAsync(name, ct)
+                : engine.Containers.StopAsync(name, TimeSpan.FromSeconds(10), ct))).ConfigureAwait(false);
         }
         catch
         {
@@ -82,20 +83,28 @@ internal sealed class Writers
         DockerOpsException? last = null;
         while (left.Count > 0)
         {
-            try
+            // Every one put back at the same time; those that failed are tried again.
+            var failed = await Task.WhenAll(left.Select(async name =>
             {
-                foreach (var name in left.ToList())
+                try
                 {
                     await PutBackAsync(_engine, name, _action, CancellationToken.None).ConfigureAwait(false);
-                    left.Remove(name);
+                    return (DockerOpsException?)null;
                 }
-            }
-            catch (DockerOpsException ex)
+                catch (DockerOpsException ex)
+                {
+                    return ex;
+                }
+            })).ConfigureAwait(false);
+            if (failed.All(e => e is null))
             {
-                last = ex;
-                if (clock.Elapsed >= TimeSpan.FromMinutes(1)) break;
-                await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+                left.Clear();
+                break;
             }
+            last = failed.First(e => e is not null);
+            left = left.Where((_, i) => failed[i] is not null).ToList();
+            if (clock.Elapsed >= TimeSpan.FromMinutes(1)) break;
+            await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
         }
         if (left.Count > 0)
         {

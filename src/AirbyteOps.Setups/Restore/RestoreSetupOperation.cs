@@ -17,6 +17,9 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
 {
     public async Task<RestoreResult> RunAsync(RestoreOptions options, Action<string> log, CancellationToken ct = default)
     {
+        // Some steps run side by side (the snapshot's tree read and its pg_dump; the staging tree and the staged database;
+        // the read-backs of the configuration and the database): their lines go out one at a time, whole.
+        log = Serialized(log);
         var location = SetupLocation.ForRestore(options.Setup, options.ArtifactsDirectory, options.SecretsFile);
         var reader = SetupContent.ReaderFor(location);
         log($"Checking {reader.Description}...");
@@ -84,8 +87,13 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         var snapshotPath = Path.GetFullPath(Path.Combine(snapshotRoot, $"{deployment.Volume}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
         SetupCapture snapshot;
         var snapshotSource = new SetupSource("volume", deployment.Volume, options.ConfigRoot, engine.Endpoint.ToString(), Environment.MachineName);
-        using (var reading = ProgressReporter.ForConsole($"Reading the live configuration from volume '{deployment.Volume}'", null, null, log))
+        // The live database's pg_dump runs while the tree is read (nothing has changed yet, and neither waits for the other);
+        // it goes to a hidden folder of its own beside the snapshot and is moved into the snapshot once both are complete.
+        var dumpFolder = AtomicFile.PartialPath(snapshotPath + ".database");
+        var dumping = database is null ? Task.FromResult<DatabaseCapture.Dump?>(null) : database.SnapshotAsync(dumpFolder, log, ct);
+        try
         {
+            using var reading = ProgressReporter.ForConsole($"Reading the live configuration from volume '{deployment.Volume}'", null, null, log);
             if (host is not null)
             {
                 snapshot = await SetupCapture.CaptureHostAsync(host, $"volume '{deployment.Volume}'", AtomicFile.PartialPath(snapshotPath), snapshotSource,
@@ -98,7 +106,27 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
                     deployment.AirbyteVersion, SecretsMode.Sidecar, new HashSet<string>(), ct, progress: reading).ConfigureAwait(false);
             }
         }
-        var liveDump = database is null ? null : await database.SnapshotAsync(snapshot.Folder, log, ct).ConfigureAwait(false);
+        catch
+        {
+            await SettleAsync(dumping).ConfigureAwait(false);
+            DeleteFolder(dumpFolder);
+            throw;
+        }
+        DatabaseCapture.Dump? liveDump;
+        try
+        {
+            liveDump = await dumping.ConfigureAwait(false);
+            if (liveDump is not null) MoveInto(dumpFolder, snapshot.Folder, liveDump.File);
+        }
+        catch
+        {
+            snapshot.Discard();
+            throw;
+        }
+        finally
+        {
+            DeleteFolder(dumpFolder);
+        }
         var counts = ConfigCounts.Of(content.Expected);
         // A setup with job logs is identical only when the workspace volume holds its logs too (a wiped workspace beside an
         // unchanged configuration and database still gets them back).
@@ -118,8 +146,12 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         log($"Safety snapshot of the current configuration: {snapshotPath} (restore it with --setup {snapshotPath}).");
 
         SwapPlan? plan = null;
+        Task staging = Task.CompletedTask;
         try
         {
+            // The staged database is loaded (beside the live one, which keeps serving) while the staging tree is written
+            // and read back: neither touches what the other does, and nothing live changes until the swap.
+            staging = database is null ? Task.CompletedTask : database.StageAsync(log, ct);
             log($"Writing {files} files into the staging area of volume '{deployment.Volume}'...");
             using (var writing = ForTree($"Writing into the staging area of volume '{deployment.Volume}'", content.Expected, log))
             {
@@ -129,7 +161,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             await CheckpointAsync(options, "staged", ct).ConfigureAwait(false);
             if (database is not null)
             {
-                await database.StageAsync(log, ct).ConfigureAwait(false);
+                await staging.ConfigureAwait(false);
                 await CheckpointAsync(options, "db-staged", ct).ConfigureAwait(false);
             }
             if (logs is not null) await logs.StageAsync(location.Name, log, ct).ConfigureAwait(false);
@@ -153,16 +185,25 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             await CheckpointAsync(options, "swapped", ct).ConfigureAwait(false);
 
             log("Reading the live configuration back against the checksums...");
-            await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, "", content.Expected, "the live configuration", log, ct).ConfigureAwait(false);
-            if (database is not null)
+            // The live database's rows are counted while the configuration is read back: both only read, and the writers
+            // stay stopped until both have matched.
+            var counting = database is null ? Task.CompletedTask : database.VerifyAsync(log, ct);
+            try
             {
-                await database.VerifyAsync(log, ct).ConfigureAwait(false);
-                await database.ReleaseWritersAsync(log).ConfigureAwait(false);
+                await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, "", content.Expected, "the live configuration", log, ct).ConfigureAwait(false);
             }
+            catch
+            {
+                await SettleAsync(counting).ConfigureAwait(false);
+                throw;
+            }
+            await counting.ConfigureAwait(false);
+            if (database is not null) await database.ReleaseWritersAsync(log).ConfigureAwait(false);
             if (healthyBefore)
             {
                 log("Waiting for the server's health...");
-                var took = await Readiness.WaitUntilAsync($"server '{deployment.Server!.Name}' to be healthy with the restored configuration", options.HealthProbe!, options.HealthTimeout, ct: ct).ConfigureAwait(false);
+                // Asked every 100 ms: a local HTTP request, so the moment the server answers is the moment the wait ends.
+                var took = await Readiness.WaitUntilAsync($"server '{deployment.Server!.Name}' to be healthy with the restored configuration", options.HealthProbe!, options.HealthTimeout, TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
                 log($"Server healthy after {took.TotalSeconds:0.#} s.");
             }
             await work.CommitAsync(ct).ConfigureAwait(false);
@@ -176,6 +217,8 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
                 _ => $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}",
             };
             log($"Restore failed ({why}); putting the previous configuration{(database?.Restores == true ? " and database" : "")} back...");
+            // A staged database still loading (the tree's part failed first) ends before the rollback drops it.
+            await SettleAsync(staging).ConfigureAwait(false);
             try
             {
                 if (logs is not null) await logs.RollbackAsync().ConfigureAwait(false);
@@ -203,6 +246,42 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         if (!healthyBefore && deployment.ServerRunning && options.HealthProbe is not null)
             log("The server was not healthy before the restore, so the restore did not wait for its health.");
         return new RestoreResult(location.Name, deployment.Volume, false, files, snapshotPath, recovered, counts, content.MissingSecrets);
+    }
+
+    /// <summary>A log that writes one line at a time whatever thread calls it (the caller's may be a plain list).</summary>
+    private static Action<string> Serialized(Action<string> log)
+    {
+        var gate = new object();
+        return line =>
+        {
+            lock (gate) log(line);
+        };
+    }
+
+    /// <summary>Waits for a side task to end, whatever its outcome: used when another step failed first and is the error to report.</summary>
+    private static async Task SettleAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The first failure is the one reported; this one ended with it (the same cancellation, or a consequence).
+        }
+    }
+
+    /// <summary>Moves <paramref name="file"/> (relative) from <paramref name="from"/> into the same place under <paramref name="to"/> (a rename: same filesystem).</summary>
+    private static void MoveInto(string from, string to, string file)
+    {
+        var target = Path.Combine(to, file);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(Path.Combine(from, file), target);
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
     /// <summary>The restore's failure with the rollback's outcome added, of the cause's concern: an engine failure stays one.</summary>
