@@ -6,9 +6,9 @@ namespace AirbyteOps.Workspace.Jobs;
 /// The jobs and attempts in Airbyte's workspace volume (<c>&lt;job&gt;/&lt;attempt&gt;/...</c>): names, sizes, modes and times,
 /// listed by <c>find</c> and <c>stat</c>, so what crosses the engine grows with the number of files, never with their bytes:
 /// no file body is read, except the last 8 KB of each <c>logs.log</c> when the last log lines are asked for (<c>tail -c</c>
-/// seeks to them). The listing runs by <c>docker exec</c> in a running deployment container that mounts the volume (the
-/// server or the scheduler: no container to start) when that container's image has <c>find</c>, <c>stat -c</c> and
-/// <c>tail</c>; otherwise in a one-off busybox container on the volume (read-only, no network).
+/// seeks to them; <c>awk</c> in the same container keeps only each log's last line, so one line per log crosses). The listing runs by <c>docker exec</c> in a running deployment container that mounts the volume (the
+/// server or the scheduler: no container to start) when that container's image has <c>find</c>, <c>stat -c</c>,
+/// <c>tail</c> and (for the last log lines) <c>tr</c> and <c>awk</c>; otherwise in a one-off busybox container on the volume (read-only, no network).
 /// </summary>
 public sealed class JobWorkspace
 {
@@ -18,11 +18,23 @@ public sealed class JobWorkspace
     // busybox and GNU coreutils/findutils print the same: stat's %f is the raw mode in hex, %Y whole seconds, and
     // tail -v writes a "==> path <==" header per file (GNU with a blank line between files, which the parser skips).
     internal const string ListScript =
-        "for t in find stat tail; do command -v \"$t\" >/dev/null 2>&1 || exit 97; done; stat -c '%f %s %Y %n' / >/dev/null 2>&1 || exit 97; " +
+        "for t in find stat tail; do command -v \"$t\" >/dev/null 2>&1 || exit 97; done; [ \"$4\" != yes ] || { command -v tr && command -v awk; } >/dev/null 2>&1 || exit 97; stat -c '%f %s %Y %n' / >/dev/null 2>&1 || exit 97; " +
         "cd \"$1\" || exit 2; [ -e \"$2\" ] || exit 0; " +
         "find \"$2\" -mindepth 1 ! -type b ! -type c ! -type p ! -type s -exec stat -c '%f %s %Y %n' -- {} + || exit 3; " +
         "echo \"$3\"; [ \"$4\" = yes ] || exit 0; " +
-        "find \"$2\" -mindepth \"$5\" -maxdepth \"$5\" -type f -name logs.log -exec tail -v -c 8192 -- {} +";
+        "{ find \"$2\" -mindepth \"$5\" -maxdepth \"$5\" -type f -name logs.log -exec tail -v -c 8192 -- {} + || echo \"$3 failed\"; } | tr -d '\\000' | " +
+        "awk -v failed=\"$3 failed\" " + LastLinesAwk;
+
+    // Keeps, of each tail -v section, its header and its last line that is not blank (what Parse keeps), so what crosses the
+    // engine is one line per log whatever the log holds; a failed find or tail reaches awk as a line of its own and becomes
+    // the exit code, as when find ended the script. NUL bytes are dropped before awk (a sparse or crash-zeroed tail is no
+    // line to show, and busybox awk and mawk read NULs differently).
+    private const string LastLinesAwk =
+        "'function flush() { if (h != \"\") { print h; if (l != \"\") print l } } " +
+        "$0 == failed { bad = 1; next } " +
+        "/^==> .* <==$/ { flush(); h = $0; l = \"\"; next } " +
+        "/[^ \\t\\r\\f\\v]/ { l = $0 } " +
+        "END { flush(); exit bad ? 3 : 0 }'";
 
     /// <summary>The exit code of <see cref="ListScript"/> when a tool it needs is missing in the image.</summary>
     internal const long MissingTools = 97;
