@@ -103,7 +103,8 @@ public static class Program
     }
 
     /// <summary>
-    /// Each way on each target, interleaved run by run, <paramref name="runs"/> times; prints every run and the medians,
+    /// Each way on each target, interleaved run by run, <paramref name="runs"/> times after one warm-up run that is not counted,
+    /// the targets taking turns going first; prints every run and the medians,
     /// returns the medians by target label.
     /// </summary>
     private static async Task<Dictionary<string, Dictionary<string, double>>> MeasureAsync(DockerEngine engine,
@@ -129,16 +130,18 @@ public static class Program
         ];
         var ways = targets.ToDictionary(t => t.Label, t => Ways(engine, t.Volume, t.Server));
         var seconds = targets.ToDictionary(t => t.Label, t => ways[t.Label].ToDictionary(w => w.Name, _ => new List<double>()));
-        for (var run = 1; run <= runs; run++)
+        // Run 0 is a warm-up, not recorded (this process's first calls JIT their code, and the first reads fill the page cache:
+        // it once made the first target's first run twice its later ones); then the targets take turns going first.
+        for (var run = 0; run <= runs; run++)
         {
-            foreach (var (label, _, _) in targets)
+            foreach (var (label, _, _) in run % 2 == 1 ? targets : Enumerable.Reverse(targets))
             {
                 foreach (var (name, action) in ways[label])
                 {
                     var clock = Stopwatch.StartNew();
                     var result = await action().ConfigureAwait(false);
-                    seconds[label][name].Add(clock.Elapsed.TotalSeconds);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}, run {run}: {name}: {clock.Elapsed.TotalSeconds:0.00} s -> {result}"));
+                    if (run > 0) seconds[label][name].Add(clock.Elapsed.TotalSeconds);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}, {(run > 0 ? $"run {run}" : "warm-up")}: {name}: {clock.Elapsed.TotalSeconds:0.00} s -> {result}"));
                 }
             }
         }
