@@ -145,7 +145,7 @@ public sealed class DirectPathFaultTests(EngineFixture fixture)
         await using var d = await ConfigTree.DeployAsync(fixture.Engine, running: true, "old");
         Assert.True(DataPath.Direct(d.Engine, VolumeAccess.Auto), "the direct path needs root and a local engine (the test runs as root here)");
         await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
-        var oldSetup = TempDirectory.Listing(d.Setups).ToDictionary(p => p, p => File.Exists(Path.Combine(d.Setups, p)) ? File.ReadAllText(Path.Combine(d.Setups, p)) : "dir");
+        var oldSetup = await KilledExport.SnapshotFolderAsync(d.Setups);
         await d.SeedAsync("new");
         var live = await d.ListAsync(includeWorkArea: true);
 
@@ -157,15 +157,6 @@ public sealed class DirectPathFaultTests(EngineFixture fixture)
             if (!reached) Assert.Fail("the export never reached its walk: " + string.Join(" | ", seen) + await child.StandardError.ReadToEndAsync());
             Assert.Contains(seen, l => l.Contains("directly from volume", StringComparison.Ordinal));
         }
-        var after = TempDirectory.Listing(d.Setups).ToDictionary(p => p, p => File.Exists(Path.Combine(d.Setups, p)) ? File.ReadAllText(Path.Combine(d.Setups, p)) : "dir");
-        Assert.Contains(after.Keys, p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal));
-        Assert.Equal(oldSetup, after.Where(kv => !kv.Key.StartsWith(".my-setup.partial-", StringComparison.Ordinal)).ToDictionary());
-        Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
-
-        var next = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { Overwrite = true }, _log.Add);
-        Assert.False(next.UpToDate);
-        Assert.True(File.Exists(Path.Combine(d.Setups, "my-setup", "data/config/STANDARD_SYNC/new.json")));
-        Assert.DoesNotContain(TempDirectory.Listing(d.Setups), p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal));
-        Assert.Contains(_log, l => l.Contains("leftover partial export", StringComparison.Ordinal));
+        await KilledExport.AssertOldSetupKeptAndNextExportCompletesAsync(d, oldSetup, live, _log);
     }
 }

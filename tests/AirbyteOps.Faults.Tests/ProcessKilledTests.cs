@@ -19,7 +19,7 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
     {
         await using var d = await ConfigTree.DeployAsync(fixture.Engine, running: true, "old");
         await new ExportSetupOperation(d.Engine).RunAsync(d.Export(), _log.Add);
-        var oldSetup = await SnapshotFolderAsync(d.Setups);
+        var oldSetup = await KilledExport.SnapshotFolderAsync(d.Setups);
         await d.SeedAsync("new");
         var live = await d.ListAsync(includeWorkArea: true);
 
@@ -37,18 +37,10 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
             await ChildProcess.KillAsync(child);
         }
 
-        // The old setup is byte for byte what it was; besides it only a hidden ".partial-" folder, which nothing reads as a setup.
-        var after = await SnapshotFolderAsync(d.Setups);
-        Assert.Equal(oldSetup, after.Where(kv => !kv.Key.StartsWith(".my-setup.partial-", StringComparison.Ordinal)).ToDictionary());
+        // The old setup is byte for byte what it was; besides it only a hidden ".partial-" folder, which nothing reads as a setup;
+        // the next export of that name completes and clears what the killed one left behind.
         Assert.Equal(SetupLocation.ForRestore("my-setup", d.Artifacts).Folder, Path.Combine(d.Setups, "my-setup"));
-        Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
-
-        var next = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { Overwrite = true }, _log.Add);
-        Assert.False(next.UpToDate);
-        Assert.True(File.Exists(Path.Combine(d.Setups, "my-setup", "data/config/STANDARD_SYNC/new.json")));
-        // The next export of that name clears what the killed one left behind.
-        Assert.DoesNotContain(TempDirectory.Listing(d.Setups), p => p.StartsWith(".my-setup.partial-", StringComparison.Ordinal));
-        Assert.Contains(_log, l => l.Contains("leftover partial export", StringComparison.Ordinal));
+        await KilledExport.AssertOldSetupKeptAndNextExportCompletesAsync(d, oldSetup, live, _log);
         // And it restores: the setup the next run wrote is complete.
         await d.SeedAsync("other");
         await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), _log.Add);
@@ -152,20 +144,5 @@ public sealed class ProcessKilledTests(EngineFixture fixture)
         // And the next run completes.
         await new RestoreSetupOperation(d.Engine).RunAsync(d.Restore(), _log.Add);
         Assert.Equal(restored, await d.ListAsync(includeWorkArea: true));
-    }
-
-    /// <summary>Every file under the folder with its bytes (hex), every folder and link by name: to compare byte for byte.</summary>
-    private static async Task<Dictionary<string, string>> SnapshotFolderAsync(string folder)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in TempDirectory.Listing(folder))
-        {
-            var full = Path.Combine(folder, path);
-            var info = new FileInfo(full);
-            result[path] = info.LinkTarget is { } target ? "link " + target
-                : Directory.Exists(full) ? "dir"
-                : Convert.ToHexString(await File.ReadAllBytesAsync(full)) + " " + File.GetUnixFileMode(full);
-        }
-        return result;
     }
 }
