@@ -73,7 +73,7 @@ internal sealed class HostFile : Stream
             {
                 ENoEnt when Directory.Exists(Path.GetDirectoryName(path)) => new FileNotFoundException(message, path),
                 ENoEnt or ENotDir => new DirectoryNotFoundException(message),
-                _ => new IOException(message),
+                _ => new IOException(message, errno),
             };
         }
     }
@@ -156,8 +156,12 @@ internal sealed class HostFile : Stream
         base.Dispose(disposing);
     }
 
-    private static IOException Failure(string call, string path) =>
-        new($"{call} '{path}' failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+    /// <summary>The failed call as an IOException whose HResult is the errno, as .NET's own file errors on Unix carry it (callers tell a full disk by it).</summary>
+    private static IOException Failure(string call, string path)
+    {
+        var errno = Marshal.GetLastPInvokeError();
+        return new IOException($"{call} '{path}' failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
 
     private const int ORdOnly = 0, OWrOnly = 1, OCreat = 0x40, OExcl = 0x80, OCloExec = 0x80000;
     private const int ENoEnt = 2, EIntr = 4, ENotDir = 20;
