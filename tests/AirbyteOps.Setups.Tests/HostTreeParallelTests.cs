@@ -202,4 +202,76 @@ public sealed class HostTreeParallelTests
         }
         Assert.Equal(FileCount, progress.Files);
     }
+
+    [Fact]
+    public void A_new_host_file_never_writes_over_a_name_and_gets_its_exact_mode_on_its_descriptor()
+    {
+        if (!HostFile.Supported) return;
+        using var dir = new TempDirectory();
+        var existing = Path.Combine(dir.Path, "existing.json");
+        File.WriteAllText(existing, "kept");
+        var outside = Path.Combine(dir.Path, "outside.json");
+        var link = Path.Combine(dir.Path, "link.json");
+        File.CreateSymbolicLink(link, outside);
+
+        Assert.Throws<IOException>(() => HostFile.CreateNew(existing));
+        Assert.Equal("kept", File.ReadAllText(existing));
+        // A symbolic link in the new file's place is not followed: nothing is created where it points.
+        Assert.Throws<IOException>(() => HostFile.CreateNew(link));
+        Assert.False(File.Exists(outside));
+
+        var written = Path.Combine(dir.Path, "new.json");
+        using (var file = HostFile.CreateNew(written, (UnixFileMode)0x9ED)) // 4755: set-uid kept, whatever the umask
+        {
+            Assert.Equal(UnixModes.Private, UnixFiles.LStat(written).Mode);  // private from its first byte
+            file.Write("{}"u8);
+            Assert.Equal(2, file.Transferred);
+        }
+        Assert.Equal((UnixFileMode)0x9ED, UnixFiles.LStat(written).Mode);
+        Assert.Equal("{}", File.ReadAllText(written));
+
+        Assert.Throws<FileNotFoundException>(() => HostFile.OpenRead(Path.Combine(dir.Path, "missing.json")));
+        Assert.Throws<DirectoryNotFoundException>(() => HostFile.OpenRead(Path.Combine(dir.Path, "no-folder", "missing.json")));
+        using var read = HostFile.OpenRead(written);
+        var buffer = new byte[16];
+        Assert.Equal(2, read.Read(buffer));
+        Assert.Equal(0, read.Read(buffer));
+    }
+
+    [Fact]
+    public async Task Files_in_flight_end_before_the_first_failure_or_the_caller_s_cancellation_is_reported()
+    {
+        var running = 0;
+        var started = 0;
+        void Body(int item, CancellationToken token)
+        {
+            Interlocked.Increment(ref started);
+            Interlocked.Increment(ref running);
+            try
+            {
+                if (item == 3) throw new InvalidOperationException("item 3 failed");
+                // The others take a while and stop at the next check once told to.
+                for (var i = 0; i < 20; i++)
+                {
+                    token.ThrowIfCancellationRequested();
+                    Thread.Sleep(10);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref running);
+            }
+        }
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => Hashing.ForEachFileAsync(Enumerable.Range(0, 1000), Body, default));
+        Assert.Equal("item 3 failed", failure.Message);
+        Assert.Equal(0, Volatile.Read(ref running));
+        Assert.True(started < 1000, $"{started} bodies started: the failure did not stop the rest");
+
+        using var cancel = new CancellationTokenSource(50);
+        started = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Hashing.ForEachFileAsync(Enumerable.Range(0, 1000), (i, t) => Body(i + 4, t), cancel.Token));
+        Assert.Equal(0, Volatile.Read(ref running));
+        Assert.True(started < 1000, $"{started} bodies started after the cancellation");
+    }
 }

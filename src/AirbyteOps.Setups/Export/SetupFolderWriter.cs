@@ -14,6 +14,8 @@ internal sealed class SetupFolderWriter
     private readonly Dictionary<string, MemoryStream> _held = new(StringComparer.Ordinal);
     private readonly List<TreeEntry> _directories = [];
     private readonly List<TreeEntry> _hardLinks = [];
+    // Folders known to exist under the root (created here): a file's folder is made once, not checked per file.
+    private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
 
     public SetupFolderWriter(string root, SecretsMode mode)
     {
@@ -24,6 +26,18 @@ internal sealed class SetupFolderWriter
 
     private string Full(string path) => Path.Combine(_root, path);
 
+    private void EnsureFolder(string full)
+    {
+        if (_folders.Contains(full)) return;
+        System.IO.Directory.CreateDirectory(full);
+        _folders.Add(full);
+    }
+
+    /// <summary>
+    /// Where a file's content goes: held in memory (sidecar mode's connection files), else a new file of the folder, 0600 from
+    /// its first byte and given its mode as it is closed (on its descriptor, on Linux: <see cref="HostFile"/>). Called one
+    /// file at a time (the direct path's reader holds a lock around it).
+    /// </summary>
     public Stream? OpenFile(TreeEntry entry)
     {
         if (_mode == SecretsMode.Sidecar && SecretVault.MayHoldSecrets(entry.Path))
@@ -33,8 +47,8 @@ internal sealed class SetupFolderWriter
             return memory;
         }
         var full = Full(entry.Path);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return new FileStream(full, UnixModes.NewPrivateFile());
+        EnsureFolder(Path.GetDirectoryName(full)!);
+        return HostFile.Supported ? HostFile.CreateNew(full, entry.Mode) : new FileStream(full, UnixModes.NewPrivateFile());
     }
 
     public void OnEntry(TreeEntry entry)
@@ -43,7 +57,7 @@ internal sealed class SetupFolderWriter
         switch (entry.Kind)
         {
             case EntryKind.Directory:
-                System.IO.Directory.CreateDirectory(full);
+                EnsureFolder(full);
                 _directories.Add(entry);
                 break;
             case EntryKind.SymbolicLink:
@@ -53,7 +67,8 @@ internal sealed class SetupFolderWriter
             case EntryKind.HardLink:
                 _hardLinks.Add(entry);
                 break;
-            case EntryKind.File when !_held.ContainsKey(entry.Path):
+            case EntryKind.File when !_held.ContainsKey(entry.Path) && !HostFile.Supported:
+                // On Linux the file's stream set its mode as it was closed (OpenFile).
                 UnixModes.Set(full, entry.Mode);
                 break;
         }

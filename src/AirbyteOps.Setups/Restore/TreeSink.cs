@@ -67,9 +67,11 @@ internal sealed class HostTreeSink(string root) : ITreeSink
 
     /// <summary>
     /// The whole tree at once from a setup folder on this machine (<paramref name="source"/>: the folder that is the tree's
-    /// root): folders and symbolic links first, in the tree's order; then the files several at a time
-    /// (<see cref="Hashing.FilesInFlight"/>, one bounded buffer each), each exactly as <see cref="WriteAsync"/> writes it;
-    /// hard links last (their target exists by then). <paramref name="replacements"/>: files whose bytes are given (secrets put back).
+    /// root): folders and symbolic links first, in the tree's order, and any folder a file needs that the tree does not list;
+    /// then the files several at a time (<see cref="Hashing.FilesInFlight"/>, one bounded buffer each), each exactly as
+    /// <see cref="WriteAsync"/> writes it (on Linux: open, writes, then owner and mode on the descriptor, close:
+    /// <see cref="HostFile"/>); hard links last (their target exists by then). <paramref name="replacements"/>: files whose
+    /// bytes are given (secrets put back).
     /// </summary>
     public async Task WriteFromFolderAsync(IReadOnlyList<TreeEntry> tree, string source, IReadOnlyDictionary<string, byte[]> replacements, string where, ProgressReporter progress, CancellationToken ct)
     {
@@ -78,7 +80,11 @@ internal sealed class HostTreeSink(string root) : ITreeSink
             ct.ThrowIfCancellationRequested();
             await WriteAsync(entry, null, ct).ConfigureAwait(false);
         }
-        await Hashing.ForEachFileAsync(tree.Where(e => e.Kind == EntryKind.File), (entry, token) =>
+        var files = tree.Where(e => e.Kind == EntryKind.File).ToList();
+        // Each folder a file goes into, made here once (not checked per file in the parallel pass).
+        foreach (var parent in files.Select(e => Path.GetDirectoryName(Path.Combine(root, e.Path))!).Distinct(StringComparer.Ordinal))
+            if (!Directory.Exists(parent)) Directory.CreateDirectory(parent);
+        await Hashing.ForEachFileAsync(files, (entry, token) =>
         {
             if (replacements.TryGetValue(entry.Path, out var bytes))
             {
@@ -88,8 +94,8 @@ internal sealed class HostTreeSink(string root) : ITreeSink
                 progress.Add(1, entry.Size);
                 return;
             }
-            FileStream content;
-            try { content = new FileStream(Path.Combine(source, entry.Path), new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read, BufferSize = 0, Options = FileOptions.SequentialScan }); }
+            Stream content;
+            try { content = HostFile.OpenRead(Path.Combine(source, entry.Path), FileShare.Read); }
             catch (IOException ex)
             {
                 throw new SetupException($"Setup file '{entry.Path}' of the {where} could not be read while being written ({ex.Message.TrimEnd('.')}); it changed since it was checked. Nothing live was touched.", ex);
@@ -104,37 +110,59 @@ internal sealed class HostTreeSink(string root) : ITreeSink
         }
     }
 
-    /// <summary>One file written synchronously on the calling thread: created new (0600 from its first byte), filled, size checked, owner, then mode.</summary>
+    /// <summary>
+    /// One file written synchronously on the calling thread (its folder exists): created new (0600 from its first byte),
+    /// filled, size checked, owner, then mode.
+    /// </summary>
     private void WriteFile(TreeEntry entry, Stream content, ProgressReporter? progress, CancellationToken ct)
     {
         var full = Path.Combine(root, entry.Path);
-        var parent = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(parent)) Directory.CreateDirectory(parent);
+        if (!HostFile.Supported)
+        {
+            WriteFileStream(entry, full, content, progress, ct);
+            return;
+        }
+        using var file = HostFile.CreateNew(full);
+        Fill(file, content, progress, ct);
+        if (file.Transferred != entry.Size) throw SizeChanged(entry, file.Transferred);
+        file.Finish(entry.Mode, entry.Uid ?? 0, entry.Gid ?? 0);
+    }
+
+    /// <summary><see cref="WriteFile"/> where <see cref="HostFile"/> is not supported: a FileStream, then owner and mode by path.</summary>
+    private static void WriteFileStream(TreeEntry entry, string full, Stream content, ProgressReporter? progress, CancellationToken ct)
+    {
         long written;
         using (var file = new FileStream(full, UnixModes.NewPrivateFile(asynchronous: false)))
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(CopyBuffer);
-            try
-            {
-                int read;
-                while ((read = content.Read(buffer, 0, CopyBuffer)) > 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    file.Write(buffer, 0, read);
-                    progress?.Add(0, read);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            Fill(file, content, progress, ct);
             written = file.Length;
         }
-        if (written != entry.Size)
-            throw new SetupException($"Setup file '{entry.Path}' gave {written} bytes while being written and its manifest says {entry.Size}; it changed since it was checked. Nothing live was touched.");
+        if (written != entry.Size) throw SizeChanged(entry, written);
         Own(full, entry);
         UnixModes.Set(full, entry.Mode);
     }
+
+    private static void Fill(Stream file, Stream content, ProgressReporter? progress, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBuffer);
+        try
+        {
+            int read;
+            while ((read = content.Read(buffer, 0, CopyBuffer)) > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                file.Write(buffer, 0, read);
+                progress?.Add(0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static SetupException SizeChanged(TreeEntry entry, long written) =>
+        new($"Setup file '{entry.Path}' gave {written} bytes while being written and its manifest says {entry.Size}; it changed since it was checked. Nothing live was touched.");
 
     private const int CopyBuffer = 128 << 10;
 

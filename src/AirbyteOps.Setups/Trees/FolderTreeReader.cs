@@ -24,7 +24,7 @@ internal sealed class FolderTreeReader(string root) : ITreeReader
         var hashed = new (string Sha256, long Size)[files.Count];
         await Hashing.ForEachFileAsync(Enumerable.Range(0, files.Count), (i, token) =>
         {
-            using var content = new FileStream(Path.Combine(root, files[i]), new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read, BufferSize = 0, Options = FileOptions.SequentialScan });
+            using var content = HostFile.OpenRead(Path.Combine(root, files[i]), FileShare.Read);
             hashed[i] = Hashing.Copy(content, null, token, progress);
         }, ct).ConfigureAwait(false);
         var result = new Dictionary<string, (string, long)>(files.Count, StringComparer.Ordinal);
@@ -37,12 +37,15 @@ internal sealed class FolderTreeReader(string root) : ITreeReader
             {
                 ct.ThrowIfCancellationRequested();
                 var name = relative.Length == 0 ? info.Name : $"{relative}/{info.Name}";
-                if (info.LinkTarget is not null) continue;
+                // A link's attributes say so (from the walk's own lstat): readlink(2) only for links.
+                if (IsLink(info)) continue;
                 if (info is DirectoryInfo child) Collect(child, name);
                 else if (include(name)) files.Add(name);
             }
         }
     }
+
+    private static bool IsLink(FileSystemInfo info) => (info.Attributes & FileAttributes.ReparsePoint) != 0;
 
     public Task ReadAsync(Func<ArchiveEntry, Stream?, Task> onEntry, CancellationToken ct = default) => WalkAsync("", onEntry, ct);
 
@@ -55,7 +58,7 @@ internal sealed class FolderTreeReader(string root) : ITreeReader
             ct.ThrowIfCancellationRequested();
             var name = relative.Length == 0 ? info.Name : $"{relative}/{info.Name}";
             var mode = info.UnixFileMode;
-            if (info.LinkTarget is { } target)
+            if (IsLink(info) && info.LinkTarget is { } target)
             {
                 // Linux reports links as 0777 (their own mode means nothing), as docker cp's tar does.
                 await onEntry(new ArchiveEntry(name, EntryKind.SymbolicLink, (UnixFileMode)0x1FF, null, null, 0, target), null).ConfigureAwait(false);

@@ -41,7 +41,8 @@ internal static class Hashing
     /// </summary>
     public static (string Sha256, long Size) Copy(Stream source, Stream? destination, CancellationToken ct, ProgressReporter? progress = null)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // One hash object per thread, reused file after file (GetHashAndReset leaves it ready for the next).
+        var hash = t_hash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(SyncBuffer);
         long size = 0;
         try
@@ -56,13 +57,22 @@ internal static class Hashing
                 progress?.Add(0, read);
             }
             progress?.Add(1, 0);
+            return (Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), size);
+        }
+        catch
+        {
+            // A file left half-hashed must not leak into the next one hashed on this thread.
+            t_hash = null;
+            hash.Dispose();
+            throw;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return (Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), size);
     }
+
+    [ThreadStatic] private static IncrementalHash? t_hash;
 
     /// <summary>
     /// How many files on this host are read, hashed and written at once: two per core, so one file's hashing overlaps
@@ -71,13 +81,51 @@ internal static class Hashing
     public static int FilesInFlight => Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
 
     /// <summary>
-    /// Runs <paramref name="body"/> for each item, <see cref="FilesInFlight"/> at a time, each on a thread of its own while it
-    /// runs; the first failure is the one thrown (not an AggregateException), after every running body has ended.
+    /// Runs <paramref name="body"/> for each item, <see cref="FilesInFlight"/> at a time, on threads of their own (not the
+    /// thread pool: the bodies block in read and write calls, and the pool starts threads beyond one per core only slowly);
+    /// each thread takes the next item when it is done with one. The first failure is the one thrown (not an
+    /// AggregateException), after every running body has ended; it stops the others before their next item.
     /// </summary>
-    public static Task ForEachFileAsync<T>(IEnumerable<T> items, Action<T, CancellationToken> body, CancellationToken ct) =>
-        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = FilesInFlight, CancellationToken = ct }, (item, token) =>
+    public static Task ForEachFileAsync<T>(IEnumerable<T> items, Action<T, CancellationToken> body, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var list = items as IReadOnlyList<T> ?? items.ToList();
+        if (list.Count == 0) return Task.CompletedTask;
+        var workers = Math.Min(FilesInFlight, list.Count);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var next = -1;
+        var running = workers;
+        Exception? first = null;
+        for (var w = 0; w < workers; w++)
         {
-            body(item, token);
-            return ValueTask.CompletedTask;
-        });
+            new Thread(() =>
+            {
+                try
+                {
+                    int index;
+                    while ((index = Interlocked.Increment(ref next)) < list.Count)
+                    {
+                        stop.Token.ThrowIfCancellationRequested();
+                        body(list[index], stop.Token);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.CompareExchange(ref first, ex, null);
+                    stop.Cancel();
+                }
+                if (Interlocked.Decrement(ref running) > 0) return;
+                stop.Dispose();
+                if (first is not null)
+                {
+                    // A stop caused by the caller's token is reported as its cancellation, whichever body saw it first.
+                    if (first is OperationCanceledException && ct.IsCancellationRequested) done.SetCanceled(ct);
+                    else done.SetException(first);
+                }
+                else done.SetResult();
+            }) { IsBackground = true, Name = "airbyteops-files" }.Start();
+        }
+        return done.Task;
+    }
 }

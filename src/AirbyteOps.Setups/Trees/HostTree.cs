@@ -94,7 +94,6 @@ internal static class HostTree
     public static SetupException Changed(string where, string path, string what) =>
         new($"{where} changed while it was being read: '{path}' {what}. Something wrote to it meanwhile, so the copy would not be one moment of it; nothing was saved. Run the target again (ExportSetup pauses the server and scheduler while it reads when the jobs database is part of the setup).");
 
-    /// <summary>A file of the volume opened for one sequential read, unbuffered (the caller's buffer is the only one).</summary>
-    public static FileStream OpenRead(string full) =>
-        new(full, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 0, Options = FileOptions.SequentialScan });
+    /// <summary>A file of the volume opened for one sequential read, unbuffered (the caller's buffer is the only one): open, reads, close (<see cref="HostFile"/>).</summary>
+    public static Stream OpenRead(string full) => HostFile.OpenRead(full);
 }

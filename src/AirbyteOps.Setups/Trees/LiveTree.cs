@@ -75,7 +75,7 @@ internal static class LiveTree
             lock (gate) destination = openFile?.Invoke(entry);
             try
             {
-                FileStream content;
+                Stream content;
                 try { content = HostTree.OpenRead(walked[i].Full); }
                 catch (Exception gone) when (gone is FileNotFoundException or DirectoryNotFoundException)
                 {
