@@ -53,6 +53,20 @@ public sealed class ContainerOperations
         return result;
     }
 
+    /// <summary>
+    /// Running containers that bind-mount exactly <paramref name="source"/> (a host path, as the engine stores it), with
+    /// where each mounts it: one list call, no inspect per container.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Container, string Destination)>> RunningWithBindAsync(string source, CancellationToken ct = default)
+    {
+        var list = await _engine.GuardAsync("listing containers", () =>
+            Api.ListContainersAsync(new ContainersListParameters { All = false }, ct)).ConfigureAwait(false);
+        var wanted = source.TrimEnd('/');
+        return list.SelectMany(c => (c.Mounts ?? []).Where(m => m.Type == "bind" && (m.Source ?? "").TrimEnd('/') == wanted)
+                .Select(m => (Container: (c.Names?.FirstOrDefault() ?? c.ID).TrimStart('/'), m.Destination)))
+            .ToList();
+    }
+
     public async Task<string> CreateAsync(ContainerSpec spec, CancellationToken ct = default)
     {
         var exposed = new Dictionary<string, EmptyStruct>();

@@ -45,10 +45,18 @@ public sealed record HostVolume(string Volume, string Root)
         UnixStat host;
         try { host = UnixFiles.LStat(root); }
         catch (IOException) { return (null, $"its mountpoint {root} cannot be read here"); }
-        if (engineStat is null || host.Type != UnixStat.Directory
-            || ((uint)engineStat.Mode & 0x1FF) != ((uint)host.Mode & 0x1FF)
-            || engineStat.Mtime.ToUniversalTime().Ticks != DateTimeOffset.FromUnixTimeSeconds(host.MtimeSeconds).UtcTicks + host.MtimeNanoseconds / 100)
+        if (!SameDirectory(engineStat, host))
             return (null, $"the engine's view of volume '{volume}' differs from {root} here (another machine or mount namespace)");
         return (new HostVolume(volume, root), $"the engine is local and volume '{volume}' is at {root} on this host");
     }
+
+    /// <summary>
+    /// True when the engine's stat of a directory (through a container that mounts it) is this host's directory: a directory
+    /// here with the same permission bits and the same modification time to the 100 ns. A folder of another machine or
+    /// mount namespace (a VM's, a forwarded socket's) has its own modification time.
+    /// </summary>
+    public static bool SameDirectory(ContainerPathStatResponse? engineStat, UnixStat host) =>
+        engineStat is not null && host.Type == UnixStat.Directory
+        && ((uint)engineStat.Mode & 0x1FF) == ((uint)host.Mode & 0x1FF)
+        && engineStat.Mtime.ToUniversalTime().Ticks == DateTimeOffset.FromUnixTimeSeconds(host.MtimeSeconds).UtcTicks + host.MtimeNanoseconds / 100;
 }

@@ -25,13 +25,35 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
 
     public async Task<(SetupCapture Capture, TimeSpan Held)> CaptureAsync(Func<Task<SetupCapture>> captureConfiguration, Action<string> log, CancellationToken ct)
     {
-        var startedDatabase = await target.EnsureRunningAsync(engine, options.DatabaseTimeout, log, ct).ConfigureAwait(false);
+        // The snapshot's psql session is opened before the writers are paused, and its first answer (the server's version,
+        // which the dump's manifest needs) proves the database accepts connections: no pg_isready and no version exec of
+        // their own, and the session's start is not part of the writers' hold. Only the snapshot itself is taken while they
+        // are paused. A database that does not answer yet (or a stopped one, started for this run) is waited for first.
+        var startedDatabase = false;
+        SnapshotSession? snapshot = null;
         try
         {
+            (string Version, int Major)? version = null;
+            if (target.Container.IsRunning)
+            {
+                snapshot = SnapshotSession.Start(engine, target);
+                version = await snapshot.TryVersionAsync(options.DatabaseTimeout, ct).ConfigureAwait(false);
+                if (version is null)
+                {
+                    await snapshot.DisposeAsync().ConfigureAwait(false);
+                    snapshot = null;
+                }
+            }
+            if (snapshot is null)
+            {
+                startedDatabase = await target.EnsureRunningAsync(engine, options.DatabaseTimeout, log, ct).ConfigureAwait(false);
+                snapshot = SnapshotSession.Start(engine, target);
+                version = await snapshot.TryVersionAsync(options.DatabaseTimeout, ct).ConfigureAwait(false)
+                    ?? throw new DockerOpsException($"Database '{target.Database}' in container '{target.Name}' accepts connections but psql could not ask its version; check docker logs {target.Name} and run again.");
+            }
             var names = new[] { options.ServerContainer, options.SchedulerContainer }.OfType<string>();
             var writers = await Writers.PauseAsync(engine, names, Writers.RecordFileFor(options.ArtifactsDirectory, target.Name), log, ct).ConfigureAwait(false);
             SetupCapture? capture = null;
-            SnapshotSession? snapshot = null;
             try
             {
                 DatabaseCapture.Dump dump;
@@ -39,7 +61,7 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
                 {
                     await CheckpointAsync("quiesced", ct).ConfigureAwait(false);
                     // The database's snapshot and the configuration are taken while nothing writes: together they are one moment.
-                    snapshot = await SnapshotSession.OpenAsync(engine, target, options.DatabaseTimeout, ct).ConfigureAwait(false);
+                    await snapshot.ExportAsync(options.DatabaseTimeout, ct).ConfigureAwait(false);
                     capture = await captureConfiguration().ConfigureAwait(false);
                 }
                 finally
@@ -50,7 +72,7 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
                 await CheckpointAsync("released", ct).ConfigureAwait(false);
                 log($"Dumping database '{target.Database}' in container '{target.Name}' as it was when the configuration was read (pg_dump of snapshot {snapshot.Name}, streamed into the setup with its secrets cut out)...");
                 var keys = new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal);
-                dump = await DatabaseCapture.DumpAsync(engine, target, capture.Folder, options.SecretsMode, keys, ct, snapshot.Name).ConfigureAwait(false);
+                dump = await DatabaseCapture.DumpAsync(engine, target, capture.Folder, options.SecretsMode, keys, ct, snapshot.Name, version).ConfigureAwait(false);
                 await snapshot.DisposeAsync().ConfigureAwait(false);
                 snapshot = null;
                 await CheckpointAsync("dumped", ct).ConfigureAwait(false);
@@ -64,13 +86,10 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
                 capture?.Discard();
                 throw;
             }
-            finally
-            {
-                if (snapshot is not null) await snapshot.DisposeAsync().ConfigureAwait(false);
-            }
         }
         finally
         {
+            if (snapshot is not null) await snapshot.DisposeAsync().ConfigureAwait(false);
             if (startedDatabase)
             {
                 log($"Stopping database container '{target.Name}' again (it was not running before the export).");

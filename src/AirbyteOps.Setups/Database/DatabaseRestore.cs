@@ -29,6 +29,10 @@ internal sealed class DatabaseRestore
     private Writers? _writers;
     private bool _swapped;
     private (string Version, int Major)? _serverVersion;
+    // The server's databases as PrepareAsync's exec listed them, for RecoverAsync's first look (one exec fewer); used once.
+    private IReadOnlyList<string>? _databases;
+    // The live database's rows, counted in the swap's own psql session right after the renames (the writers stopped).
+    private IReadOnlyDictionary<string, long>? _liveRows;
 
     private DatabaseRestore(DockerEngine engine, RestoreOptions options, DatabaseTarget target, DatabaseContent? content)
     {
@@ -68,12 +72,13 @@ internal sealed class DatabaseRestore
             if (content is null) return restore;
             throw new DockerOpsException($"Database container '{target.Name}' is {target.Container.State}; start Airbyte (./build.sh ComposeUp) and run RestoreSetup again. Nothing was written.");
         }
-        // A running Postgres that answers the version query is ready: asked first, it saves the pg_isready exec; one that
-        // does not answer yet is waited for (pg_isready), then asked.
-        var answered = content is null ? null : await restore._shell.TryServerVersionAsync(ct).ConfigureAwait(false);
+        // A running Postgres that answers the version query is ready: asked first, it saves the pg_isready exec, and the same
+        // exec lists its databases for RecoverAsync; one that does not answer yet is waited for (pg_isready), then asked.
+        var answered = content is null ? null : await restore._shell.TryServerVersionAndDatabasesAsync(ct).ConfigureAwait(false);
         if (answered is null) await target.EnsureRunningAsync(engine, options.DatabaseTimeout, log, ct).ConfigureAwait(false);
         if (content is null) return restore;
-        var (version, major) = answered ?? await restore._shell.ServerVersionAsync(ct).ConfigureAwait(false);
+        restore._databases = answered?.Databases;
+        var (version, major) = answered?.Version ?? await restore._shell.ServerVersionAsync(ct).ConfigureAwait(false);
         restore._serverVersion = (version, major);
         var manifest = content.Manifest;
         if (manifest.PostgresMajor != major)
@@ -106,7 +111,8 @@ internal sealed class DatabaseRestore
     public async Task<string?> RecoverAsync(Func<CancellationToken, Task<bool>> swapUncommitted, Action<string> log, CancellationToken ct)
     {
         if (!Target.Container.IsRunning) return null;
-        var databases = await _shell.DatabasesAsync(ct).ConfigureAwait(false);
+        var databases = _databases ?? await _shell.DatabasesAsync(ct).ConfigureAwait(false);
+        _databases = null;
         var said = new List<string>();
         if (databases.Contains(Old))
         {
@@ -157,11 +163,14 @@ internal sealed class DatabaseRestore
     {
         if (!Restores) return;
         log($"Loading the database dump into '{Staged}' beside the live database (which keeps serving)...");
-        // One psql session: a leftover staged database dropped, the new one created (each its own statement, as DROP DATABASE needs).
-        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase,
-            [DropStatement(Staged), $"CREATE DATABASE {PostgresShell.Identifier(Staged)} TEMPLATE template0 ENCODING 'UTF8'"], ct).ConfigureAwait(false);
-        await _content!.LoadIntoAsync(dump => _shell.LoadAsync(Staged, dump, ct), ct).ConfigureAwait(false);
-        await VerifyRowsAsync(Staged, "the staged database", ct).ConfigureAwait(false);
+        // One psql session, one exec: a leftover staged database dropped, the new one created (each its own statement, as
+        // DROP DATABASE needs), the dump loaded into it in one transaction, and its rows counted after the commit.
+        var tables = _content!.Manifest.Rows.Keys.ToList();
+        string? printed = null;
+        await _content.LoadIntoAsync(async dump => printed = await _shell.CreateAndLoadAsync(
+            [DropStatement(Staged), $"CREATE DATABASE {PostgresShell.Identifier(Staged)} TEMPLATE template0 ENCODING 'UTF8'"],
+            Staged, dump, tables.Count == 0 ? "" : PostgresShell.CountRowsSql(tables, PostgresShell.RowsMarker), ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        CheckRows(PostgresShell.ParseCounts(printed ?? "", PostgresShell.RowsMarker), Staged, "the staged database");
     }
 
     /// <summary>Step 2: writers stopped, then live and staged swapped by renames in one transaction.</summary>
@@ -171,18 +180,48 @@ internal sealed class DatabaseRestore
         _writers = await Writers.StopAsync(_engine, WriterNames(), RecordFile, log, ct).ConfigureAwait(false);
         log($"Swapping the database in (one transaction: '{Live}' → '{Old}', '{Staged}' → '{Live}')...");
         var live = PostgresShell.Identifier(Live);
-        // One psql session: other clients' connections ended first (a rename waits up to 5 s for them to go), then the swap.
-        await _shell.QueryAsync(PostgresShell.MaintenanceDatabase, [TerminateStatement(Live),
-            $"BEGIN; ALTER DATABASE {live} RENAME TO {PostgresShell.Identifier(Old)}; ALTER DATABASE {PostgresShell.Identifier(Staged)} RENAME TO {live}; COMMIT;"], ct).ConfigureAwait(false);
+        // One psql session: other clients' connections ended first (a rename waits up to 5 s for them to go), then the swap,
+        // then (the same session, connected to the database now live) its rows counted for VerifyAsync: no exec of its own.
+        var tables = _content!.Manifest.Rows.Keys.ToList();
+        List<string> commands = [TerminateStatement(Live),
+            $"BEGIN; ALTER DATABASE {live} RENAME TO {PostgresShell.Identifier(Old)}; ALTER DATABASE {PostgresShell.Identifier(Staged)} RENAME TO {live}; COMMIT;"];
+        if (tables.Count > 0) commands.AddRange(["\\connect " + PostgresShell.MetaArgument(Live), PostgresShell.CountRowsSql(tables, PostgresShell.RowsMarker)]);
+        _liveRows = null;
+        string printed;
+        try
+        {
+            printed = await _shell.QueryAsync(PostgresShell.MaintenanceDatabase, commands, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The session may have failed after the renames committed (in the count, say): whether they did is asked, not assumed.
+            _swapped = await SwappedAsync().ConfigureAwait(false);
+            throw;
+        }
         _swapped = true;
+        _liveRows = PostgresShell.ParseCounts(printed, PostgresShell.RowsMarker);
     }
 
-    /// <summary>Step 3: the live database counted against the manifest.</summary>
-    public Task VerifyAsync(Action<string> log, CancellationToken ct)
+    /// <summary>True when the previous database is under its old-copy name (the swap's renames committed); true too when that cannot be asked (the rollback then tries the renames back and says so if it cannot).</summary>
+    private async Task<bool> SwappedAsync()
     {
-        if (!Restores) return Task.CompletedTask;
+        try
+        {
+            return (await _shell.DatabasesAsync(CancellationToken.None).ConfigureAwait(false)).Contains(Old);
+        }
+        catch (AirbyteOpsException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Step 3: the live database counted against the manifest (counted by the swap's session, else now).</summary>
+    public async Task VerifyAsync(Action<string> log, CancellationToken ct)
+    {
+        if (!Restores) return;
         log("Counting the live database's rows against the manifest...");
-        return VerifyRowsAsync(Live, "the restored database", ct);
+        if (_liveRows is { } counted) CheckRows(counted, Live, "the restored database");
+        else await VerifyRowsAsync(Live, "the restored database", ct).ConfigureAwait(false);
     }
 
     /// <summary>The writers run again (before the server's health is awaited).</summary>
@@ -239,7 +278,12 @@ internal sealed class DatabaseRestore
     private async Task VerifyRowsAsync(string database, string what, CancellationToken ct)
     {
         var expected = _content!.Manifest.Rows;
-        var actual = await _shell.CountRowsAsync(database, expected.Keys, ct).ConfigureAwait(false);
+        CheckRows(await _shell.CountRowsAsync(database, expected.Keys, ct).ConfigureAwait(false), database, what);
+    }
+
+    private void CheckRows(IReadOnlyDictionary<string, long> actual, string database, string what)
+    {
+        var expected = _content!.Manifest.Rows;
         var wrong = expected.Where(kv => !actual.TryGetValue(kv.Key, out var n) || n != kv.Value).Select(kv => $"{kv.Key}: {(actual.TryGetValue(kv.Key, out var n) ? n : 0)} rows, manifest {kv.Value}").ToList();
         if (wrong.Count > 0)
             throw new SetupException($"Reading back {what} '{database}' does not match the manifest ({string.Join("; ", wrong.Take(3))}).");

@@ -81,6 +81,68 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
             throw new DockerOpsException($"Loading the dump into database '{database}' in container '{container}' failed (exit {result.ExitCode}: {result.LastError}).");
     }
 
+    /// <summary>
+    /// One psql session, one exec, for a new database: <paramref name="before"/> run in the maintenance database (each its
+    /// own statement: a DROP or CREATE DATABASE), then the session connects to <paramref name="database"/>, loads the plain
+    /// SQL dump in one transaction (BEGIN, the dump, COMMIT: all of it or nothing, as <c>--single-transaction</c>), and runs
+    /// <paramref name="after"/> there (a read-back). The first failure stops the rest. Returns what <paramref name="after"/>
+    /// printed (psql's unaligned, tuples-only output; the dump's own SELECTs print too: mark what you read).
+    /// </summary>
+    public async Task<string> CreateAndLoadAsync(IReadOnlyList<string> before, string database, Stream dump, string after, CancellationToken ct)
+    {
+        List<string> command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", MaintenanceDatabase, "-tA"];
+        foreach (var sql in before)
+        {
+            command.Add("-c");
+            command.Add(sql);
+        }
+        command.Add("-c");
+        command.Add("\\connect " + MetaArgument(database));
+        command.Add("-f");
+        command.Add("-");
+        using var output = new MemoryStream();
+        await using var stdin = new ConcatenatedStream(Encoding.UTF8.GetBytes("BEGIN;\n"), dump, Encoding.UTF8.GetBytes("\nCOMMIT;\n" + after + ";\n"));
+        var result = await engine.ExecAsync(container, command, stdin: stdin, stdout: output, ct: ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+            throw new DockerOpsException($"Loading the dump into database '{database}' in container '{container}' failed (exit {result.ExitCode}: {result.LastError}).");
+        return Encoding.UTF8.GetString(output.ToArray());
+    }
+
+    /// <summary>A psql meta-command argument: single-quoted, a quote doubled (psql's own rule for backslash-command arguments).</summary>
+    public static string MetaArgument(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// The SQL that counts the rows of <paramref name="tables"/>, one line per table: <c>&lt;marker&gt;public.jobs|12</c>;
+    /// <see cref="ParseCounts"/> reads them back (lines without the marker are some other statement's output).
+    /// </summary>
+    public static string CountRowsSql(IEnumerable<string> tables, string marker = "") =>
+        string.Join(" UNION ALL ", tables.Select(t => $"SELECT {Literal(marker + t)}, count(*) FROM {QualifiedName(t)}"));
+
+    public static IReadOnlyDictionary<string, long> ParseCounts(string text, string marker = "")
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var bar = line.LastIndexOf('|');
+            if (!line.StartsWith(marker, StringComparison.Ordinal) || bar < marker.Length
+                || !long.TryParse(line.AsSpan(bar + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count)) continue;
+            result[line[marker.Length..bar]] = count;
+        }
+        return result;
+    }
+
+    /// <summary>The marker of the row counts read back in a session that also printed other output.</summary>
+    public const string RowsMarker = "abops-rows:";
+
+    /// <summary>(version, major) and the server's database names, asked in one exec; null when psql cannot ask yet (the server is starting).</summary>
+    public async Task<((string Version, int Major) Version, IReadOnlyList<string> Databases)?> TryServerVersionAndDatabasesAsync(CancellationToken ct)
+    {
+        var (result, text) = await RunQueryAsync(MaintenanceDatabase, [VersionQuery, DatabasesQuery], ct).ConfigureAwait(false);
+        if (!result.Succeeded) return null;
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return (ParseVersion(lines.Length > 0 ? lines[0] : ""), lines.Skip(1).ToList());
+    }
+
     public async Task<bool> ReadyAsync(CancellationToken ct)
     {
         var result = await engine.ExecAsync(container, ["pg_isready", "-U", user], stdout: Stream.Null, ct: ct).ConfigureAwait(false);
@@ -94,9 +156,9 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
         return ParseVersion(text);
     }
 
-    private const string VersionQuery = "SELECT current_setting('server_version') || '|' || current_setting('server_version_num')";
+    internal const string VersionQuery = "SELECT current_setting('server_version') || '|' || current_setting('server_version_num')";
 
-    private (string Version, int Major) ParseVersion(string text)
+    internal (string Version, int Major) ParseVersion(string text)
     {
         var parts = text.Trim().Split('|');
         if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
@@ -111,9 +173,11 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
         return text is null ? null : ParseVersion(text);
     }
 
+    private const string DatabasesQuery = "SELECT datname FROM pg_database ORDER BY datname";
+
     public async Task<IReadOnlyList<string>> DatabasesAsync(CancellationToken ct)
     {
-        var text = await QueryAsync(MaintenanceDatabase, "SELECT datname FROM pg_database ORDER BY datname", ct).ConfigureAwait(false);
+        var text = await QueryAsync(MaintenanceDatabase, DatabasesQuery, ct).ConfigureAwait(false);
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
@@ -122,15 +186,8 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
     {
         var list = tables.ToList();
         if (list.Count == 0) return new Dictionary<string, long>();
-        var sql = string.Join(" UNION ALL ", list.Select(t => $"SELECT {Literal(t)}, count(*) FROM {QualifiedName(t)}"));
-        var text = await QueryAsync(database, sql, ct).ConfigureAwait(false);
-        var result = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var bar = line.LastIndexOf('|');
-            result[line[..bar]] = long.Parse(line[(bar + 1)..], CultureInfo.InvariantCulture);
-        }
-        return result;
+        var text = await QueryAsync(database, CountRowsSql(list), ct).ConfigureAwait(false);
+        return ParseCounts(text);
     }
 
     /// <summary>Where admin statements (CREATE, DROP, ALTER DATABASE) run: never the database they change.</summary>
@@ -167,5 +224,50 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
         }
         parts.Add(current.ToString());
         return parts;
+    }
+
+    /// <summary>A read-only stream of a prefix, a stream, and a suffix, in that order (the inner stream is not disposed).</summary>
+    private sealed class ConcatenatedStream(byte[] prefix, Stream middle, byte[] suffix) : Stream
+    {
+        private int _part;
+        private int _offset;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            while (_part < 3)
+            {
+                if (_part == 1)
+                {
+                    var read = await middle.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    if (read > 0) return read;
+                    _part = 2;
+                    _offset = 0;
+                    continue;
+                }
+                var bytes = _part == 0 ? prefix : suffix;
+                if (_offset < bytes.Length)
+                {
+                    var count = Math.Min(buffer.Length, bytes.Length - _offset);
+                    bytes.AsSpan(_offset, count).CopyTo(buffer.Span);
+                    _offset += count;
+                    return count;
+                }
+                _part++;
+                _offset = 0;
+            }
+            return 0;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

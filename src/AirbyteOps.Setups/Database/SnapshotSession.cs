@@ -19,55 +19,89 @@ namespace AirbyteOps.Setups.Database;
 internal sealed class SnapshotSession : IAsyncDisposable
 {
     private const string Prefix = "abops-snapshot:";
+    private const string VersionPrefix = "abops-version:";
     private readonly FeedStream _stdin;
     private readonly Task<ExecResult> _exec;
+    private readonly DatabaseTarget _target;
+    private readonly PostgresShell _shell;
+    private readonly TaskCompletionSource<string> _named = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _version = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SnapshotSession(FeedStream stdin, Task<ExecResult> exec, string name)
+    private SnapshotSession(DockerEngine engine, DatabaseTarget target)
     {
-        _stdin = stdin;
-        _exec = exec;
-        Name = name;
+        _target = target;
+        _shell = target.Shell(engine);
+        _stdin = new FeedStream();
+        // Not cancelled by ct: the session ends when its stdin is closed (DisposeAsync), so that it is always ended the same way.
+        _exec = Task.Run(() => engine.ExecAsync(target.Name,
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", target.User, "-d", target.Database, "-tA"],
+            stdin: _stdin, stdout: Stream.Null, onLine: OnLine, ct: CancellationToken.None));
     }
 
     /// <summary>The exported snapshot's identifier, for <c>pg_dump --snapshot</c> (or <c>SET TRANSACTION SNAPSHOT</c>).</summary>
-    public string Name { get; }
+    public string Name { get; private set; } = "";
 
+    private void OnLine(string line)
+    {
+        if (line.StartsWith(Prefix, StringComparison.Ordinal)) _named.TrySetResult(line[Prefix.Length..].Trim());
+        else if (line.StartsWith(VersionPrefix, StringComparison.Ordinal)) _version.TrySetResult(line[VersionPrefix.Length..].Trim());
+    }
+
+    /// <summary>A session whose psql is connected (or connecting) and holds no transaction yet: <see cref="ExportAsync"/> takes the snapshot.</summary>
+    public static SnapshotSession Start(DockerEngine engine, DatabaseTarget target) => new(engine, target);
+
+    /// <summary>Start, then the snapshot exported at once (<see cref="ExportAsync"/>).</summary>
     public static async Task<SnapshotSession> OpenAsync(DockerEngine engine, DatabaseTarget target, TimeSpan timeout, CancellationToken ct)
     {
-        var stdin = new FeedStream();
-        var named = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnLine(string line)
-        {
-            if (line.StartsWith(Prefix, StringComparison.Ordinal)) named.TrySetResult(line[Prefix.Length..].Trim());
-        }
-        // Not cancelled by ct: the session ends when its stdin is closed (DisposeAsync), so that it is always ended the same way.
-        var exec = Task.Run(() => engine.ExecAsync(target.Name,
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", target.User, "-d", target.Database, "-tA"],
-            stdin: stdin, stdout: Stream.Null, onLine: OnLine, ct: CancellationToken.None));
-        var session = new SnapshotSession(stdin, exec, "");
+        var session = Start(engine, target);
         try
         {
-            // psql buffers its query output while it waits for more input; a query output file (\o) is flushed when it is
-            // closed (the bare \o): the name arrives then, on stderr, while the transaction stays open. Every psql has \o.
-            stdin.Write("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\\o /dev/stderr\nSELECT '" + Prefix + "' || pg_export_snapshot();\n\\o\n");
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(timeout);
-            var wait = Task.Delay(Timeout.Infinite, deadline.Token);
-            var first = await Task.WhenAny(named.Task, exec, wait).ConfigureAwait(false);
-            if (first == named.Task) return new SnapshotSession(stdin, exec, named.Task.Result);
-            ct.ThrowIfCancellationRequested();
-            if (first == exec)
-            {
-                var result = await exec.ConfigureAwait(false); // an engine that went away throws here, as any exec does
-                throw new DockerOpsException($"Could not take a snapshot of database '{target.Database}' in container '{target.Name}' (psql exit {result.ExitCode}: {result.LastError}).");
-            }
-            throw new DockerOpsException($"Database '{target.Database}' in container '{target.Name}' did not export a snapshot within {timeout.TotalSeconds:0} s; check that Postgres answers (docker logs {target.Name}) and run again.");
+            await session.ExportAsync(timeout, ct).ConfigureAwait(false);
+            return session;
         }
         catch
         {
             await session.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The server's version ("15.10", 15), asked in this session before any transaction: its answer also proves the database
+    /// accepts connections. Null when the session ended first (the database does not accept connections yet, the container
+    /// is paused or stopped) or gave no answer within <paramref name="timeout"/>: the session is then of no further use.
+    /// </summary>
+    public async Task<(string Version, int Major)?> TryVersionAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        _stdin.Write("\\o /dev/stderr\nSELECT '" + VersionPrefix + "' || current_setting('server_version') || '|' || current_setting('server_version_num');\n\\o\n");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        var first = await Task.WhenAny(_version.Task, _exec, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        return first == _version.Task ? _shell.ParseVersion(_version.Task.Result) : null;
+    }
+
+    /// <summary>
+    /// Opens the read-only REPEATABLE READ transaction and exports its snapshot: the database as it is now, for as long as
+    /// this session lives. Sets and returns <see cref="Name"/>.
+    /// </summary>
+    public async Task<string> ExportAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        // psql buffers its query output while it waits for more input; a query output file (\o) is flushed when it is
+        // closed (the bare \o): the name arrives then, on stderr, while the transaction stays open. Every psql has \o.
+        _stdin.Write("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\\o /dev/stderr\nSELECT '" + Prefix + "' || pg_export_snapshot();\n\\o\n");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        var wait = Task.Delay(Timeout.Infinite, deadline.Token);
+        var first = await Task.WhenAny(_named.Task, _exec, wait).ConfigureAwait(false);
+        if (first == _named.Task) return Name = _named.Task.Result;
+        ct.ThrowIfCancellationRequested();
+        if (first == _exec)
+        {
+            var result = await _exec.ConfigureAwait(false); // an engine that went away throws here, as any exec does
+            throw new DockerOpsException($"Could not take a snapshot of database '{_target.Database}' in container '{_target.Name}' (psql exit {result.ExitCode}: {result.LastError}).");
+        }
+        throw new DockerOpsException($"Database '{_target.Database}' in container '{_target.Name}' did not export a snapshot within {timeout.TotalSeconds:0} s; check that Postgres answers (docker logs {_target.Name}) and run again.");
     }
 
     /// <summary>Ends the transaction (psql's stdin closed) and waits a little for psql to exit; never throws (the dump's outcome is what counts).</summary>

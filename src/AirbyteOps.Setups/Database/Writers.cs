@@ -77,6 +77,7 @@ internal sealed class Writers
     {
         if (_changed.Count == 0) return;
         var left = new List<string>(_changed);
+        var putBack = Stopwatch.StartNew();
         // An engine that does not answer (restarting, a cut connection) is retried: every error of the engine is a
         // DockerOpsException, which Readiness would not retry.
         var clock = Stopwatch.StartNew();
@@ -112,7 +113,7 @@ internal sealed class Writers
             throw new DockerOpsException($"Could not put the writers back: {string.Join(", ", left)} {(left.Count == 1 ? "is" : "are")} still {_action}; run docker {(_action == "paused" ? "unpause" : "start")} {string.Join(' ', left)} (or run ExportSetup/RestoreSetup again, which does it first).", last!);
         }
         _clock.Stop();
-        log($"Writers {(_action == "paused" ? "unpaused" : "started again")} ({string.Join(", ", _changed)}); they were held {Held.TotalSeconds:0.###} s.");
+        log($"Writers {(_action == "paused" ? "unpaused" : "started again")} ({string.Join(", ", _changed)}); they were held {Held.TotalSeconds:0.###} s{(_action == "stopped" ? $", of which starting them took {putBack.Elapsed.TotalSeconds:0.###} s" : "")}.");
         _changed.Clear();
         if (File.Exists(_recordFile)) File.Delete(_recordFile);
     }
