@@ -94,6 +94,55 @@ public sealed class HostTreeParallelTests
         Directory.Delete(copies, recursive: true);
     }
 
+    /// <summary>
+    /// Between the walk and the read, a listed file is replaced: by a symbolic link to a file of the same size outside the
+    /// folder, its folder by a link to an outside folder holding a file of that name and size, by another file renamed over
+    /// it (same size), by a fifo. Each read is refused as a changed tree naming the file,
+    /// and no byte of the outside file is handed out; before, the links were followed and the outside file read as the listed one.
+    /// </summary>
+    [Theory]
+    [InlineData("link", "was replaced by a symbolic link after it was listed")]
+    [InlineData("folder-link", "was replaced after it was listed")]
+    [InlineData("renamed", "was replaced after it was listed")]
+    [InlineData("fifo", "was replaced after it was listed")]
+    public async Task A_listed_file_replaced_after_the_walk_is_refused_and_nothing_outside_the_folder_is_read(string how, string said)
+    {
+        using var dir = new TempDirectory();
+        using var outside = new TempDirectory();
+        var victim = Path.Combine(dir.Path, "config", "A", "x.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(victim)!);
+        File.WriteAllText(victim, "{\"listed\": 1}");
+        var secret = Path.Combine(outside.Path, "secret");
+        File.WriteAllText(secret, "{\"SECRET\": 2}");   // the same length as the listed file
+        var handed = new List<MemoryStream>();
+
+        var error = await Assert.ThrowsAsync<SetupException>(() => LiveTree.ReadHostAsync(dir.Path, "test folder",
+            entry => { var m = new MemoryStream(); handed.Add(m); return m; },
+            afterWalk: async _ =>
+            {
+                if (how == "renamed") { File.Copy(secret, victim + ".new"); File.Move(victim + ".new", victim, overwrite: true); return; }
+                if (how == "folder-link")
+                {
+                    // The listed file's folder moved away and a link to a folder outside put in its place, holding an x.json.
+                    Directory.Move(Path.GetDirectoryName(victim)!, Path.GetDirectoryName(victim) + ".old");
+                    File.Copy(secret, Path.Combine(outside.Path, "x.json"));
+                    Directory.CreateSymbolicLink(Path.GetDirectoryName(victim)!, outside.Path);
+                    return;
+                }
+                File.Delete(victim);
+                if (how == "link") File.CreateSymbolicLink(victim, secret);
+                else
+                {
+                    using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [victim]);
+                    await mkfifo.WaitForExitAsync();
+                    Assert.Equal(0, mkfifo.ExitCode);
+                }
+            }));
+
+        Assert.Contains("test folder changed while it was being read: 'config/A/x.json' " + said, error.Message, StringComparison.Ordinal);
+        Assert.All(handed, m => Assert.DoesNotContain("SECRET", System.Text.Encoding.UTF8.GetString(m.ToArray()), StringComparison.Ordinal));
+    }
+
     /// <summary>A setup folder's tree (data/...) and the TreeEntry list a manifest would give for it.</summary>
     private static (string Source, List<TreeEntry> Tree) SetupTree(string root, int uid, int gid)
     {

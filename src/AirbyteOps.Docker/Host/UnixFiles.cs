@@ -10,18 +10,31 @@ public readonly record struct UnixStat(int Type, UnixFileMode Mode, int Uid, int
 }
 
 /// <summary>
-/// The few Linux calls the direct volume path needs and .NET lacks: statx (its struct has one layout on every
+/// The few Linux calls the direct volume path needs and .NET lacks: statx, of a path or an open descriptor (its struct has one layout on every
 /// architecture, unlike struct stat), lchown, link, rename, geteuid. Every call reports failure as an IOException naming the path.
 /// </summary>
 public static class UnixFiles
 {
-    private const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100;
+    private const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100, AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
 
     public static UnixStat LStat(string path)
     {
         var buffer = new byte[256];
         if (Native.statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, buffer) != 0) throw Failure("lstat", path);
+        return Parse(buffer);
+    }
+
+    /// <summary>The stat of an open descriptor (statx with AT_EMPTY_PATH): what was opened, whatever its path holds now.</summary>
+    public static UnixStat FStat(int fd, string path)
+    {
+        var buffer = new byte[256];
+        if (Native.statx(fd, "", AtEmptyPath, StatxBasicStats, buffer) != 0) throw Failure("fstat", path);
+        return Parse(buffer);
+    }
+
+    private static UnixStat Parse(byte[] buffer)
+    {
         var span = buffer.AsSpan();
         var mode = BinaryPrimitives.ReadUInt16LittleEndian(span[28..]);
         return new UnixStat(

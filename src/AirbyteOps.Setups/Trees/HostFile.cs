@@ -41,6 +41,23 @@ internal sealed class HostFile : Stream
         : new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = share, BufferSize = 0, Options = FileOptions.SequentialScan });
 
     /// <summary>
+    /// A file of a volume opened for one sequential read without following a symbolic link in its last component (O_NOFOLLOW:
+    /// a link there fails with ELOOP, see <see cref="IsLink"/>) and without blocking (O_NONBLOCK: a fifo put in its place
+    /// opens at once instead of waiting for a writer). <see cref="Stat"/> then says what was opened. Linux only.
+    /// </summary>
+    public static HostFile OpenReadNoFollow(string path) => new(Open(path, ORdOnly | OCloExec | ONoFollow | ONonBlock, 0), path, write: false);
+
+    /// <summary>True for the error <see cref="OpenReadNoFollow"/> gives when the path's last component is a symbolic link.</summary>
+    public static bool IsLink(IOException error) => error.HResult == ELoop;
+
+    /// <summary>The open file's identity and kind (statx of the descriptor).</summary>
+    public AirbyteOps.Docker.Host.UnixStat Stat()
+    {
+        ObjectDisposedException.ThrowIf(_fd < 0, this);
+        return AirbyteOps.Docker.Host.UnixFiles.FStat(_fd, _path);
+    }
+
+    /// <summary>
     /// A new file (an existing name is an error, a symbolic link included: O_EXCL never follows one), 0600 from its first byte
     /// (the umask can only narrow that); <see cref="Finish"/> then gives it its owner and mode on the descriptor.
     /// </summary>
@@ -163,8 +180,8 @@ internal sealed class HostFile : Stream
         return new IOException($"{call} '{path}' failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
 
-    private const int ORdOnly = 0, OWrOnly = 1, OCreat = 0x40, OExcl = 0x80, OCloExec = 0x80000;
-    private const int ENoEnt = 2, EIntr = 4, ENotDir = 20;
+    private const int ORdOnly = 0, OWrOnly = 1, OCreat = 0x40, OExcl = 0x80, ONonBlock = 0x800, ONoFollow = 0x20000, OCloExec = 0x80000;
+    private const int ENoEnt = 2, EIntr = 4, ENotDir = 20, ELoop = 40;
 
     private static class Native
     {

@@ -14,10 +14,36 @@ internal static class HostTree
     /// Every entry under the root as the engine's tar reports it, with its full path here, in walk order (a folder before
     /// its content). <paramref name="exclude"/>: a top-level name left out whole (the restore's work area), or null.
     /// </summary>
-    public static List<(ArchiveEntry Raw, string Full)> Describe(string root, string where, string? exclude, CancellationToken ct)
+    public static List<(ArchiveEntry Raw, string Full, UnixStat Stat)> Describe(string root, string where, string? exclude, CancellationToken ct)
     {
         var seen = new Dictionary<(ulong Device, ulong Inode), string>();
-        return Walk(root, where, "", exclude, ct).Select(w => (Describe(w.Relative, w.Full, w.Stat, seen, where), w.Full)).ToList();
+        return Walk(root, where, "", exclude, ct).Select(w => (Describe(w.Relative, w.Full, w.Stat, seen, where), w.Full, w.Stat)).ToList();
+    }
+
+    /// <summary>
+    /// A file the walk listed (<paramref name="walked"/>: its lstat then), opened for its read only if it is still that very
+    /// file: a symbolic link put in its place is not followed, and anything else now at its path (another file renamed over
+    /// it, a folder, a fifo) is not read. Either is refused as a tree that changed (<see cref="Changed"/>), as a removed
+    /// file is: what is read is what was listed, never what a link or a swapped folder points at outside the volume.
+    /// </summary>
+    public static Stream OpenListed(string full, UnixStat walked, string where, string path)
+    {
+        HostFile file;
+        try { file = HostFile.OpenReadNoFollow(full); }
+        catch (Exception gone) when (gone is FileNotFoundException or DirectoryNotFoundException) { throw Changed(where, path, "was removed after it was listed"); }
+        catch (IOException link) when (HostFile.IsLink(link)) { throw Changed(where, path, "was replaced by a symbolic link after it was listed"); }
+        try
+        {
+            var now = file.Stat();
+            if (now.Type != UnixStat.RegularFile || now.Device != walked.Device || now.Inode != walked.Inode)
+                throw Changed(where, path, "was replaced after it was listed (another file or kind of entry is at its path now)");
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>One entry as the engine's tar reports it; <paramref name="seen"/> remembers the first name of each multiply-linked file.</summary>
@@ -68,18 +94,18 @@ internal static class HostTree
     public static async Task<IReadOnlyList<TreeEntry>> ReadHashedAsync(string root, string where, string? exclude, CancellationToken ct, Progress.ProgressReporter? progress = null)
     {
         var entries = new List<TreeEntry>();
-        var files = new List<(int Index, string Full)>();
+        var files = new List<(int Index, string Full, UnixStat Stat)>();
         var seen = new Dictionary<(ulong, ulong), string>();
         foreach (var (relative, full, stat) in Walk(root, where, "", exclude, ct))
         {
             var raw = Describe(relative, full, stat, seen, where);
-            if (raw.Kind == EntryKind.File) files.Add((entries.Count, full));
+            if (raw.Kind == EntryKind.File) files.Add((entries.Count, full, stat));
             entries.Add(new TreeEntry(SafeTree.NormalizeName(relative, where), raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, raw.LinkTarget));
         }
         var hashed = new (string Sha, long Size)[files.Count];
         await Hashing.ForEachFileAsync(Enumerable.Range(0, files.Count), (i, token) =>
         {
-            using var content = OpenRead(files[i].Full);
+            using var content = OpenListed(files[i].Full, files[i].Stat, where, entries[files[i].Index].Path);
             hashed[i] = Hashing.Copy(content, null, token, progress);
         }, ct).ConfigureAwait(false);
         for (var i = 0; i < files.Count; i++)
@@ -93,7 +119,4 @@ internal static class HostTree
     /// </summary>
     public static SetupException Changed(string where, string path, string what) =>
         new($"{where} changed while it was being read: '{path}' {what}. Something wrote to it meanwhile, so the copy would not be one moment of it; nothing was saved. Run the target again (ExportSetup pauses the server and scheduler while it reads when the jobs database is part of the setup).");
-
-    /// <summary>A file of the volume opened for one sequential read, unbuffered (the caller's buffer is the only one): open, reads, close (<see cref="HostFile"/>).</summary>
-    public static Stream OpenRead(string full) => HostFile.OpenRead(full);
 }

@@ -50,8 +50,10 @@ internal static class LiveTree
     /// </summary>
     /// <param name="afterWalk">Called once the walk is done, before any file is read (tests change the tree there).</param>
     /// <remarks>
-    /// A file removed after the walk listed it, or whose size at the end of its read is not the size the walk saw, is refused
-    /// as a tree that changed while it was read (<see cref="HostTree.Changed"/>): the engine's tar fails on the same change.
+    /// A file removed after the walk listed it, replaced (by a symbolic link, which is never followed, or by any other entry:
+    /// the file opened must be the one listed, by device and inode), or whose size at the end of its read is not the size the
+    /// walk saw, is refused as a tree that changed while it was read (<see cref="HostTree.Changed"/>): the engine's tar fails
+    /// on the same changes.
     /// </remarks>
     public static async Task<Result> ReadHostAsync(string root, string where, Func<TreeEntry, Stream?>? openFile = null, Action<TreeEntry>? onEntry = null, CancellationToken ct = default,
         ProgressReporter? progress = null, Func<CancellationToken, Task>? afterWalk = null)
@@ -61,7 +63,7 @@ internal static class LiveTree
         var files = new List<int>();
         for (var i = 0; i < walked.Count; i++)
         {
-            var (raw, _) = walked[i];
+            var (raw, _, _) = walked[i];
             entries[i] = new TreeEntry(SafeTree.NormalizeName(raw.Name, where), raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, raw.LinkTarget);
             if (raw.Kind == EntryKind.File) files.Add(i);
             else onEntry?.Invoke(entries[i]);
@@ -75,12 +77,7 @@ internal static class LiveTree
             lock (gate) destination = openFile?.Invoke(entry);
             try
             {
-                Stream content;
-                try { content = HostTree.OpenRead(walked[i].Full); }
-                catch (Exception gone) when (gone is FileNotFoundException or DirectoryNotFoundException)
-                {
-                    throw HostTree.Changed(where, entry.Path, "was removed after it was listed");
-                }
+                var content = HostTree.OpenListed(walked[i].Full, walked[i].Stat, where, entry.Path);
                 string sha;
                 long size;
                 using (content) (sha, size) = Hashing.Copy(content, destination, token, progress);
