@@ -28,8 +28,15 @@ public sealed partial class BuildContext
 
     private async Task<DestinationLookup?> LookAtDestinationAsync(Task<VersionResponse?> answer, CancellationToken ct)
     {
-        if (await answer.ConfigureAwait(false) is null) return null;
-        return await new StartPostgresOperation(Engine).LookAsync(DestinationOptions, ct).ConfigureAwait(false);
+        // Sent beside the version request, not after it: an engine that does not answer fails the look too, and the target
+        // then looks again once EnsureDocker has it answering.
+        var look = Task.Run(() => new StartPostgresOperation(Engine).LookAsync(DestinationOptions, ct), ct);
+        if (await answer.ConfigureAwait(false) is null)
+        {
+            _ = look.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return null;
+        }
+        return await look.ConfigureAwait(false);
     }
 
     /// <summary>The early version request, once (a second EnsureDocker in the same run asks again).</summary>

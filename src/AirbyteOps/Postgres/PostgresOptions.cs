@@ -22,16 +22,24 @@ public sealed record PostgresOptions(
     public Task<DestinationLookup?>? Lookup { get; init; }
 
     /// <summary>The connection string, for code only: it holds the password and is never printed.</summary>
-    public string ConnectionString => new Npgsql.NpgsqlConnectionStringBuilder
+    public string ConnectionString => Builder(Password).ConnectionString;
+
+    /// <summary>The same without the password, for a probe that is given it only once the server is known to be ours.</summary>
+    internal string ConnectionStringWithoutPassword => Builder(null).ConnectionString;
+
+    private Npgsql.NpgsqlConnectionStringBuilder Builder(string? password) => new()
     {
         Host = HostAddress,
         Port = HostPort,
         Username = User,
-        Password = Password,
+        Password = password,
         Database = Database,
         Timeout = 3,
         Pooling = false,
-    }.ConnectionString;
+        // Npgsql's default (Prefer) first tries GSS encryption, which needs Kerberos: here that is a TCP connection opened
+        // and dropped before every real one. The destination authenticates by password.
+        GssEncryptionMode = Npgsql.GssEncryptionMode.Disable,
+    };
 
     /// <summary>What may be shown: everything but the password.</summary>
     public string Describe => $"host {HostAddress}, port {HostPort}, user {User}, database {Database}, password: [REDACTED] (from POSTGRES_PASSWORD)";

@@ -43,6 +43,43 @@ public static class PostgresProbe
         }
     }
 
+    /// <summary>
+    /// <c>select 1</c> through a connection opened at once, with the password held back until <paramref name="confirmed"/>
+    /// says the server on that port is the one meant (the container of that name publishing it): Npgsql asks for the
+    /// password only when the server requests it, after the TCP connect, the TLS offer and the startup message (user and
+    /// database names, no secret). So Npgsql's load, its connect path and the round trips run beside the look that
+    /// decides, and a server that is not ours never gets the password: the connection is dropped at its request for it.
+    /// Null when <paramref name="confirmed"/> said no (nothing is known); otherwise as <see cref="QueryAsync"/>.
+    /// </summary>
+    public static async Task<bool?> QueryOnceConfirmedAsync(string connectionString, string password, Task<bool> confirmed, CancellationToken ct = default)
+    {
+        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        builder.EnableTransportSecurity();
+        builder.UsePasswordProvider(
+            _ => throw new InvalidOperationException("The gated probe opens its connection asynchronously only."),
+            async (_, c) => await confirmed.WaitAsync(c).ConfigureAwait(false) ? password : throw new NotConfirmedException());
+        await using var source = builder.Build();
+        try
+        {
+            await using var connection = await source.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("select 1", connection);
+            return (int?)await command.ExecuteScalarAsync(ct).ConfigureAwait(false) == 1;
+        }
+        catch (Exception) when (confirmed.IsCompletedSuccessfully && !confirmed.Result)
+        {
+            return null;
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            throw new PasswordRejectedException(ex.MessageText, ex);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or PostgresException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The rows of <paramref name="schema"/>.<paramref name="table"/>, or null when the table does not exist or the server does not answer.</summary>
     public static async Task<long?> CountRowsAsync(string connectionString, string schema, string table, CancellationToken ct = default)
     {
@@ -62,6 +99,12 @@ public static class PostgresProbe
             return null;
         }
     }
+}
+
+/// <summary>The look said the server on the port is not ours: the gated probe's password is withheld.</summary>
+internal sealed class NotConfirmedException : Exception
+{
+    public NotConfirmedException() : base("The server on this port is not the destination container; the password was withheld.") { }
 }
 
 /// <summary>The server answered and refused the password: no point in waiting longer. Caught inside this library.</summary>

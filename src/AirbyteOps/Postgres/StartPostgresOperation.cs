@@ -18,11 +18,34 @@ public sealed class StartPostgresOperation(DockerEngine engine)
     /// </summary>
     public async Task<DestinationLookup> LookAsync(PostgresOptions options, CancellationToken ct = default)
     {
-        var existing = await engine.Containers.FindAsync(options.ContainerName, ct).ConfigureAwait(false);
-        if (existing is not { IsRunning: true } || !existing.Ports.Any(p => p.ContainerPort == 5432 && p.HostPort == options.HostPort && p.HostIp == options.HostAddress))
+        // The query's connection is opened beside the inspect; its password is given only if the inspect says the port is
+        // published by the running container of that name (PostgresProbe.QueryOnceConfirmedAsync).
+        var ours = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probe = Task.Run(() => GatedProbeAsync(options, ours.Task, ct), ct);
+        ContainerInfo? existing;
+        try
+        {
+            existing = await engine.Containers.FindAsync(options.ContainerName, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            ours.SetResult(false);
+            Observe(probe);
+            throw;
+        }
+        var publishing = existing is { IsRunning: true } && existing.Ports.Any(p => p.ContainerPort == 5432 && p.HostPort == options.HostPort && p.HostIp == options.HostAddress);
+        ours.SetResult(publishing);
+        if (!publishing)
+        {
+            Observe(probe);
             return new DestinationLookup(existing, null, null);
-        return new DestinationLookup(existing, ProbeAsync(options, ct), engine.Containers.ListAsync(all: false, ct: ct));
+        }
+        return new DestinationLookup(existing, AnsweredAsync(probe, options, ct), engine.Containers.ListAsync(all: false, ct: ct));
     }
+
+    /// <summary>The gated probe's answer; where it could not tell (never null here: the gate said yes), probed again.</summary>
+    private static async Task<bool> AnsweredAsync(Task<bool?> probe, PostgresOptions options, CancellationToken ct) =>
+        await probe.ConfigureAwait(false) ?? await ProbeAsync(options, ct).ConfigureAwait(false);
 
     public async Task<StartPostgresResult> RunAsync(PostgresOptions options, Action<string> log, CancellationToken ct = default)
     {
@@ -160,6 +183,18 @@ public sealed class StartPostgresOperation(DockerEngine engine)
     /// <summary>A task whose result is no longer wanted: its failure, if any, is observed and dropped.</summary>
     private static void Observe(Task? task) => task?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
+    private static async Task<bool?> GatedProbeAsync(PostgresOptions options, Task<bool> ours, CancellationToken ct)
+    {
+        try
+        {
+            return await PostgresProbe.QueryOnceConfirmedAsync(options.ConnectionStringWithoutPassword, options.Password, ours, ct).ConfigureAwait(false);
+        }
+        catch (PasswordRejectedException)
+        {
+            throw Rejected(options);
+        }
+    }
+
     private static async Task<bool> ProbeAsync(PostgresOptions options, CancellationToken ct)
     {
         try
@@ -168,9 +203,12 @@ public sealed class StartPostgresOperation(DockerEngine engine)
         }
         catch (PasswordRejectedException)
         {
-            throw new DestinationException($"Postgres '{options.ContainerName}' rejected the password for user '{options.User}': set POSTGRES_PASSWORD to the password the container was created with, or remove the container (docker rm -f {options.ContainerName}) to start over (its data goes with it).");
+            throw Rejected(options);
         }
     }
+
+    private static DestinationException Rejected(PostgresOptions options) =>
+        new($"Postgres '{options.ContainerName}' rejected the password for user '{options.User}': set POSTGRES_PASSWORD to the password the container was created with, or remove the container (docker rm -f {options.ContainerName}) to start over (its data goes with it).");
 
     private static void RequirePortFree(PostgresOptions options, IReadOnlyList<ContainerInfo> running)
     {
