@@ -86,7 +86,7 @@ internal abstract class LineSink : Stream
 /// it is given): what psql reads while the setup's dump streams from the setup, secrets put back line by line. Memory
 /// holds one read chunk and what the sink made of it.
 /// </summary>
-internal sealed class LineTransformReadStream(Stream source, Func<Stream, LineSink> sinkFor) : Stream
+internal sealed class LineTransformReadStream(Stream source, Func<Stream, LineSink> sinkFor) : ForwardReadStream
 {
     private readonly MemoryStream _output = new();
     private readonly byte[] _chunk = new byte[1 << 16];
@@ -128,19 +128,4 @@ internal sealed class LineTransformReadStream(Stream source, Func<Stream, LineSi
             }
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush() { }
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -227,7 +227,7 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
     }
 
     /// <summary>A read-only stream of a prefix, a stream, and a suffix, in that order (the inner stream is not disposed).</summary>
-    private sealed class ConcatenatedStream(byte[] prefix, Stream middle, byte[] suffix) : Stream
+    private sealed class ConcatenatedStream(byte[] prefix, Stream middle, byte[] suffix) : ForwardReadStream
     {
         private int _part;
         private int _offset;
@@ -257,17 +257,5 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
             }
             return 0;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -119,7 +119,7 @@ internal sealed class SnapshotSession : IAsyncDisposable
     }
 
     /// <summary>A stdin that yields what is written to it and ends (read returns 0) once completed.</summary>
-    private sealed class FeedStream : Stream
+    private sealed class FeedStream : ForwardReadStream
     {
         private readonly Channel<byte[]> _chunks = Channel.CreateUnbounded<byte[]>();
         private ReadOnlyMemory<byte> _current;
@@ -140,16 +140,5 @@ internal sealed class SnapshotSession : IAsyncDisposable
             _current = _current[count..];
             return count;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

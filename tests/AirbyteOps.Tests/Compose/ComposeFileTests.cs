@@ -141,6 +141,21 @@ public sealed class ComposeFileTests : IDisposable
         Assert.Equal(workspace, file.WorkspaceVolume(["airbyte-server", "airbyte-scheduler"]));
     }
 
+    /// <summary>
+    /// LocalData skips its helper container where a running container of a local engine bind-mounts the folder it lists
+    /// (LocalDataOperation). On the real 0.7.1 the scheduler mounts ${LOCAL_ROOT}:${LOCAL_ROOT}; with the release's .env
+    /// that source is the folder --local-root names by default, so the skip applies to the real deployment too.
+    /// </summary>
+    [Fact]
+    public void The_real_0_7_1_scheduler_bind_mounts_the_folder_LocalData_lists_by_default()
+    {
+        var release = Path.Combine(AirbyteReference.Root, "compose", "v0.7.1-alpha");
+        var file = ComposeFile.Load(Path.Combine(release, "docker-compose.yaml"), "airbyte", Path.Combine(release, ".env"), _ => null);
+
+        var scheduler = Assert.Single(file.Services, s => s.Name == "scheduler");
+        Assert.Contains(new AirbyteOps.Build.Parameters.BuildParameters().LocalRoot, scheduler.BindMounts);
+    }
+
     [Fact]
     public void The_environment_names_the_workspace_volume_as_compose_reads_it()
     {
