@@ -266,7 +266,7 @@ public sealed class ContainerOperations
             c.Config?.Image ?? "",
             c.Image,
             c.State?.Status ?? "unknown",
-            c.State?.Health?.Status is { Length: > 0 } h ? h : null,
+            HealthOf(c.State?.Health?.Status, c.State is { Running: true, Paused: false }, c.State?.Health?.FailingStreak ?? 0),
             c.State is { Running: false } s ? (int)s.ExitCode : null,
             (IReadOnlyDictionary<string, string>?)c.Config?.Labels?.ToDictionary() ?? new Dictionary<string, string>(),
             ports,
@@ -275,4 +275,18 @@ public sealed class ContainerOperations
             StartedAt = string.IsNullOrEmpty(c.State?.StartedAt) ? null : c.State.StartedAt,
         };
     }
+
+    /// <summary>
+    /// The container's health as its checks judged it. The engine says "unhealthy" with a failing streak of 0 when it stopped
+    /// the health monitor (a pause, a stop) and has run no check since (moby's CloseMonitorChannel: "unhealthy when the
+    /// monitor has stopped for compatibility reasons"): no check failed. A running container in that state, after an unpause
+    /// say, until the engine's next check (its interval later), is "starting": not judged yet. A real "unhealthy" needs at
+    /// least one failed check in the streak (the engine's retries are 1 or more).
+    /// </summary>
+    private static string? HealthOf(string? status, bool runningUnpaused, long failingStreak) => status switch
+    {
+        null or "" => null,
+        "unhealthy" when runningUnpaused && failingStreak == 0 => "starting",
+        _ => status,
+    };
 }

@@ -225,10 +225,17 @@ internal sealed class DatabaseRestore
     }
 
     /// <summary>The writers run again (before the server's health is awaited).</summary>
-    public async Task ReleaseWritersAsync(Action<string> log)
+    public async Task ReleaseWritersAsync(Action<string> log, string? first = null, TaskCompletionSource? firstBack = null)
     {
-        if (_writers is not null) await _writers.ReleaseAsync(log).ConfigureAwait(false);
-        _writers = null;
+        try
+        {
+            if (_writers is not null) await _writers.ReleaseAsync(log, first, firstBack).ConfigureAwait(false);
+            _writers = null;
+        }
+        finally
+        {
+            firstBack?.TrySetResult();
+        }
     }
 
     /// <summary>Step 4, after the configuration committed: the previous database is dropped (a failure here only leaves a copy the next run drops).</summary>

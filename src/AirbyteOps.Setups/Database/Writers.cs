@@ -73,11 +73,61 @@ internal sealed class Writers
     /// Puts back every writer this run held: unpause or start. Never cancelled; an engine that does not answer is retried
     /// for up to a minute (it may be restarting), then the error names the containers and the command that frees them.
     /// </summary>
-    public async Task ReleaseAsync(Action<string> log)
+    public Task ReleaseAsync(Action<string> log) => ReleaseAsync(log, null, null);
+
+    /// <summary>
+    /// The same, <paramref name="first"/> (when this run held it) put back alone before the others, and
+    /// <paramref name="firstBack"/> completed as soon as it is (or at once when it was not held): the caller can begin what
+    /// needs only that one (RestoreSetup: the server's health wait) while the others are started.
+    /// </summary>
+    public async Task ReleaseAsync(Action<string> log, string? first, TaskCompletionSource? firstBack)
     {
-        if (_changed.Count == 0) return;
-        var left = new List<string>(_changed);
-        var putBack = Stopwatch.StartNew();
+        try
+        {
+            if (_changed.Count == 0) return;
+            var putBack = Stopwatch.StartNew();
+            var rest = new List<string>(_changed);
+            if (first is not null && rest.Remove(first))
+            {
+                try
+                {
+                    await PutBackAsync([first]).ConfigureAwait(false);
+                }
+                catch (DockerOpsException)
+                {
+                    // The others are still put back (as when all are started at once); the first's failure is the one thrown
+                    // and the record stays, so the next run starts whatever is still stopped.
+                    try
+                    {
+                        await PutBackAsync(rest).ConfigureAwait(false);
+                    }
+                    catch (DockerOpsException)
+                    {
+                    }
+                    throw;
+                }
+                firstBack?.TrySetResult();
+            }
+            await PutBackAsync(rest).ConfigureAwait(false);
+            _clock.Stop();
+            log($"Writers {(_action == "paused" ? "unpaused" : "started again")} ({string.Join(", ", _changed)}); they were held {Held.TotalSeconds:0.###} s{(_action == "stopped" ? $", of which starting them took {putBack.Elapsed.TotalSeconds:0.###} s" : "")}.");
+            _changed.Clear();
+            if (File.Exists(_recordFile)) File.Delete(_recordFile);
+        }
+        finally
+        {
+            // Not held, or the first failed: the caller's wait ends (the failure is this task's).
+            firstBack?.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Unpauses or starts <paramref name="names"/>, all at the same time. Never cancelled; an engine that does not answer
+    /// is retried for up to a minute, then the error names the containers left and the command that frees them.
+    /// </summary>
+    private async Task PutBackAsync(List<string> names)
+    {
+        var left = new List<string>(names);
         // An engine that does not answer (restarting, a cut connection) is retried: every error of the engine is a
         // DockerOpsException, which Readiness would not retry.
         var clock = Stopwatch.StartNew();
@@ -112,10 +162,6 @@ internal sealed class Writers
             _clock.Stop();
             throw new DockerOpsException($"Could not put the writers back: {string.Join(", ", left)} {(left.Count == 1 ? "is" : "are")} still {_action}; run docker {(_action == "paused" ? "unpause" : "start")} {string.Join(' ', left)} (or run ExportSetup/RestoreSetup again, which does it first).", last!);
         }
-        _clock.Stop();
-        log($"Writers {(_action == "paused" ? "unpaused" : "started again")} ({string.Join(", ", _changed)}); they were held {Held.TotalSeconds:0.###} s{(_action == "stopped" ? $", of which starting them took {putBack.Elapsed.TotalSeconds:0.###} s" : "")}.");
-        _changed.Clear();
-        if (File.Exists(_recordFile)) File.Delete(_recordFile);
     }
 
     private static async Task PutBackAsync(DockerEngine engine, string name, string action, CancellationToken ct)

@@ -198,14 +198,29 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
                 throw;
             }
             await counting.ConfigureAwait(false);
-            if (database is not null) await database.ReleaseWritersAsync(log).ConfigureAwait(false);
-            if (healthyBefore)
+            // The server is started first and its health awaited while the other writers (the scheduler) start: the health
+            // question needs only the server, and every check of what landed is done before any writer runs again.
+            var serverBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var releasing = database is null ? Task.CompletedTask : database.ReleaseWritersAsync(log, deployment.Server?.Name, serverBack);
+            try
             {
-                log("Waiting for the server's health...");
-                // Asked every 100 ms: a local HTTP request, so the moment the server answers is the moment the wait ends.
-                var took = await Readiness.WaitUntilAsync($"server '{deployment.Server!.Name}' to be healthy with the restored configuration", options.HealthProbe!, options.HealthTimeout, TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
-                log($"Server healthy after {took.TotalSeconds:0.#} s.");
+                await Task.WhenAny(database is null ? Task.CompletedTask : serverBack.Task, releasing).ConfigureAwait(false);
+                if (releasing.IsFaulted || releasing.IsCanceled) await releasing.ConfigureAwait(false);
+                if (healthyBefore)
+                {
+                    log("Waiting for the server's health...");
+                    // Asked every 100 ms: a local HTTP request, so the moment the server answers is the moment the wait ends.
+                    var took = await Readiness.WaitUntilAsync($"server '{deployment.Server!.Name}' to be healthy with the restored configuration", options.HealthProbe!, options.HealthTimeout, TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+                    log($"Server healthy after {took.TotalSeconds:0.#} s.");
+                }
             }
+            catch
+            {
+                // The rollback stops the writers again: every start still in flight ends first.
+                await SettleAsync(releasing).ConfigureAwait(false);
+                throw;
+            }
+            await releasing.ConfigureAwait(false);
             await work.CommitAsync(ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || ct.IsCancellationRequested)

@@ -103,6 +103,29 @@ public sealed class ComposeProjectTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_service_paused_and_unpaused_before_its_next_healthcheck_is_not_unhealthy_and_the_project_is_already_up()
+    {
+        var options = Project();
+        await new ComposeUpOperation(Engine).RunAsync(options, _log.Add);
+        var ids = (await ContainersOf(options.Project)).Select(c => c.Id).Order().ToList();
+        var extra = (await ContainersOf(options.Project)).Single(c => c.Name.Contains("extra", StringComparison.Ordinal));
+
+        // What ExportSetup does to the writers: docker pause, then unpause. The engine stops the health monitor on pause and
+        // says "unhealthy" (with no failed check) until its next check, 10 minutes on here.
+        await Engine.Containers.PauseAsync(extra.Name);
+        await Engine.Containers.UnpauseAsync(extra.Name);
+        var engineSays = await DockerCli.CheckAsync("inspect", "--format", "{{.State.Health.Status}} {{.State.Health.FailingStreak}}", extra.Id);
+        var after = await Engine.Containers.FindAsync(extra.Name);
+        _log.Clear();
+        var again = await new ComposeUpOperation(Engine).RunAsync(options, _log.Add);
+
+        Assert.Equal("unhealthy 0", engineSays.Trim());
+        Assert.Equal("starting", after!.Health);
+        Assert.True(again.AlreadyUp);
+        Assert.Equal(ids, (await ContainersOf(options.Project)).Select(c => c.Id).Order().ToList());
+    }
+
+    [Fact]
     public async Task A_service_that_crashes_at_start_is_named_with_its_last_log_lines()
     {
         var options = Project("echo boom-marker-42; exit 3");
