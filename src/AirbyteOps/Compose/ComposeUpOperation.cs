@@ -7,8 +7,10 @@ namespace AirbyteOps.Compose;
 /// ComposeUp over the real compose CLI, with the waiting the tutorial leaves to the user: every long-running
 /// service up (passing its healthcheck where it has one), every one-shot service exited 0, the server's health ready;
 /// a service that fails is named with its last log lines. The server's health is polled every 100 ms and the services every
-/// 400 ms; once the server says ready, a healthcheck the engine has not run yet is run here (docker exec of the same test),
-/// so Docker's healthcheck interval does not set the pace.
+/// 400 ms; a healthcheck the engine has not run yet (Docker says "starting") is run here (docker exec of the same test), so
+/// Docker's healthcheck interval does not set the pace: while the server is not ready, at most once a second per container
+/// (the database's passes long before the server's health does), and once the server says ready, every one not passed yet,
+/// side by side. A check that passed here counts for that run of its container, as Docker counts one pass as healthy.
 /// </summary>
 public sealed class ComposeUpOperation(DockerEngine engine)
 {
@@ -52,13 +54,16 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         var clock = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<ServiceStatus> now = before;
         var tick = 0;
+        var checks = new Healthchecks(this);
+        TimeSpan? healthSaidReady = null;
         await Readiness.WaitUntilAsync($"compose project '{file.Project}' to be ready", async c =>
         {
             // The server's health endpoint, every 100 ms, is the cheap question and the one that answers last: asked first.
             // The services (a crash named at once, healthchecks run here instead of at Docker's interval) are read every
-            // 4th tick while it is not ready, and on every tick once it is: no docker exec competes with the starting
-            // services for the CPU before the answer can be yes.
+            // 4th tick while it is not ready, and on every tick once it is; a starting healthcheck is run at most once a second
+            // per container before the server is ready, so few docker execs compete with the starting services for the CPU.
             var healthy = await api.IsHealthyAsync(c).ConfigureAwait(false);
+            if (healthy) healthSaidReady ??= clock.Elapsed;
             if (!healthy && tick++ % 4 != 0) return false;
             now = await ComposeProject.StatusAsync(engine, file, c).ConfigureAwait(false);
             foreach (var s in now)
@@ -74,31 +79,85 @@ public sealed class ComposeUpOperation(DockerEngine engine)
                     throw new DockerOpsException($"Service '{s.Service}' ({s.Container.Name}) is unhealthy; its last log lines: {string.Join(" | ", tail)}");
                 }
             }
-            return healthy && await ServicesUpAsync(now, c).ConfigureAwait(false);
+            if (!healthy)
+            {
+                // Not ready yet: a starting healthcheck may be run now (at most once a second per container), so that once the
+                // server says ready only the checks that did not pass yet are left to run.
+                await checks.RunEarlyAsync(now, clock.Elapsed, c).ConfigureAwait(false);
+                return false;
+            }
+            return await checks.AllUpAsync(now, c).ConfigureAwait(false);
         }, options.Timeout, TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
-        log($"'{file.Project}' is ready after {clock.Elapsed.TotalSeconds:0.0} s; the server's health says ready.");
+        log($"'{file.Project}' is ready after {clock.Elapsed.TotalSeconds:0.0} s; the server's health said ready after {(healthSaidReady ?? clock.Elapsed).TotalSeconds:0.0} s, " +
+            $"and every healthcheck passed ({checks.RunHere} run here while Docker said starting).");
         ComposeProject.Print(now, log);
         return new ComposeUpResult(AlreadyUp: false, clock.Elapsed);
     }
 
     /// <summary>
-    /// Every long-running service running and healthy, every one-shot exited 0. A healthcheck still "starting" is run
-    /// here at once rather than waited for at the engine's interval.
+    /// Every long-running service running and healthy, every one-shot exited 0, with no healthcheck run here (the already-up
+    /// question asked before anything starts). A healthcheck still "starting" is run here at once rather than waited for.
     /// </summary>
-    private async Task<bool> ServicesUpAsync(IReadOnlyList<ServiceStatus> services, CancellationToken ct)
+    private Task<bool> ServicesUpAsync(IReadOnlyList<ServiceStatus> services, CancellationToken ct) => new Healthchecks(this).AllUpAsync(services, ct);
+
+    /// <summary>
+    /// The healthchecks still "starting" at Docker's interval, run here: which passed, per container (its id: a recreated one
+    /// is checked again; one seen not running since its pass, restarting say, is checked again too).
+    /// </summary>
+    private sealed class Healthchecks(ComposeUpOperation owner)
     {
-        if (services.Any(s => s.Container switch
-            {
-                null => true,
-                { IsRunning: false } exited => exited.ExitCode != 0,
-                { Health: "starting" } => false,
-                { } running => running.Health is not (null or "healthy"),
-            }))
-            return false;
-        // The healthchecks still "starting" are run side by side: each is a docker exec, and the slowest sets the pace.
-        var probes = services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => c is { IsRunning: true, Health: "starting" })
-            .Select(c => PassesHealthcheckAsync(c.Id, ct));
-        return (await Task.WhenAll(probes).ConfigureAwait(false)).All(passed => passed);
+        private static readonly TimeSpan EarlyEvery = TimeSpan.FromSeconds(1);
+        private readonly HashSet<string> _passed = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, TimeSpan> _triedAt = new(StringComparer.Ordinal);
+
+        /// <summary>How many checks were run here and passed.</summary>
+        public int RunHere => _passed.Count;
+
+        private static string RunOf(ContainerInfo c) => c.Id;
+
+        /// <summary>A container seen not running loses its pass: once running again, its check is run again.</summary>
+        private void Forget(IReadOnlyList<ServiceStatus> services)
+        {
+            foreach (var c in services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => !c.IsRunning)) _passed.Remove(RunOf(c));
+        }
+
+        private static IEnumerable<ContainerInfo> Starting(IReadOnlyList<ServiceStatus> services) =>
+            services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => c is { IsRunning: true, Health: "starting" });
+
+        /// <summary>While the server is not ready: each starting check not passed yet, at most once a second per container, side by side.</summary>
+        public async Task RunEarlyAsync(IReadOnlyList<ServiceStatus> services, TimeSpan now, CancellationToken ct)
+        {
+            Forget(services);
+            var due = Starting(services).Where(c => !_passed.Contains(RunOf(c)) && (!_triedAt.TryGetValue(RunOf(c), out var at) || now - at >= EarlyEvery)).ToList();
+            foreach (var c in due) _triedAt[RunOf(c)] = now;
+            await Task.WhenAll(due.Select(c => RunAsync(c, ct))).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Every long-running service running and healthy (or "starting" with its check passed here), every one-shot exited 0.
+        /// The starting checks not passed yet are run now, side by side: each is a docker exec, and the slowest sets the pace.
+        /// </summary>
+        public async Task<bool> AllUpAsync(IReadOnlyList<ServiceStatus> services, CancellationToken ct)
+        {
+            Forget(services);
+            if (services.Any(s => s.Container switch
+                {
+                    null => true,
+                    { IsRunning: false } exited => exited.ExitCode != 0,
+                    { Health: "starting" } => false,
+                    { } running => running.Health is not (null or "healthy"),
+                }))
+                return false;
+            var left = Starting(services).Where(c => !_passed.Contains(RunOf(c))).ToList();
+            await Task.WhenAll(left.Select(c => RunAsync(c, ct))).ConfigureAwait(false);
+            return left.All(c => _passed.Contains(RunOf(c)));
+        }
+
+        private async Task RunAsync(ContainerInfo container, CancellationToken ct)
+        {
+            if (await owner.PassesHealthcheckAsync(container.Id, ct).ConfigureAwait(false))
+                lock (_passed) _passed.Add(RunOf(container));
+        }
     }
 
     /// <summary>The container's healthcheck run now; one that cannot run yet (the container restarting, say) is not passing.</summary>
