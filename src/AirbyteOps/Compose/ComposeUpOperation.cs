@@ -54,7 +54,7 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         var clock = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<ServiceStatus> now = before;
         var tick = 0;
-        var checks = new Healthchecks(this);
+        await using var checks = new Healthchecks(this, ct);
         TimeSpan? healthSaidReady = null;
         await Readiness.WaitUntilAsync($"compose project '{file.Project}' to be ready", async c =>
         {
@@ -81,9 +81,9 @@ public sealed class ComposeUpOperation(DockerEngine engine)
             }
             if (!healthy)
             {
-                // Not ready yet: a starting healthcheck may be run now (at most once a second per container), so that once the
-                // server says ready only the checks that did not pass yet are left to run.
-                await checks.RunEarlyAsync(now, clock.Elapsed, c).ConfigureAwait(false);
+                // Not ready yet: a starting healthcheck may be started now in the background (at most once a second per
+                // container), so that once the server says ready only the checks that did not pass yet are left to run.
+                checks.StartEarly(now, clock.Elapsed);
                 return false;
             }
             return await checks.AllUpAsync(now, c).ConfigureAwait(false);
@@ -98,46 +98,68 @@ public sealed class ComposeUpOperation(DockerEngine engine)
     /// Every long-running service running and healthy, every one-shot exited 0, with no healthcheck run here (the already-up
     /// question asked before anything starts). A healthcheck still "starting" is run here at once rather than waited for.
     /// </summary>
-    private Task<bool> ServicesUpAsync(IReadOnlyList<ServiceStatus> services, CancellationToken ct) => new Healthchecks(this).AllUpAsync(services, ct);
+    private async Task<bool> ServicesUpAsync(IReadOnlyList<ServiceStatus> services, CancellationToken ct)
+    {
+        await using var checks = new Healthchecks(this, ct);
+        return await checks.AllUpAsync(services, ct).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// The healthchecks still "starting" at Docker's interval, run here: which passed, per container (its id: a recreated one
-    /// is checked again; one seen not running since its pass, restarting say, is checked again too).
+    /// is checked again; one seen not running since its pass, restarting say, is checked again too). The checks run before
+    /// the server is ready run in the background: the health is still asked every 100 ms meanwhile.
     /// </summary>
-    private sealed class Healthchecks(ComposeUpOperation owner)
+    private sealed class Healthchecks(ComposeUpOperation owner, CancellationToken ct) : IAsyncDisposable
     {
         private static readonly TimeSpan EarlyEvery = TimeSpan.FromSeconds(1);
+        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         private readonly HashSet<string> _passed = new(StringComparer.Ordinal);
         private readonly Dictionary<string, TimeSpan> _triedAt = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
 
         /// <summary>How many checks were run here and passed.</summary>
-        public int RunHere => _passed.Count;
+        public int RunHere
+        {
+            get { lock (_passed) return _passed.Count; }
+        }
 
-        private static string RunOf(ContainerInfo c) => c.Id;
+        private bool Passed(ContainerInfo c)
+        {
+            lock (_passed) return _passed.Contains(c.Id);
+        }
 
         /// <summary>A container seen not running loses its pass: once running again, its check is run again.</summary>
         private void Forget(IReadOnlyList<ServiceStatus> services)
         {
-            foreach (var c in services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => !c.IsRunning)) _passed.Remove(RunOf(c));
+            lock (_passed)
+                foreach (var c in services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => !c.IsRunning)) _passed.Remove(c.Id);
         }
 
         private static IEnumerable<ContainerInfo> Starting(IReadOnlyList<ServiceStatus> services) =>
             services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => c is { IsRunning: true, Health: "starting" });
 
-        /// <summary>While the server is not ready: each starting check not passed yet, at most once a second per container, side by side.</summary>
-        public async Task RunEarlyAsync(IReadOnlyList<ServiceStatus> services, TimeSpan now, CancellationToken ct)
+        /// <summary>
+        /// While the server is not ready: each starting check not passed yet is started in the background, at most once a
+        /// second per container and never twice at once; the caller does not wait for it.
+        /// </summary>
+        public void StartEarly(IReadOnlyList<ServiceStatus> services, TimeSpan now)
         {
             Forget(services);
-            var due = Starting(services).Where(c => !_passed.Contains(RunOf(c)) && (!_triedAt.TryGetValue(RunOf(c), out var at) || now - at >= EarlyEvery)).ToList();
-            foreach (var c in due) _triedAt[RunOf(c)] = now;
-            await Task.WhenAll(due.Select(c => RunAsync(c, ct))).ConfigureAwait(false);
+            foreach (var c in Starting(services))
+            {
+                if (Passed(c) || (_running.TryGetValue(c.Id, out var running) && !running.IsCompleted)) continue;
+                if (_triedAt.TryGetValue(c.Id, out var at) && now - at < EarlyEvery) continue;
+                _triedAt[c.Id] = now;
+                _running[c.Id] = RunAsync(c, _stop.Token);
+            }
         }
 
         /// <summary>
         /// Every long-running service running and healthy (or "starting" with its check passed here), every one-shot exited 0.
-        /// The starting checks not passed yet are run now, side by side: each is a docker exec, and the slowest sets the pace.
+        /// A check already running in the background is waited for; the starting checks not passed then are run now, side by
+        /// side: each is a docker exec, and the slowest sets the pace.
         /// </summary>
-        public async Task<bool> AllUpAsync(IReadOnlyList<ServiceStatus> services, CancellationToken ct)
+        public async Task<bool> AllUpAsync(IReadOnlyList<ServiceStatus> services, CancellationToken token)
         {
             Forget(services);
             if (services.Any(s => s.Container switch
@@ -148,15 +170,42 @@ public sealed class ComposeUpOperation(DockerEngine engine)
                     { } running => running.Health is not (null or "healthy"),
                 }))
                 return false;
-            var left = Starting(services).Where(c => !_passed.Contains(RunOf(c))).ToList();
-            await Task.WhenAll(left.Select(c => RunAsync(c, ct))).ConfigureAwait(false);
-            return left.All(c => _passed.Contains(RunOf(c)));
+            var starting = Starting(services).ToList();
+            await Task.WhenAll(starting.Select(c => _running.TryGetValue(c.Id, out var running) ? running : Task.CompletedTask)).WaitAsync(token).ConfigureAwait(false);
+            var left = starting.Where(c => !Passed(c)).ToList();
+            await Task.WhenAll(left.Select(c => RunAsync(c, token))).ConfigureAwait(false);
+            return starting.All(Passed);
         }
 
-        private async Task RunAsync(ContainerInfo container, CancellationToken ct)
+        /// <summary>Runs the check; a pass is remembered. Only a cancellation is thrown: a check that fails or cannot run is not passing.</summary>
+        private async Task RunAsync(ContainerInfo container, CancellationToken token)
         {
-            if (await owner.PassesHealthcheckAsync(container.Id, ct).ConfigureAwait(false))
-                lock (_passed) _passed.Add(RunOf(container));
+            bool passed;
+            try
+            {
+                passed = await owner.PassesHealthcheckAsync(container.Id, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                passed = false;
+            }
+            if (passed)
+                lock (_passed) _passed.Add(container.Id);
+        }
+
+        /// <summary>Stops the background checks still running and waits for them (their outcome no longer matters).</summary>
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(_running.Values).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // A check stopped half-way: nothing to report.
+            }
+            _stop.Dispose();
         }
     }
 
