@@ -224,13 +224,16 @@ public sealed partial class BuildContext
 
     private async Task ExportSetupAsync(string setup, bool overwrite, CancellationToken ct)
     {
-        await NeedImageAsync(ImageRole.Busybox, ct).ConfigureAwait(false);
+        // The helper image's check runs beside the version's look-up and the operation's own (all reads); the operation awaits
+        // it before it pauses the writers or reads anything.
+        var images = NeedImageAsync(ImageRole.Busybox, ct);
+        _ = images.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         var p = Parameters;
         var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
         using var api = new AirbyteApi(p.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: Compose?.BasicAuth);
         var server = new ServerConnectorSpecs(api, Log);
         var specs = new ConnectorSpecSources(server, p.ConnectorSpecs is null ? null : new ConnectorSpecFolder(p.ConnectorSpecs));
-        await new ExportSetupOperation(Engine).RunAsync(ExportSetupOptions(setup, overwrite, version) with { ConnectorSpecs = specs.FindAsync, PrefetchConnectorSpecs = server.PrefetchAsync }, Log, ct).ConfigureAwait(false);
+        await new ExportSetupOperation(Engine).RunAsync(ExportSetupOptions(setup, overwrite, version) with { ConnectorSpecs = specs.FindAsync, PrefetchConnectorSpecs = server.PrefetchAsync, EnsureImages = _ => images }, Log, ct).ConfigureAwait(false);
     }
 
     /// <summary>ExportSetup's options from the parameters (the connector specs are added by the target, which has the API).</summary>

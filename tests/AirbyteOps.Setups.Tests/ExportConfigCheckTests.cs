@@ -39,6 +39,39 @@ public sealed class ExportConfigCheckTests(EngineFixture fixture)
         Assert.StartsWith($"Refusing to export volume '{d.Volume}' /data: config/STANDARD_SYNC/notes.txt is not an <id>.json file, and Airbyte 0.7.1-alpha fails every read of STANDARD_SYNC", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// With a jobs database the tree's check runs beside the dump (after the writers run again): a refusal there is the error
+    /// told, the dump it stopped leaves nothing, the writers run as before and no session of the export is left in the database.
+    /// </summary>
+    [Fact]
+    public async Task With_a_jobs_database_a_refused_tree_checked_beside_the_dump_saves_nothing_and_leaves_every_container_as_it_was()
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await db.InsertSyncJobAsync("c1", """{"sync": {}}""", """{"sync": {}}""");
+        await SeedReconstructedAsync(d, tree => File.WriteAllText(Path.Combine(tree, "config", "STANDARD_SYNC", "notes.txt"), "x"));
+
+        var error = await Assert.ThrowsAsync<SetupException>(() => new ExportSetupOperation(d.Engine).RunAsync(
+            d.Export() with { SkipConfigCheck = false, DatabaseContainer = db.Container, SchedulerContainer = db.Scheduler }, _log.Add));
+
+        Assert.Contains("config/STANDARD_SYNC/notes.txt is not an <id>.json file", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Refusing to export container ", error.Message, StringComparison.Ordinal);
+        // The check came after the writers' release, beside the dump.
+        var released = _log.FindIndex(l => l.StartsWith($"Writers unpaused ({d.Server}", StringComparison.Ordinal));
+        Assert.True(released >= 0 && released < _log.FindIndex(l => l.StartsWith("Dumping database 'airbyte'", StringComparison.Ordinal)), string.Join('\n', _log));
+        Assert.Equal("running", await db.StateAsync(d.Server));
+        Assert.Equal("running", await db.StateAsync(db.Scheduler));
+        Assert.False(Directory.Exists(d.Setups) && Directory.EnumerateFileSystemEntries(d.Setups).Any(), "something was left under setups/");
+        const string OpenTransactions = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()";
+        var open = await db.SqlAsync(OpenTransactions);
+        for (var i = 0; i < 50 && open != "0"; i++)
+        {
+            await Task.Delay(100);
+            open = await db.SqlAsync(OpenTransactions);
+        }
+        Assert.Equal("0", open);
+    }
+
     [Fact]
     public async Task A_valid_tree_exports_checked_its_secrets_put_back_for_the_check_and_skip_saves_a_broken_one_that_verify_then_refuses()
     {

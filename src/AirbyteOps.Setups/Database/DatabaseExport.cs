@@ -23,7 +23,12 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
         return target;
     }
 
-    public async Task<(SetupCapture Capture, TimeSpan Held)> CaptureAsync(Func<Task<SetupCapture>> captureConfiguration, Action<string> log, CancellationToken ct)
+    /// <param name="checkConfiguration">
+    /// The checks of the captured tree that need nothing from the database (the tree as the restore would judge it): run
+    /// beside the dump, once the writers run again. A failure there stops the dump and is the one thrown.
+    /// </param>
+    public async Task<(SetupCapture Capture, TimeSpan Held)> CaptureAsync(Func<Task<SetupCapture>> captureConfiguration, Action<string> log, CancellationToken ct,
+        Func<SetupCapture, CancellationToken, Task>? checkConfiguration = null)
     {
         // The snapshot's psql session is opened before the writers are paused, and its first answer (the server's version,
         // which the dump's manifest needs) proves the database accepts connections: no pg_isready and no version exec of
@@ -72,7 +77,25 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
                 await CheckpointAsync("released", ct).ConfigureAwait(false);
                 log($"Dumping database '{target.Database}' in container '{target.Name}' as it was when the configuration was read (pg_dump of snapshot {snapshot.Name}, streamed into the setup with its secrets cut out)...");
                 var keys = new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal);
-                dump = await DatabaseCapture.DumpAsync(engine, target, capture.Folder, options.SecretsMode, keys, ct, snapshot.Name, version).ConfigureAwait(false);
+                // The tree's own checks run beside the dump (they read the captured folder's data/, the dump writes its
+                // database/): the dump's time is mostly Postgres's, in its container.
+                using (var stop = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    var captured = capture;
+                    var dumping = DatabaseCapture.DumpAsync(engine, target, capture.Folder, options.SecretsMode, keys, stop.Token, snapshot.Name, version);
+                    try
+                    {
+                        if (checkConfiguration is not null) await Task.Run(() => checkConfiguration(captured, stop.Token), stop.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        await stop.CancelAsync().ConfigureAwait(false);
+                        try { await dumping.ConfigureAwait(false); }
+                        catch (Exception ex) when (ex is OperationCanceledException or AirbyteOpsException or IOException) { /* the check's failure is the one told */ }
+                        throw;
+                    }
+                    dump = await dumping.ConfigureAwait(false);
+                }
                 await snapshot.DisposeAsync().ConfigureAwait(false);
                 snapshot = null;
                 await CheckpointAsync("dumped", ct).ConfigureAwait(false);

@@ -41,6 +41,11 @@ public sealed record ExportOptions
     /// will be asked for, so the capture never waits on the paused server.
     /// </summary>
     public Func<CancellationToken, Task>? PrefetchConnectorSpecs { get; init; }
+    /// <summary>
+    /// The helper image's check (the local recipe, which may build), started at once and awaited before the writers are paused
+    /// or anything is read: it runs beside the deployment's look-up instead of before it. Null: nothing to check.
+    /// </summary>
+    public Func<CancellationToken, Task>? EnsureImages { get; init; }
     /// <summary>--airbyte-version: the version to record; null (not given) reads it from the server (AIRBYTE_VERSION, else its image tag).</summary>
     public string? AirbyteVersion { get; init; }
     /// <summary>--db-container: the jobs database's container (airbyte-db); null: no database part (a configuration-only setup).</summary>

@@ -38,6 +38,9 @@ public sealed class ExportSetupOperation(DockerEngine engine)
     private async Task<ExportResult> ExportAsync(ExportOptions options, Action<string> log, CancellationToken ct)
     {
         var location = SetupLocation.ForExport(options.Setup, options.ArtifactsDirectory, options.Archive);
+        // The image check runs beside the look-ups below (they only read); it is awaited before anything is paused or read.
+        var images = options.EnsureImages?.Invoke(ct) ?? Task.CompletedTask;
+        _ = images.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
         var version = options.AirbyteVersion ?? deployment.AirbyteVersion;
         // The era chooses the path: files (0.7 – 0.27.3) or database (0.30 – 0.63); the rest is refused before anything is written.
@@ -54,8 +57,17 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             throw new SetupException("--include logs is for Airbyte up to 0.27.3 (job logs in the workspace volume, attempts in the jobs database); a database-era setup does not carry job logs yet. Export without it. Nothing was saved.");
         if (options.IncludeLogs && database is null)
             throw new SetupException("--include logs needs the jobs database: the logs taken are those of the attempts it holds, and without it a restore would have logs for a history it does not have; pass --db-container (airbyte-db). Nothing was saved.");
+        await images.ConfigureAwait(false);
         var held = TimeSpan.Zero;
         SetupCapture capture;
+        // The captured tree's checks (no restore half-done in the volume; every config file readable by the version): run
+        // beside the database's dump when there is one, else right after the capture.
+        var treeChecked = false;
+        Task CheckTree(SetupCapture captured, CancellationToken token)
+        {
+            SetupCapture.ThrowIfInterrupted(captured, deployment.Volume ?? options.DataVolume ?? options.ConfigRoot);
+            return captured.Manifest.IsDatabaseEra ? Task.CompletedTask : ReadableAsync(captured, version, options, log, token); // a database-era setup has no config tree
+        }
         if (era.Era == Era.AirbyteEra.Database)
         {
             log($"Database era ({era.Evidence}): the setup is the database '{DatabaseTarget.DatabaseOfJdbcUrl(deployment.ServerEnvironment?.GetValueOrDefault("DATABASE_URL")) ?? "airbyte"}' (configuration, secrets, sync state, job history).");
@@ -73,12 +85,12 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             // connector specs the capture needs are asked for now.
             if (options.PrefetchConnectorSpecs is { } prefetch) await prefetch(ct).ConfigureAwait(false);
             (capture, held) = await new DatabaseExport(engine, options, database).CaptureAsync(
-                () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), log, ct).ConfigureAwait(false);
+                () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), log, ct, CheckTree).ConfigureAwait(false);
+            treeChecked = true;
         }
         try
         {
-            SetupCapture.ThrowIfInterrupted(capture, deployment.Volume ?? options.DataVolume ?? options.ConfigRoot);
-            if (!capture.Manifest.IsDatabaseEra) await ReadableAsync(capture, version, options, log, ct).ConfigureAwait(false); // a database-era setup has no config tree
+            if (!treeChecked) await CheckTree(capture, ct).ConfigureAwait(false);
             var manifest = capture.Manifest;
             var files = manifest.Entries.Count(e => e.Type == EntryKind.File);
             var bytes = capture.Live.Where(e => e.Kind == EntryKind.File).Sum(e => e.Size);
@@ -94,7 +106,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                     if (location.Archive is not null && !File.Exists(location.Archive))
                         await PublishArchiveAsync(capture, location.Archive, log, ct).ConfigureAwait(false);
                     log($"Setup '{location.Name}' is already up to date ({files} files, {ConfigCounts.Format(counts)}); nothing changed.");
-                    await VerifyWrittenAsync(location, options, log, ct).ConfigureAwait(false);
+                    await VerifyWrittenAsync(location, options, existing, log, ct).ConfigureAwait(false);
                     return new ExportResult(location, true, files, bytes, secrets, manifest.Source.Name, counts, existing) { WritersHeld = held };
                 }
                 if (!options.Overwrite)
@@ -130,7 +142,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                 log($"{secrets} secret value(s) moved to {location.SecretsFile} (mode 0600, git-ignored); the setup itself holds placeholders only.");
             else if (options.SecretsMode == SecretsMode.Sidecar)
                 log("No secret values found in the connection configurations.");
-            await VerifyWrittenAsync(location, options, log, ct).ConfigureAwait(false);
+            await VerifyWrittenAsync(location, options, manifest, log, ct).ConfigureAwait(false);
             return new ExportResult(location, false, files, bytes, secrets, manifest.Source.Name, counts, manifest) { WritersHeld = held };
         }
         finally
@@ -231,14 +243,17 @@ public sealed class ExportSetupOperation(DockerEngine engine)
     /// The last word of an export: VerifySetup on what was written (the folder, and the archive too), from the disk, with
     /// the secrets file beside it, exactly as RestoreSetup will read it.
     /// </summary>
-    private static async Task VerifyWrittenAsync(SetupLocation location, ExportOptions options, Action<string> log, CancellationToken ct)
+    private static async Task VerifyWrittenAsync(SetupLocation location, ExportOptions options, SetupManifest manifest, Action<string> log, CancellationToken ct)
     {
+        // The progress line's totals from the manifest in memory: the one on disk is parsed once, by the verify itself.
+        var tree = manifest.TreeEntries().Where(e => e.Kind == EntryKind.File).ToList();
+        (long, long) totals = (tree.Count, tree.Sum(e => e.Size));
         foreach (var written in new[] { location.Folder, location.Archive }.OfType<string>())
         {
             try
             {
                 var lines = new List<string>();
-                await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = written, ArtifactsDirectory = options.ArtifactsDirectory, SecretsFile = location.SecretsFile, SkipConfigCheck = options.SkipConfigCheck }, lines.Add, ct, log).ConfigureAwait(false);
+                await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = written, ArtifactsDirectory = options.ArtifactsDirectory, SecretsFile = location.SecretsFile, SkipConfigCheck = options.SkipConfigCheck, ProgressTotals = totals }, lines.Add, ct, log).ConfigureAwait(false);
                 log($"Verified {written}: {lines[^1]}");
             }
             catch (AirbyteOpsException ex)

@@ -13,4 +13,10 @@ public sealed record VerifyOptions
     public string? AirbyteVersion { get; init; }
     /// <summary>--skip-config-check: do not check the config files against Airbyte's schemas (RestoreSetup would then need it too).</summary>
     public bool SkipConfigCheck { get; init; }
+    /// <summary>
+    /// The files and bytes the checksum pass's progress line counts toward, when the caller knows them (ExportSetup: the
+    /// manifest it just wrote); null: read from the setup folder's manifest for the progress line alone. Nothing is checked
+    /// against them: the setup's own manifest is what the setup is verified against.
+    /// </summary>
+    public (long Files, long Bytes)? ProgressTotals { get; init; }
 }

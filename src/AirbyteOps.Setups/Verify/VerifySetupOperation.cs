@@ -16,7 +16,9 @@ public sealed class VerifySetupOperation
         var reader = SetupContent.ReaderFor(location);
         log($"Verifying {reader.Description} (no deployment is touched)...");
         SetupContent content;
-        using (var progress = SetupContent.ProgressFor(location, reader, progressLog ?? log))
+        using (var progress = options.ProgressTotals is { } totals
+            ? Progress.ProgressReporter.ForConsole($"Checking the checksums of {reader.Description}", totals.Files, totals.Bytes, progressLog ?? log)
+            : SetupContent.ProgressFor(location, reader, progressLog ?? log))
         {
             content = await SetupContent.LoadAsync(reader, location.SecretsFile, allowMissingSecrets: false, ct, progress).ConfigureAwait(false);
         }

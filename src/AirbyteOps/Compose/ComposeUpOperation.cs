@@ -7,8 +7,10 @@ namespace AirbyteOps.Compose;
 /// ComposeUp over the real compose CLI, with the waiting the tutorial leaves to the user: every long-running
 /// service up (passing its healthcheck where it has one), every one-shot service exited 0, the server's health ready;
 /// a service that fails is named with its last log lines. The server's health is polled every 100 ms and the services every
-/// 400 ms; once the server says ready, a healthcheck the engine has not run yet is run here (docker exec of the same test),
-/// so Docker's healthcheck interval does not set the pace.
+/// 400 ms; a healthcheck the engine has not run yet (Docker says "starting") is run here (docker exec of the same test), so
+/// Docker's healthcheck interval does not set the pace: while the server is not ready, at most once a second per container
+/// (the database's passes long before the server's health does), and once the server says ready, every one not passed yet,
+/// side by side. A check that passed here counts for that run of its container, as Docker counts one pass as healthy.
 /// </summary>
 public sealed class ComposeUpOperation(DockerEngine engine)
 {
@@ -52,13 +54,16 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         var clock = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<ServiceStatus> now = before;
         var tick = 0;
+        await using var checks = new Healthchecks(this, ct);
+        TimeSpan? healthSaidReady = null;
         await Readiness.WaitUntilAsync($"compose project '{file.Project}' to be ready", async c =>
         {
             // The server's health endpoint, every 100 ms, is the cheap question and the one that answers last: asked first.
             // The services (a crash named at once, healthchecks run here instead of at Docker's interval) are read every
-            // 4th tick while it is not ready, and on every tick once it is: no docker exec competes with the starting
-            // services for the CPU before the answer can be yes.
+            // 4th tick while it is not ready, and on every tick once it is; a starting healthcheck is run at most once a second
+            // per container before the server is ready, so few docker execs compete with the starting services for the CPU.
             var healthy = await api.IsHealthyAsync(c).ConfigureAwait(false);
+            if (healthy) healthSaidReady ??= clock.Elapsed;
             if (!healthy && tick++ % 4 != 0) return false;
             now = await ComposeProject.StatusAsync(engine, file, c).ConfigureAwait(false);
             foreach (var s in now)
@@ -74,31 +79,134 @@ public sealed class ComposeUpOperation(DockerEngine engine)
                     throw new DockerOpsException($"Service '{s.Service}' ({s.Container.Name}) is unhealthy; its last log lines: {string.Join(" | ", tail)}");
                 }
             }
-            return healthy && await ServicesUpAsync(now, c).ConfigureAwait(false);
+            if (!healthy)
+            {
+                // Not ready yet: a starting healthcheck may be started now in the background (at most once a second per
+                // container), so that once the server says ready only the checks that did not pass yet are left to run.
+                checks.StartEarly(now, clock.Elapsed);
+                return false;
+            }
+            return await checks.AllUpAsync(now, c).ConfigureAwait(false);
         }, options.Timeout, TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
-        log($"'{file.Project}' is ready after {clock.Elapsed.TotalSeconds:0.0} s; the server's health says ready.");
+        log($"'{file.Project}' is ready after {clock.Elapsed.TotalSeconds:0.0} s; the server's health said ready after {(healthSaidReady ?? clock.Elapsed).TotalSeconds:0.0} s, " +
+            $"and every healthcheck passed ({checks.RunHere} run here while Docker said starting).");
         ComposeProject.Print(now, log);
         return new ComposeUpResult(AlreadyUp: false, clock.Elapsed);
     }
 
     /// <summary>
-    /// Every long-running service running and healthy, every one-shot exited 0. A healthcheck still "starting" is run
-    /// here at once rather than waited for at the engine's interval.
+    /// Every long-running service running and healthy, every one-shot exited 0, with no healthcheck run here (the already-up
+    /// question asked before anything starts). A healthcheck still "starting" is run here at once rather than waited for.
     /// </summary>
     private async Task<bool> ServicesUpAsync(IReadOnlyList<ServiceStatus> services, CancellationToken ct)
     {
-        if (services.Any(s => s.Container switch
+        await using var checks = new Healthchecks(this, ct);
+        return await checks.AllUpAsync(services, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The healthchecks still "starting" at Docker's interval, run here: which passed, per container (its id: a recreated one
+    /// is checked again; one seen not running since its pass, restarting say, is checked again too). The checks run before
+    /// the server is ready run in the background: the health is still asked every 100 ms meanwhile.
+    /// </summary>
+    private sealed class Healthchecks(ComposeUpOperation owner, CancellationToken ct) : IAsyncDisposable
+    {
+        private static readonly TimeSpan EarlyEvery = TimeSpan.FromSeconds(1);
+        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        private readonly HashSet<string> _passed = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, TimeSpan> _triedAt = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
+
+        /// <summary>How many checks were run here and passed.</summary>
+        public int RunHere
+        {
+            get { lock (_passed) return _passed.Count; }
+        }
+
+        private bool Passed(ContainerInfo c)
+        {
+            lock (_passed) return _passed.Contains(c.Id);
+        }
+
+        /// <summary>A container seen not running loses its pass: once running again, its check is run again.</summary>
+        private void Forget(IReadOnlyList<ServiceStatus> services)
+        {
+            lock (_passed)
+                foreach (var c in services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => !c.IsRunning)) _passed.Remove(c.Id);
+        }
+
+        private static IEnumerable<ContainerInfo> Starting(IReadOnlyList<ServiceStatus> services) =>
+            services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => c is { IsRunning: true, Health: "starting" });
+
+        /// <summary>
+        /// While the server is not ready: each starting check not passed yet is started in the background, at most once a
+        /// second per container and never twice at once; the caller does not wait for it.
+        /// </summary>
+        public void StartEarly(IReadOnlyList<ServiceStatus> services, TimeSpan now)
+        {
+            Forget(services);
+            foreach (var c in Starting(services))
             {
-                null => true,
-                { IsRunning: false } exited => exited.ExitCode != 0,
-                { Health: "starting" } => false,
-                { } running => running.Health is not (null or "healthy"),
-            }))
-            return false;
-        // The healthchecks still "starting" are run side by side: each is a docker exec, and the slowest sets the pace.
-        var probes = services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => c is { IsRunning: true, Health: "starting" })
-            .Select(c => PassesHealthcheckAsync(c.Id, ct));
-        return (await Task.WhenAll(probes).ConfigureAwait(false)).All(passed => passed);
+                if (Passed(c) || (_running.TryGetValue(c.Id, out var running) && !running.IsCompleted)) continue;
+                if (_triedAt.TryGetValue(c.Id, out var at) && now - at < EarlyEvery) continue;
+                _triedAt[c.Id] = now;
+                _running[c.Id] = RunAsync(c, _stop.Token);
+            }
+        }
+
+        /// <summary>
+        /// Every long-running service running and healthy (or "starting" with its check passed here), every one-shot exited 0.
+        /// A check already running in the background is waited for; the starting checks not passed then are run now, side by
+        /// side: each is a docker exec, and the slowest sets the pace.
+        /// </summary>
+        public async Task<bool> AllUpAsync(IReadOnlyList<ServiceStatus> services, CancellationToken token)
+        {
+            Forget(services);
+            if (services.Any(s => s.Container switch
+                {
+                    null => true,
+                    { IsRunning: false } exited => exited.ExitCode != 0,
+                    { Health: "starting" } => false,
+                    { } running => running.Health is not (null or "healthy"),
+                }))
+                return false;
+            var starting = Starting(services).ToList();
+            await Task.WhenAll(starting.Select(c => _running.TryGetValue(c.Id, out var running) ? running : Task.CompletedTask)).WaitAsync(token).ConfigureAwait(false);
+            var left = starting.Where(c => !Passed(c)).ToList();
+            await Task.WhenAll(left.Select(c => RunAsync(c, token))).ConfigureAwait(false);
+            return starting.All(Passed);
+        }
+
+        /// <summary>Runs the check; a pass is remembered. Only a cancellation is thrown: a check that fails or cannot run is not passing.</summary>
+        private async Task RunAsync(ContainerInfo container, CancellationToken token)
+        {
+            bool passed;
+            try
+            {
+                passed = await owner.PassesHealthcheckAsync(container.Id, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                passed = false;
+            }
+            if (passed)
+                lock (_passed) _passed.Add(container.Id);
+        }
+
+        /// <summary>Stops the background checks still running and waits for them (their outcome no longer matters).</summary>
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(_running.Values).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // A check stopped half-way: nothing to report.
+            }
+            _stop.Dispose();
+        }
     }
 
     /// <summary>The container's healthcheck run now; one that cannot run yet (the container restarting, say) is not passing.</summary>
