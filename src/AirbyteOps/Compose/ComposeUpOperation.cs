@@ -88,8 +88,10 @@ public sealed class ComposeUpOperation(DockerEngine engine)
             }
             return await checks.AllUpAsync(now, c).ConfigureAwait(false);
         }, options.Timeout, TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
-        log($"'{file.Project}' is ready after {clock.Elapsed.TotalSeconds:0.0} s; the server's health said ready after {(healthSaidReady ?? clock.Elapsed).TotalSeconds:0.0} s, " +
-            $"and every healthcheck passed ({checks.RunHere} run here while Docker said starting).");
+        var healthchecks = file.Services.Any(s => s.HasHealthcheck)
+            ? $"and every healthcheck passed ({checks.RunHere} run here while Docker said starting)"
+            : "and no service has a healthcheck";
+        log($"'{file.Project}' is ready after {clock.Elapsed.TotalSeconds:0.0} s; the server's health said ready after {(healthSaidReady ?? clock.Elapsed).TotalSeconds:0.0} s, {healthchecks}.");
         ComposeProject.Print(now, log);
         return new ComposeUpResult(AlreadyUp: false, clock.Elapsed);
     }

@@ -49,12 +49,15 @@ public static class ImageCatalog
     public static IReadOnlyList<string> All => Local.Select(r => r.Tag).ToList();
 
     /// <summary>The recipe of an image and the recipes of the local images it is built FROM, bases first.</summary>
-    public static IReadOnlyList<ImageRecipe> Closure(string tag)
+    public static IReadOnlyList<ImageRecipe> Closure(string tag) => Closure(tag, Local);
+
+    /// <summary>The same among the given recipes.</summary>
+    public static IReadOnlyList<ImageRecipe> Closure(string tag, IReadOnlyList<ImageRecipe> recipes)
     {
         var result = new List<ImageRecipe>();
         void Visit(string t)
         {
-            var recipe = Local.FirstOrDefault(r => r.Tag == t);
+            var recipe = recipes.FirstOrDefault(r => r.Tag == t);
             if (recipe is null || result.Contains(recipe)) return;
             foreach (var b in recipe.BaseImages) Visit(b);
             result.Add(recipe);

@@ -18,35 +18,58 @@ public sealed class ImagesOperation(DockerEngine engine)
             return;
         }
         var context = new ImageBuildContext(engine, options.RepositoryRoot, options.ScratchDirectory, options.DebianMirror ?? DetectDebianMirror());
-        var recipes = options.Images.SelectMany(ImageCatalog.Closure).Distinct().ToList();
+        var catalog = options.Recipes ?? ImageCatalog.Local;
+        var recipes = options.Images.SelectMany(tag => ImageCatalog.Closure(tag, catalog)).Distinct().ToList();
         var cache = FingerprintCache.Load(Path.Combine(options.ScratchDirectory, "fingerprints.json"));
+        // Every recipe is checked at once first (each on the thread pool: a recipe's source walk is CPU): on the no-op path (every image current) nothing is built, so no recipe's
+        // fingerprint can change under another's (a base's image id is part of its dependants' fingerprints).
+        var checks = await Task.WhenAll(recipes.Select(r => Task.Run(() => CheckAsync(r, context, cache, ct), ct))).ConfigureAwait(false);
+        foreach (var check in checks.Where(c => c.Computed)) cache.Set(check.Recipe.Tag, check.Key, check.Fingerprint);
         var reused = new List<string>();
-        foreach (var recipe in Order(recipes))
+        if (checks.All(c => c.Current))
         {
-            // The cheap key first (sizes and times of the sources, base image ids); the sources are hashed only when it changed.
-            var key = await recipe.FingerprintAsync(context with { StatOnly = true }, ct).ConfigureAwait(false);
-            var fingerprint = cache.Get(recipe.Tag, key);
-            if (fingerprint is null)
+            reused.AddRange(recipes.Select(r => r.Tag));
+        }
+        else
+        {
+            // Something to build: bases first, each recipe checked again once the ones before it are built.
+            foreach (var recipe in Order(recipes))
             {
-                fingerprint = await recipe.FingerprintAsync(context, ct).ConfigureAwait(false);
-                cache.Set(recipe.Tag, key, fingerprint);
+                var check = await CheckAsync(recipe, context, cache, ct).ConfigureAwait(false);
+                if (check.Computed) cache.Set(recipe.Tag, check.Key, check.Fingerprint);
+                if (check.Current)
+                {
+                    reused.Add(recipe.Tag);
+                    continue;
+                }
+                log(check.Present ? $"{recipe.Tag}: recipe changed, rebuilding ({recipe.Describe})." : $"{recipe.Tag}: not present, building ({recipe.Describe}).");
+                var clock = Stopwatch.StartNew();
+                await recipe.BuildAsync(context, check.Fingerprint, log, ct).ConfigureAwait(false);
+                log($"{recipe.Tag}: built in {clock.Elapsed.TotalSeconds:0.0} s.");
             }
-            var existing = await engine.Images.FindAsync(recipe.Tag, ct).ConfigureAwait(false);
-            if (existing?.Config?.Labels is { } labels && labels.TryGetValue(Labels.Recipe, out var current) && current == fingerprint)
-            {
-                reused.Add(recipe.Tag);
-                continue;
-            }
-            log(existing is null ? $"{recipe.Tag}: not present, building ({recipe.Describe})." : $"{recipe.Tag}: recipe changed, rebuilding ({recipe.Describe}).");
-            var clock = Stopwatch.StartNew();
-            await recipe.BuildAsync(context, fingerprint, log, ct).ConfigureAwait(false);
-            log($"{recipe.Tag}: built in {clock.Elapsed.TotalSeconds:0.0} s.");
         }
         cache.Save();
         // The no-op path stays quiet: one line for every image found current, not one per recipe.
         if (reused.Count > 0)
             log($"Images up to date (built from the same recipes, reused): {string.Join(", ", reused)}.");
     }
+
+    /// <summary>
+    /// The recipe's fingerprint (the cheap key first: sizes and times of the sources, base image ids; the sources are hashed
+    /// only when it is not in the cache) and whether the image carries it.
+    /// </summary>
+    private async Task<RecipeCheck> CheckAsync(ImageRecipe recipe, ImageBuildContext context, FingerprintCache cache, CancellationToken ct)
+    {
+        var key = await recipe.FingerprintAsync(context with { StatOnly = true }, ct).ConfigureAwait(false);
+        var fingerprint = cache.Get(recipe.Tag, key);
+        var computed = fingerprint is null;
+        fingerprint ??= await recipe.FingerprintAsync(context, ct).ConfigureAwait(false);
+        var existing = await engine.Images.FindAsync(recipe.Tag, ct).ConfigureAwait(false);
+        var current = existing?.Config?.Labels is { } labels && labels.TryGetValue(Labels.Recipe, out var label) && label == fingerprint;
+        return new RecipeCheck(recipe, key, fingerprint, computed, existing is not null, current);
+    }
+
+    private sealed record RecipeCheck(ImageRecipe Recipe, string Key, string Fingerprint, bool Computed, bool Present, bool Current);
 
     private async Task RequireOfficialAsync(string image, Action<string> log, CancellationToken ct)
     {

@@ -156,6 +156,25 @@ public sealed class ComposeFileTests : IDisposable
         Assert.Contains(new AirbyteOps.Build.Parameters.BuildParameters().LocalRoot, scheduler.BindMounts);
     }
 
+    /// <summary>
+    /// The demo stand-in's services have a Docker healthcheck exactly where the real 0.7.1 file has one: nowhere. ComposeUp's
+    /// wait is then what it is on the real deployment (the server's health endpoint), with no docker exec a real stack would
+    /// not cost; the healthcheck handling is proved on projects of its own (ComposeProjectTests).
+    /// </summary>
+    [Fact]
+    public void The_demo_stand_in_has_the_real_0_7_1_services_and_their_healthchecks_none()
+    {
+        var release = Path.Combine(AirbyteReference.Root, "compose", "v0.7.1-alpha");
+        var real = ComposeFile.Load(Path.Combine(release, "docker-compose.yaml"), "airbyte", Path.Combine(release, ".env"), _ => null);
+        var demo = Path.Combine(RepositoryPaths.Root, "src", "StandIns", "DemoStack");
+        var standIn = ComposeFile.Load(Path.Combine(demo, "docker-compose.yaml"), "airbyte", Path.Combine(demo, ".env"), _ => null);
+
+        Assert.Equal(real.Services.Select(s => s.Name).Order(StringComparer.Ordinal), standIn.Services.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(real.Services.Select(s => (s.Name, s.HasHealthcheck)).OrderBy(s => s.Name, StringComparer.Ordinal),
+            standIn.Services.Select(s => (s.Name, s.HasHealthcheck)).OrderBy(s => s.Name, StringComparer.Ordinal));
+        Assert.DoesNotContain(real.Services, s => s.HasHealthcheck);
+    }
+
     [Fact]
     public void The_environment_names_the_workspace_volume_as_compose_reads_it()
     {
