@@ -41,7 +41,7 @@ internal sealed record DatabaseTarget(ContainerInfo Container, string Database, 
 
     /// <summary>
     /// Makes sure the database answers: a stopped container is started (and <paramref name="started"/> says so, to stop
-    /// it again afterwards), then pg_isready is awaited.
+    /// it again afterwards), then the real server is awaited (<see cref="PostgresShell.ReadyAsync"/>).
     /// </summary>
     public async Task<bool> EnsureRunningAsync(DockerEngine engine, TimeSpan timeout, Action<string> log, CancellationToken ct)
     {

@@ -6,7 +6,7 @@ namespace AirbyteOps.Setups.Database;
 
 /// <summary>
 /// Postgres tools run inside the database container with <c>docker exec</c> and argument lists (never a shell line):
-/// psql, pg_dump, pg_isready. They connect over the container's local socket, which the official image (and its
+/// psql and pg_dump. They connect over the container's local socket, which the official image (and its
 /// stand-in) trusts, so no password is needed, passed or printed.
 /// </summary>
 internal sealed class PostgresShell(DockerEngine engine, string container, string user)
@@ -134,39 +134,53 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
     /// <summary>The marker of the row counts read back in a session that also printed other output.</summary>
     public const string RowsMarker = "abops-rows:";
 
-    /// <summary>(version, major) and the server's database names, asked in one exec; null when psql cannot ask yet (the server is starting).</summary>
+    /// <summary>
+    /// (version, major) and the server's database names, asked in one exec; null when psql cannot ask yet (the server is
+    /// starting) or the server that answers is a first start's temporary one (see <see cref="ParseVersion"/>).
+    /// </summary>
     public async Task<((string Version, int Major) Version, IReadOnlyList<string> Databases)?> TryServerVersionAndDatabasesAsync(CancellationToken ct)
     {
         var (result, text) = await RunQueryAsync(MaintenanceDatabase, [VersionQuery, DatabasesQuery], ct).ConfigureAwait(false);
         if (!result.Succeeded) return null;
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return (ParseVersion(lines.Length > 0 ? lines[0] : ""), lines.Skip(1).ToList());
+        return ParseVersion(lines.Length > 0 ? lines[0] : "") is { } version ? (version, lines.Skip(1).ToList()) : null;
     }
 
-    public async Task<bool> ReadyAsync(CancellationToken ct)
-    {
-        var result = await engine.ExecAsync(container, ["pg_isready", "-U", user], stdout: Stream.Null, ct: ct).ConfigureAwait(false);
-        return result.Succeeded;
-    }
+    /// <summary>
+    /// The database answers and is the server that stays: the version query answered, by a server that takes TCP
+    /// connections. pg_isready over the socket is not enough: on a first start it passes against the entrypoint's
+    /// temporary server, which is stopped once the init scripts have run, cutting off whatever was sent to it.
+    /// </summary>
+    public async Task<bool> ReadyAsync(CancellationToken ct) => await TryServerVersionAsync(ct).ConfigureAwait(false) is not null;
 
     /// <summary>The server's version ("15.10") and major (15).</summary>
     public async Task<(string Version, int Major)> ServerVersionAsync(CancellationToken ct)
     {
         var text = await QueryAsync(MaintenanceDatabase, VersionQuery, ct).ConfigureAwait(false);
-        return ParseVersion(text);
+        return ParseVersion(text)
+            ?? throw new DockerOpsException($"Postgres in container '{container}' is still being initialised (its first start's temporary server answers); wait until it has started and run again.");
     }
 
-    internal const string VersionQuery = "SELECT current_setting('server_version') || '|' || current_setting('server_version_num')";
+    /// <summary>What <see cref="VersionQuery"/> selects: version|version number|listen_addresses.</summary>
+    internal const string VersionExpression = "current_setting('server_version') || '|' || current_setting('server_version_num') || '|' || current_setting('listen_addresses')";
 
-    internal (string Version, int Major) ParseVersion(string text)
+    internal const string VersionQuery = "SELECT " + VersionExpression;
+
+    /// <summary>
+    /// (version, major) from <see cref="VersionExpression"/>'s answer; null when the server takes no TCP connection
+    /// (listen_addresses empty): the official image's entrypoint (and its stand-in's) runs the init scripts of a first
+    /// start on such a temporary server, then stops it and starts the real one. Airbyte's server and scheduler reach the
+    /// database over the network, so the real one never has it empty.
+    /// </summary>
+    internal (string Version, int Major)? ParseVersion(string text)
     {
         var parts = text.Trim().Split('|');
-        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        if (parts.Length != 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             throw new DockerOpsException($"Container '{container}' did not tell its Postgres version (got '{text}').");
-        return (parts[0].Split(' ')[0], number / 10000);
+        return parts[2].Trim().Length == 0 ? null : (parts[0].Split(' ')[0], number / 10000);
     }
 
-    /// <summary>As <see cref="ServerVersionAsync"/>, but null when psql cannot ask yet (the server is starting).</summary>
+    /// <summary>As <see cref="ServerVersionAsync"/>, but null when psql cannot ask yet (the server is starting, or it is a first start's temporary server).</summary>
     public async Task<(string Version, int Major)?> TryServerVersionAsync(CancellationToken ct)
     {
         var text = await TryQueryAsync(MaintenanceDatabase, VersionQuery, ct).ConfigureAwait(false);

@@ -69,11 +69,12 @@ internal sealed class SnapshotSession : IAsyncDisposable
     /// <summary>
     /// The server's version ("15.10", 15), asked in this session before any transaction: its answer also proves the database
     /// accepts connections. Null when the session ended first (the database does not accept connections yet, the container
-    /// is paused or stopped) or gave no answer within <paramref name="timeout"/>: the session is then of no further use.
+    /// is paused or stopped), gave no answer within <paramref name="timeout"/>, or reached a first start's temporary server
+    /// (<see cref="PostgresShell.ParseVersion"/>): the session is then of no further use.
     /// </summary>
     public async Task<(string Version, int Major)?> TryVersionAsync(TimeSpan timeout, CancellationToken ct)
     {
-        _stdin.Write("\\o /dev/stderr\nSELECT '" + VersionPrefix + "' || current_setting('server_version') || '|' || current_setting('server_version_num');\n\\o\n");
+        _stdin.Write("\\o /dev/stderr\nSELECT '" + VersionPrefix + "' || " + PostgresShell.VersionExpression + ";\n\\o\n");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
         var first = await Task.WhenAny(_version.Task, _exec, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
