@@ -1,3 +1,4 @@
+using AirbyteOps.Docker;
 using AirbyteOps.Postgres;
 using Docker.DotNet.Models;
 
@@ -33,7 +34,7 @@ public sealed partial class BuildContext
         var look = Task.Run(() => new StartPostgresOperation(Engine).LookAsync(DestinationOptions, ct), ct);
         if (await answer.ConfigureAwait(false) is null)
         {
-            _ = look.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _ = look.Observe();
             return null;
         }
         return await look.ConfigureAwait(false);

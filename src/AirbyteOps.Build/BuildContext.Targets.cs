@@ -1,3 +1,4 @@
+using AirbyteOps.Docker;
 using AirbyteOps.Api;
 using AirbyteOps.Build.Parameters;
 using AirbyteOps.Compose;
@@ -226,8 +227,7 @@ public sealed partial class BuildContext
     {
         // The helper image's check runs beside the version's look-up and the operation's own (all reads); the operation awaits
         // it before it pauses the writers or reads anything.
-        var images = NeedImageAsync(ImageRole.Busybox, ct);
-        _ = images.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        var images = NeedImageAsync(ImageRole.Busybox, ct).Observe();
         var p = Parameters;
         var version = await AirbyteVersionAsync(ct).ConfigureAwait(false);
         using var api = new AirbyteApi(p.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: Compose?.BasicAuth);

@@ -32,7 +32,7 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         }
         catch
         {
-            _ = ensure.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _ = ensure.Observe();
             throw;
         }
         await ensure.ConfigureAwait(false);

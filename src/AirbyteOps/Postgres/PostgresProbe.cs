@@ -15,13 +15,16 @@ public static class PostgresProbe
     /// <c>pg_type</c> query after connecting: the probes read int4, int8 and bool, which Npgsql knows built in).
     /// </summary>
     private static NpgsqlDataSource SourceFor(string connectionString) =>
-        Sources.GetOrAdd(connectionString, cs => new Lazy<NpgsqlDataSource>(() =>
-        {
-            var builder = new NpgsqlSlimDataSourceBuilder(cs);
-            builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
-            builder.EnableTransportSecurity();
-            return builder.Build();
-        })).Value;
+        Sources.GetOrAdd(connectionString, cs => new Lazy<NpgsqlDataSource>(() => ProbeBuilder(cs).Build())).Value;
+
+    /// <summary>The probes' builder: slim, no type loading, TLS when the server offers it (see <see cref="SourceFor"/>).</summary>
+    private static NpgsqlSlimDataSourceBuilder ProbeBuilder(string connectionString)
+    {
+        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        builder.EnableTransportSecurity();
+        return builder;
+    }
 
     /// <summary>True when <c>select 1</c> answers. A rejected password is not "not ready yet": it throws at once.</summary>
     public static async Task<bool> QueryAsync(string connectionString, CancellationToken ct = default)
@@ -53,9 +56,7 @@ public static class PostgresProbe
     /// </summary>
     public static async Task<bool?> QueryOnceConfirmedAsync(string connectionString, string password, Task<bool> confirmed, CancellationToken ct = default)
     {
-        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
-        builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
-        builder.EnableTransportSecurity();
+        var builder = ProbeBuilder(connectionString);
         builder.UsePasswordProvider(
             _ => throw new InvalidOperationException("The gated probe opens its connection asynchronously only."),
             async (_, c) => await confirmed.WaitAsync(c).ConfigureAwait(false) ? password : throw new NotConfirmedException());

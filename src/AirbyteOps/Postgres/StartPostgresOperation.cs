@@ -181,7 +181,7 @@ public sealed class StartPostgresOperation(DockerEngine engine)
     }
 
     /// <summary>A task whose result is no longer wanted: its failure, if any, is observed and dropped.</summary>
-    private static void Observe(Task? task) => task?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    private static void Observe(Task? task) => _ = task?.Observe();
 
     private static async Task<bool?> GatedProbeAsync(PostgresOptions options, Task<bool> ours, CancellationToken ct)
     {
