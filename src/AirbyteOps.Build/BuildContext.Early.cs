@@ -1,4 +1,5 @@
 using AirbyteOps.Docker;
+using AirbyteOps.Images;
 using AirbyteOps.Postgres;
 using Docker.DotNet.Models;
 
@@ -7,14 +8,16 @@ namespace AirbyteOps.Build;
 /// <summary>
 /// What a run starts in Setup, on another thread, while Cake starts its task engine on this one (the task graph, the
 /// first task's header: about 0.1 s of one core here): the engine's version request that EnsureDocker would send first,
-/// and for StartPostgres alone the look at the destination container with, when it runs publishing our port, its query.
-/// Each is what the target would do first anyway, with the same guards; the target takes the result instead of asking
-/// again, or asks again when the early attempt failed.
+/// for StartPostgres alone the look at the destination container with, when it runs publishing our port, its query; and
+/// for ComposeUp or RestoreSetup alone on a stand-in stack, the check that its local images are current (a check only:
+/// anything to build is built by the target, with its progress). Each is what the target would do first anyway, with the
+/// same guards; the target takes the result instead of asking again, or asks again when the early attempt failed.
 /// </summary>
 public sealed partial class BuildContext
 {
     private Task<VersionResponse?>? _engineAnswer;
     private Task<DestinationLookup?>? _destination;
+    private Task<string?>? _composeImages;
 
     private void StartEarly(IReadOnlyList<string> targets)
     {
@@ -25,7 +28,25 @@ public sealed partial class BuildContext
         var answer = _engineAnswer = Task.Run(() => Engine.TryVersionAsync(ct: ct), ct);
         if (targets.Count == 1 && Is(targets[0], TargetNames.StartPostgres))
             _destination = LookAtDestinationAsync(answer, ct);
+        if (targets.Count == 1 && (Is(targets[0], TargetNames.ComposeUp) || Is(targets[0], TargetNames.RestoreSetup)) && ComposeImages is { } images)
+            _composeImages = CheckImagesEarlyAsync(images, ct);
     }
+
+    /// <summary>
+    /// The images' check beside the version request (an engine that does not answer fails it too): the line to print when
+    /// all are current, else null, and the target checks (and builds) as usual.
+    /// </summary>
+    private Task<string?> CheckImagesEarlyAsync(IReadOnlyList<string> images, CancellationToken ct) => Task.Run(async () =>
+    {
+        try
+        {
+            return await new ImagesOperation(Engine).CheckCurrentAsync(ImagesOptionsFor(images), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
+    }, ct);
 
     private async Task<DestinationLookup?> LookAtDestinationAsync(Task<VersionResponse?> answer, CancellationToken ct)
     {
@@ -42,6 +63,9 @@ public sealed partial class BuildContext
 
     /// <summary>The early version request, once (a second EnsureDocker in the same run asks again).</summary>
     private Task<VersionResponse?>? TakeEngineAnswer() => Interlocked.Exchange(ref _engineAnswer, null);
+
+    /// <summary>The early image check of the compose project, once.</summary>
+    private Task<string?>? TakeComposeImages() => Interlocked.Exchange(ref _composeImages, null);
 
     /// <summary>The early look at the destination, once.</summary>
     private Task<DestinationLookup?>? TakeDestination() => Interlocked.Exchange(ref _destination, null);

@@ -195,8 +195,24 @@ public sealed partial class BuildContext
 
     private async Task ComposeUpAsync(CancellationToken ct)
     {
-        var images = Parameters.Images != ImageSource.Local ? null : IsDemoStack ? ImageCatalog.DemoStack : IsDbEraStack ? ImageCatalog.DbEraStack : null;
-        await new ComposeUpOperation(Engine).RunAsync(ComposeOptions with { EnsureImages = images is null ? null : c => NeedImagesAsync(images, c) }, Log, ct).ConfigureAwait(false);
+        var images = ComposeImages;
+        var early = TakeComposeImages();
+        await new ComposeUpOperation(Engine).RunAsync(ComposeOptions with { EnsureImages = images is null ? null : c => EnsureComposeImagesAsync(images, early, c) }, Log, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The local images of a stand-in stack (null: the compose file's own images, used as they are).</summary>
+    private IReadOnlyList<string>? ComposeImages =>
+        Parameters.Images != ImageSource.Local ? null : IsDemoStack ? ImageCatalog.DemoStack : IsDbEraStack ? ImageCatalog.DbEraStack : null;
+
+    /// <summary>The early check's line when it found every image current; otherwise the check (and any build) now.</summary>
+    private async Task EnsureComposeImagesAsync(IReadOnlyList<string> images, Task<string?>? early, CancellationToken ct)
+    {
+        if (early is not null && await early.ConfigureAwait(false) is { } upToDate)
+        {
+            Log(upToDate);
+            return;
+        }
+        await NeedImagesAsync(images, ct).ConfigureAwait(false);
     }
 
     private Task WipeVolumesAsync(CancellationToken ct) => new WipeVolumesOperation(Engine).RunAsync(ComposeOptions, Log, ct);
@@ -406,7 +422,10 @@ public sealed partial class BuildContext
     private Task NeedImageAsync(ImageRole role, CancellationToken ct) => NeedImagesAsync([Image(role)], ct);
 
     private Task NeedImagesAsync(IReadOnlyList<string> images, CancellationToken ct) =>
-        new ImagesOperation(Engine).RunAsync(new ImagesOptions(Parameters.Images, images, Root, Path.Combine(Artifacts, "cache", "images"), Parameters.DebianMirror), Log, ct);
+        new ImagesOperation(Engine).RunAsync(ImagesOptionsFor(images), Log, ct);
+
+    private ImagesOptions ImagesOptionsFor(IReadOnlyList<string> images) =>
+        new(Parameters.Images, images, Root, Path.Combine(Artifacts, "cache", "images"), Parameters.DebianMirror);
 
     /// <summary>${NAME} in build/connections.yaml: the environment variable, else the parameter of that name (POSTGRES_PASSWORD → --postgres-password).</summary>
     private string? Variable(string name) =>

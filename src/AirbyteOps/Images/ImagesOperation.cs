@@ -17,14 +17,7 @@ public sealed class ImagesOperation(DockerEngine engine)
             foreach (var image in options.Images) await RequireOfficialAsync(image, log, ct).ConfigureAwait(false);
             return;
         }
-        var context = new ImageBuildContext(engine, options.RepositoryRoot, options.ScratchDirectory, options.DebianMirror ?? DetectDebianMirror());
-        var catalog = options.Recipes ?? ImageCatalog.Local;
-        var recipes = options.Images.SelectMany(tag => ImageCatalog.Closure(tag, catalog)).Distinct().ToList();
-        var cache = FingerprintCache.Load(Path.Combine(options.ScratchDirectory, "fingerprints.json"));
-        // Every recipe is checked at once first (each on the thread pool: a recipe's source walk is CPU): on the no-op path (every image current) nothing is built, so no recipe's
-        // fingerprint can change under another's (a base's image id is part of its dependants' fingerprints).
-        var checks = await Task.WhenAll(recipes.Select(r => Task.Run(() => CheckAsync(r, context, cache, ct), ct))).ConfigureAwait(false);
-        foreach (var check in checks.Where(c => c.Computed)) cache.Set(check.Recipe.Tag, check.Key, check.Fingerprint);
+        var (context, recipes, cache, checks) = await CheckAllAsync(options, ct).ConfigureAwait(false);
         var reused = new List<string>();
         if (checks.All(c => c.Current))
         {
@@ -50,8 +43,37 @@ public sealed class ImagesOperation(DockerEngine engine)
         }
         cache.Save();
         // The no-op path stays quiet: one line for every image found current, not one per recipe.
-        if (reused.Count > 0)
-            log($"Images up to date (built from the same recipes, reused): {string.Join(", ", reused)}.");
+        if (reused.Count > 0) log(UpToDate(reused));
+    }
+
+    /// <summary>
+    /// Only checks, never builds: the line <see cref="RunAsync"/> would print when every local image (with the images it is
+    /// built FROM) is current, else null (something to build: <see cref="RunAsync"/> builds it, with its progress).
+    /// </summary>
+    public async Task<string?> CheckCurrentAsync(ImagesOptions options, CancellationToken ct = default)
+    {
+        if (options.Source == ImageSource.Official) return null;
+        var (_, recipes, cache, checks) = await CheckAllAsync(options, ct).ConfigureAwait(false);
+        cache.Save();
+        return checks.All(c => c.Current) ? UpToDate(recipes.Select(r => r.Tag)) : null;
+    }
+
+    private static string UpToDate(IEnumerable<string> tags) => $"Images up to date (built from the same recipes, reused): {string.Join(", ", tags)}.";
+
+    /// <summary>
+    /// Every recipe of the images and their bases checked at once (each on the thread pool: a recipe's source walk is CPU).
+    /// When all are current nothing is built, so no recipe's fingerprint can change under another's (a base's image id is
+    /// part of its dependants' fingerprints). The fingerprints computed are put in the cache (not saved).
+    /// </summary>
+    private async Task<(ImageBuildContext Context, IReadOnlyList<ImageRecipe> Recipes, FingerprintCache Cache, RecipeCheck[] Checks)> CheckAllAsync(ImagesOptions options, CancellationToken ct)
+    {
+        var context = new ImageBuildContext(engine, options.RepositoryRoot, options.ScratchDirectory, options.DebianMirror ?? DetectDebianMirror());
+        var catalog = options.Recipes ?? ImageCatalog.Local;
+        var recipes = options.Images.SelectMany(tag => ImageCatalog.Closure(tag, catalog)).Distinct().ToList();
+        var cache = FingerprintCache.Load(Path.Combine(options.ScratchDirectory, "fingerprints.json"));
+        var checks = await Task.WhenAll(recipes.Select(r => Task.Run(() => CheckAsync(r, context, cache, ct), ct))).ConfigureAwait(false);
+        foreach (var check in checks.Where(c => c.Computed)) cache.Set(check.Recipe.Tag, check.Key, check.Fingerprint);
+        return (context, recipes, cache, checks);
     }
 
     /// <summary>

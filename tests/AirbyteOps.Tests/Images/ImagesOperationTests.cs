@@ -52,6 +52,21 @@ public sealed class ImagesOperationTests(EngineFixture fixture) : IAsyncLifetime
         Assert.NotEqual(built.ID, rebuilt!.ID);
     }
 
+    [Fact]
+    public async Task The_check_alone_says_when_every_image_is_current_and_builds_nothing_when_one_is_not()
+    {
+        Assert.Null(await new ImagesOperation(Engine).CheckCurrentAsync(Options()));
+        Assert.Null(await Engine.Images.FindAsync(_tag));
+
+        await new ImagesOperation(Engine).RunAsync(Options(), _log.Add);
+        var built = await Engine.Images.FindAsync(_tag);
+        Assert.Equal($"Images up to date (built from the same recipes, reused): {ImageCatalog.Busybox}, {_tag}.", await new ImagesOperation(Engine).CheckCurrentAsync(Options()));
+
+        File.WriteAllText(Path.Combine(_root, "recipe", "hello.txt"), "two\n");
+        Assert.Null(await new ImagesOperation(Engine).CheckCurrentAsync(Options()));
+        Assert.Equal(built!.ID, (await Engine.Images.FindAsync(_tag))!.ID);
+    }
+
     public async Task DisposeAsync()
     {
         if (await Engine.Images.FindAsync(_tag) is not null) await Engine.Images.RemoveAsync(_tag);
