@@ -99,10 +99,11 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         else
         {
             // The writers (the server among them) are paused for the capture, and a paused server answers no request: the
-            // connector specs the capture needs are asked for now.
-            if (options.PrefetchConnectorSpecs is { } prefetch) await prefetch(ct).ConfigureAwait(false);
+            // connector specs the capture needs are asked for now, beside the snapshot session's start; the pause waits for both.
+            var prefetching = options.PrefetchConnectorSpecs?.Invoke(ct) ?? Task.CompletedTask;
+            _ = prefetching.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             (capture, held) = await new DatabaseExport(engine, options, database).CaptureAsync(
-                () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), log, ct, CheckTree).ConfigureAwait(false);
+                () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), log, ct, CheckTree, beforePause: prefetching).ConfigureAwait(false);
             treeChecked = true;
         }
         try
