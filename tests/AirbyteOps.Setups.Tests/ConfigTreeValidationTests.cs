@@ -42,6 +42,23 @@ public sealed class ConfigTreeValidationTests
         Assert.Equal($"{files} config file(s) valid under Airbyte v0.7.1-alpha's schemas (the server runs 0.7.1-alpha); nothing stray in config/<TYPE>/.", Assert.Single(_log));
     }
 
+    [Fact]
+    public async Task A_config_file_changed_after_the_checksum_pass_is_refused_not_judged_on_its_new_bytes()
+    {
+        using var dir = new TempDirectory();
+        TempDirectory.CopyTree(AirbyteReference.ConfigSeed("v0.7.1-alpha"), Path.Combine(dir.Path, "config"));
+        var content = await SetupContent.LoadAsync(new FolderTreeReader(dir.Path), null, false);
+        var changed = Directory.GetFiles(Path.Combine(dir.Path, "config", "STANDARD_WORKSPACE"), "*.json").Order(StringComparer.Ordinal).First();
+        // Still JSON and still valid: only the checksum tells it is not the file that was checked.
+        File.AppendAllText(changed, "\n");
+
+        var error = await Assert.ThrowsAsync<SetupException>(() => ConfigTreeValidator.ValidateAsync(content, "0.7.1-alpha", false, "seed", _log.Add, default));
+
+        Assert.Contains($"config/STANDARD_WORKSPACE/{Path.GetFileName(changed)} in the setup folder", error.Message, StringComparison.Ordinal);
+        Assert.Contains("changed since its checksum was checked", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_log);
+    }
+
     [Theory]
     [InlineData("v0.7.1-alpha")]
     [InlineData("v0.12.0-alpha")]

@@ -187,6 +187,38 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         Assert.Equal(history, await db.HistoryAsync());
     }
 
+    [Fact]
+    public async Task The_connector_specs_are_fetched_from_the_running_server_before_the_writers_are_paused()
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await d.SeedAsync();
+        string? serverWhenFetched = null;
+        var fetched = false;
+        var fetchedWhenQuiesced = false;
+        var options = ExportOf(d, db) with
+        {
+            PrefetchConnectorSpecs = async ct =>
+            {
+                // Slower than the snapshot session's start: the pause must still wait for it.
+                await Task.Delay(TimeSpan.FromSeconds(2), ct);
+                serverWhenFetched = await db.StateAsync(d.Server);
+                fetched = true;
+            },
+            Checkpoint = async (at, ct) =>
+            {
+                if (at != "quiesced") return;
+                fetchedWhenQuiesced = fetched;
+                Assert.Equal("paused", await db.StateAsync(d.Server));
+            },
+        };
+
+        await new ExportSetupOperation(d.Engine).RunAsync(options, Log);
+
+        Assert.Equal("running", serverWhenFetched);
+        Assert.True(fetchedWhenQuiesced);
+    }
+
     [Theory]
     [InlineData("quiesced", false)]
     [InlineData("released", false)]

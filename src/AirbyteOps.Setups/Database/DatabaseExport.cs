@@ -27,8 +27,10 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
     /// The checks of the captured tree that need nothing from the database (the tree as the restore would judge it): run
     /// beside the dump, once the writers run again. A failure there stops the dump and is the one thrown.
     /// </param>
+    /// <param name="beforePause">What must be done before the writers are paused (ExportSetup: the connector specs asked of the
+    /// server, which answers nothing while paused); it runs beside the snapshot session's start and is awaited first.</param>
     public async Task<(SetupCapture Capture, TimeSpan Held)> CaptureAsync(Func<Task<SetupCapture>> captureConfiguration, Action<string> log, CancellationToken ct,
-        Func<SetupCapture, CancellationToken, Task>? checkConfiguration = null)
+        Func<SetupCapture, CancellationToken, Task>? checkConfiguration = null, Task? beforePause = null)
     {
         // The snapshot's psql session is opened before the writers are paused, and its first answer (the server's version,
         // which the dump's manifest needs) proves the database accepts connections: no pg_isready and no version exec of
@@ -56,6 +58,7 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
                 version = await snapshot.TryVersionAsync(options.DatabaseTimeout, ct).ConfigureAwait(false)
                     ?? throw new DockerOpsException($"Database '{target.Database}' in container '{target.Name}' accepts connections but psql could not ask its version; check docker logs {target.Name} and run again.");
             }
+            if (beforePause is not null) await beforePause.ConfigureAwait(false);
             var names = new[] { options.ServerContainer, options.SchedulerContainer }.OfType<string>();
             var writers = await Writers.PauseAsync(engine, names, Writers.RecordFileFor(options.ArtifactsDirectory, target.Name), log, ct).ConfigureAwait(false);
             SetupCapture? capture = null;

@@ -63,10 +63,27 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         // The captured tree's checks (no restore half-done in the volume; every config file readable by the version): run
         // beside the database's dump when there is one, else right after the capture.
         var treeChecked = false;
-        Task CheckTree(SetupCapture captured, CancellationToken token)
+        // The verify's checksum pass over the written tree files (every one read back from the disk and hashed) runs beside
+        // these checks, so beside the dump: the verify after publishing takes those checksums and walks and checks the rest.
+        Dictionary<string, (string Sha256, long Size)>? prehashed = null;
+        async Task CheckTree(SetupCapture captured, CancellationToken token)
         {
             SetupCapture.ThrowIfInterrupted(captured, deployment.Volume ?? options.DataVolume ?? options.ConfigRoot);
-            return captured.Manifest.IsDatabaseEra ? Task.CompletedTask : ReadableAsync(captured, version, options, log, token); // a database-era setup has no config tree
+            if (captured.Manifest.IsDatabaseEra) return; // a database-era setup has no config tree
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            var hashing = WillPublishFolder(location, options) ? ReadBackAsync(captured, log, stop.Token) : null;
+            try
+            {
+                await ReadableAsync(captured, version, options, log, token).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Nothing is left reading the captured folder when the refusal is told (and the folder removed).
+                await stop.CancelAsync().ConfigureAwait(false);
+                if (hashing is not null) await Task.WhenAny(hashing).ConfigureAwait(false);
+                throw;
+            }
+            if (hashing is not null) prehashed = await hashing.ConfigureAwait(false);
         }
         if (era.Era == Era.AirbyteEra.Database)
         {
@@ -82,10 +99,11 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         else
         {
             // The writers (the server among them) are paused for the capture, and a paused server answers no request: the
-            // connector specs the capture needs are asked for now.
-            if (options.PrefetchConnectorSpecs is { } prefetch) await prefetch(ct).ConfigureAwait(false);
+            // connector specs the capture needs are asked for now, beside the snapshot session's start; the pause waits for both.
+            var prefetching = options.PrefetchConnectorSpecs?.Invoke(ct) ?? Task.CompletedTask;
+            _ = prefetching.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             (capture, held) = await new DatabaseExport(engine, options, database).CaptureAsync(
-                () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), log, ct, CheckTree).ConfigureAwait(false);
+                () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), log, ct, CheckTree, beforePause: prefetching).ConfigureAwait(false);
             treeChecked = true;
         }
         try
@@ -142,7 +160,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
                 log($"{secrets} secret value(s) moved to {location.SecretsFile} (mode 0600, git-ignored); the setup itself holds placeholders only.");
             else if (options.SecretsMode == SecretsMode.Sidecar)
                 log("No secret values found in the connection configurations.");
-            await VerifyWrittenAsync(location, options, manifest, log, ct).ConfigureAwait(false);
+            await VerifyWrittenAsync(location, options, manifest, log, ct, prehashed).ConfigureAwait(false);
             return new ExportResult(location, false, files, bytes, secrets, manifest.Source.Name, counts, manifest) { WritersHeld = held };
         }
         finally
@@ -240,10 +258,34 @@ public sealed class ExportSetupOperation(DockerEngine engine)
     }
 
     /// <summary>
+    /// Whether this export will publish its captured folder as the setup folder (not when an existing setup is found: it is
+    /// then either up to date, and the existing folder is what is verified, or refused without --overwrite).
+    /// </summary>
+    private static bool WillPublishFolder(SetupLocation location, ExportOptions options) =>
+        location.Folder is not null && (options.Overwrite || !Directory.Exists(location.Folder));
+
+    /// <summary>
+    /// VerifySetup's checksum pass over the captured folder's tree files, each read back from the disk (it was closed when the
+    /// capture ended): the same files and checksums the verify computes itself, done beside the dump and the config check
+    /// instead of after publishing (publishing renames the folder; the files are the same).
+    /// </summary>
+    private static Task<Dictionary<string, (string Sha256, long Size)>> ReadBackAsync(SetupCapture captured, Action<string> log, CancellationToken ct)
+    {
+        var files = captured.Manifest.Entries.Where(e => e.Type == EntryKind.File).ToList();
+        return Task.Run(async () =>
+        {
+            using var progress = ProgressReporter.ForConsole("Reading back the written files", files.Count, files.Sum(e => e.Size ?? 0), log);
+            return await SetupContent.HashFolderAsync(new FolderTreeReader(captured.Folder), ct, progress).ConfigureAwait(false);
+        }, ct);
+    }
+
+    /// <summary>
     /// The last word of an export: VerifySetup on what was written (the folder, and the archive too), from the disk, with
     /// the secrets file beside it, exactly as RestoreSetup will read it.
     /// </summary>
-    private static async Task VerifyWrittenAsync(SetupLocation location, ExportOptions options, SetupManifest manifest, Action<string> log, CancellationToken ct)
+    /// <param name="prehashed">The folder's checksum pass, done on the files before the folder was renamed into place (<see cref="ReadBackAsync"/>).</param>
+    private static async Task VerifyWrittenAsync(SetupLocation location, ExportOptions options, SetupManifest manifest, Action<string> log, CancellationToken ct,
+        Dictionary<string, (string Sha256, long Size)>? prehashed = null)
     {
         // The progress line's totals from the manifest in memory: the one on disk is parsed once, by the verify itself.
         var tree = manifest.TreeEntries().Where(e => e.Kind == EntryKind.File).ToList();
@@ -253,7 +295,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             try
             {
                 var lines = new List<string>();
-                await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = written, ArtifactsDirectory = options.ArtifactsDirectory, SecretsFile = location.SecretsFile, SkipConfigCheck = options.SkipConfigCheck, ProgressTotals = totals }, lines.Add, ct, log).ConfigureAwait(false);
+                await new VerifySetupOperation().RunAsync(new VerifyOptions { Setup = written, ArtifactsDirectory = options.ArtifactsDirectory, SecretsFile = location.SecretsFile, SkipConfigCheck = options.SkipConfigCheck, ProgressTotals = totals, Prehashed = written == location.Folder ? prehashed : null }, lines.Add, ct, log).ConfigureAwait(false);
                 log($"Verified {written}: {lines[^1]}");
             }
             catch (AirbyteOpsException ex)

@@ -134,6 +134,7 @@ internal static class ConfigTreeValidator
         foreach (var path in paths)
             if (content.Replacements.TryGetValue(path, out var replaced)) result[path] = replaced;
         if (paths.All(result.ContainsKey)) return result;
+        if (content.Reader is FolderTreeReader folder && HostFile.Supported) return ReadFromFolder(content, folder, paths, result);
         await content.Reader.ReadAsync(async (raw, stream) =>
         {
             if (stream is null || content.TreePath(raw.Name) is not { } path || !paths.Contains(path) || result.ContainsKey(path)) return;
@@ -143,6 +144,40 @@ internal static class ConfigTreeValidator
             await stream.CopyToAsync(memory, ct).ConfigureAwait(false);
             result[path] = memory.ToArray();
         }, ct).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// The files of a setup folder opened by name (a symbolic link in the last component is never followed; the walk already
+    /// said each is a file), instead of walking the whole folder once more for a few dozen config files. Each one's bytes must
+    /// still have the checksum the setup's check found (or the manifest records): a file changed since is refused.
+    /// </summary>
+    private static Dictionary<string, byte[]> ReadFromFolder(SetupContent content, FolderTreeReader folder, IReadOnlySet<string> paths, Dictionary<string, byte[]> result)
+    {
+        var stored = content.Stored.Where(e => paths.Contains(e.Path)).ToDictionary(e => e.Path, StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            if (result.ContainsKey(path) || !stored.TryGetValue(path, out var entry) || entry.Kind != EntryKind.File) continue;
+            if (entry.Size > MaxConfigFileBytes)
+                throw new SetupException($"{path} in the setup is {entry.Size / (1 << 20)} MiB, too large for an Airbyte config file; nothing was written.");
+            var full = Path.Combine(folder.Root, content.Prefix, path);
+            byte[] bytes;
+            try
+            {
+                using var file = HostFile.OpenReadNoFollow(full);
+                if (file.Stat().Type != AirbyteOps.Docker.Host.UnixStat.RegularFile) throw new IOException($"{full} is not a regular file");
+                using var memory = new MemoryStream();
+                file.CopyTo(memory);
+                bytes = memory.ToArray();
+            }
+            catch (IOException ex)
+            {
+                throw new SetupException($"{path} in the {folder.Description} could not be read again for the config check ({ex.Message.TrimEnd('.')}); it changed since it was checked. Nothing was written.", ex);
+            }
+            if (bytes.LongLength > MaxConfigFileBytes || (entry.Sha256 is { } sha && SecretVault.Sha256Hex(bytes) != sha))
+                throw new SetupException($"{path} in the {folder.Description} changed since its checksum was checked; the setup is being changed while it is read. Nothing was written.");
+            result[path] = bytes;
+        }
         return result;
     }
 }

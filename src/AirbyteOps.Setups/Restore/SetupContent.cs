@@ -83,7 +83,23 @@ internal sealed class SetupContent
         return ProgressReporter.ForConsole($"Checking the checksums of {reader.Description}", files, bytes, log);
     }
 
-    public static async Task<SetupContent> LoadAsync(ITreeReader reader, string? secretsPath, bool allowMissingSecrets, CancellationToken ct = default, ProgressReporter? progress = null)
+    /// <summary>
+    /// The checksum pass of <see cref="LoadAsync"/> over a setup folder's tree files (several at a time), on its own: the
+    /// same files, names and checksums <see cref="LoadAsync"/> computes when it is not given them.
+    /// </summary>
+    public static Task<Dictionary<string, (string Sha256, long Size)>> HashFolderAsync(FolderTreeReader folder, CancellationToken ct, ProgressReporter? progress = null) =>
+        folder.HashFilesAsync(name => Prehashed(SafeTree.NormalizeName(name, folder.Description)), ct, progress);
+
+    /// <summary>A setup folder's entries hashed by the checksum pass (the rest are read in the walk, as from an archive).</summary>
+    private static bool Prehashed(string name) => name != SetupManifest.FileName && !DatabaseContent.IsSideEntry(name) && !Setups.Logs.LogsContent.IsSideEntry(name) && !LooksLikeConnection(name);
+
+    /// <param name="prehashed">
+    /// The checksum pass's result (<see cref="HashFolderAsync"/>) already computed by the caller from these very files on the
+    /// disk (ExportSetup: of the folder it wrote, beside the database's dump); null: computed here. A file the walk finds and
+    /// it does not hold is hashed in the walk.
+    /// </param>
+    public static async Task<SetupContent> LoadAsync(ITreeReader reader, string? secretsPath, bool allowMissingSecrets, CancellationToken ct = default, ProgressReporter? progress = null,
+        Dictionary<string, (string Sha256, long Size)>? prehashed = null)
     {
         var where = reader.Description;
         var raws = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
@@ -105,10 +121,8 @@ internal sealed class SetupContent
         byte[]? manifestBytes = null;
         // A setup folder's tree files are hashed first, several at a time (the side parts, the manifest and the connection
         // files kept for their secrets are read in the walk below, as from an archive). Both happen before anything is written.
-        bool Prehashed(string name) => name != SetupManifest.FileName && !DatabaseContent.IsSideEntry(name) && !Setups.Logs.LogsContent.IsSideEntry(name) && !LooksLikeConnection(name);
-        var prehashed = reader is FolderTreeReader folder
-            ? await folder.HashFilesAsync(name => Prehashed(SafeTree.NormalizeName(name, where)), ct, progress).ConfigureAwait(false)
-            : null;
+        if (reader is not FolderTreeReader folder) prehashed = null;
+        else prehashed ??= await HashFolderAsync(folder, ct, progress).ConfigureAwait(false);
         await reader.ReadAsync(async (raw, content) =>
         {
             var name = SafeTree.NormalizeName(raw.Name, where);

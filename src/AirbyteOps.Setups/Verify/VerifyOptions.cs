@@ -19,4 +19,12 @@ public sealed record VerifyOptions
     /// against them: the setup's own manifest is what the setup is verified against.
     /// </summary>
     public (long Files, long Bytes)? ProgressTotals { get; init; }
+    /// <summary>
+    /// The checksum pass over the setup folder's tree files, already done by the caller on these files as they are on the
+    /// disk (ExportSetup: read back from the folder it wrote, once each was closed, beside the database's dump, before the
+    /// folder was renamed into place); names relative to the folder, as <see cref="SetupContent.HashFolderAsync"/> gives them.
+    /// The verify still walks the folder and compares every entry with the manifest; a file it finds that this does not hold
+    /// is read and hashed then. Used once (the verify takes entries out of it). Null: the verify hashes every file itself.
+    /// </summary>
+    internal Dictionary<string, (string Sha256, long Size)>? Prehashed { get; init; }
 }

@@ -20,7 +20,7 @@ public sealed class VerifySetupOperation
             ? Progress.ProgressReporter.ForConsole($"Checking the checksums of {reader.Description}", totals.Files, totals.Bytes, progressLog ?? log)
             : SetupContent.ProgressFor(location, reader, progressLog ?? log))
         {
-            content = await SetupContent.LoadAsync(reader, location.SecretsFile, allowMissingSecrets: false, ct, progress).ConfigureAwait(false);
+            content = await SetupContent.LoadAsync(reader, location.SecretsFile, allowMissingSecrets: false, ct, progress, options.Prehashed).ConfigureAwait(false);
         }
         var tree = content.Expected;
         var result = new VerifyResult(location, content.Manifest?.FormatVersion, content.Manifest?.AirbyteVersion,

@@ -1,0 +1,88 @@
+using AirbyteOps.Docker.Host;
+using AirbyteOps.TestSupport;
+
+namespace AirbyteOps.Setups.Tests;
+
+/// <summary>
+/// ExportSetup's read-back of what it wrote, done beside the dump (<see cref="SetupContent.HashFolderAsync"/> on the captured
+/// folder before it is renamed into place) and handed to the verify (<see cref="VerifyOptions.Prehashed"/>). No engine: a
+/// captured folder made from a plain folder on this machine, as the direct path captures a volume.
+/// </summary>
+public sealed class ExportReadBackTests
+{
+    private const int Files = 40;
+
+    /// <summary>A setup captured from a fake volume root and published as &lt;dir&gt;/setups/s: its folder and secrets file.</summary>
+    private static async Task<(string Folder, string Secrets)> CaptureAsync(TempDirectory dir)
+    {
+        var root = Path.Combine(dir.Path, "volume");
+        for (var i = 0; i < Files; i++)
+        {
+            var path = Path.Combine(root, "config", $"SYNTH_{i % 3}", $"{i:D8}-0000-4000-8000-000000000000.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, $"{{\"id\": {i}, \"pad\": \"{new string('x', i * 311)}\"}}");
+        }
+        var setups = Path.Combine(dir.Path, "setups");
+        Directory.CreateDirectory(setups);
+        var folder = Path.Combine(setups, "s");
+        var capture = await SetupCapture.CaptureHostAsync(new HostVolume("v", root), "test volume", Path.Combine(setups, ".s.partial"),
+            new SetupSource("volume", "v", "/data", "unix:///test", "test"), null, SecretsMode.Sidecar, new HashSet<string>(), default);
+        await capture.PublishSecretsAsync(folder + ".secrets.json");
+        capture.PublishFolder(folder);
+        return (folder, folder + ".secrets.json");
+    }
+
+    private static VerifyOptions Options(string folder, string secrets, Dictionary<string, (string Sha256, long Size)>? prehashed) =>
+        new() { Setup = folder, ArtifactsDirectory = Path.GetDirectoryName(Path.GetDirectoryName(folder))!, SecretsFile = secrets, Prehashed = prehashed };
+
+    [Fact]
+    public async Task The_read_back_holds_every_written_tree_file_with_the_checksum_the_manifest_records()
+    {
+        using var dir = new TempDirectory();
+        var (folder, _) = await CaptureAsync(dir);
+
+        var read = await SetupContent.HashFolderAsync(new FolderTreeReader(folder), default);
+
+        var manifest = SetupManifest.Parse(File.ReadAllBytes(Path.Combine(folder, SetupManifest.FileName)), "test");
+        var files = manifest.TreeEntries().Where(e => e.Kind == EntryKind.File).ToList();
+        Assert.Equal(Files, files.Count);
+        Assert.Equal(files.Select(f => $"data/{f.Path}").Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal));
+        foreach (var file in files) Assert.Equal((file.Sha256!, file.Size), read[$"data/{file.Path}"]);
+    }
+
+    [Fact]
+    public async Task The_verify_judges_the_read_back_checksums_against_the_manifest_and_refuses_one_that_differs()
+    {
+        using var dir = new TempDirectory();
+        var (folder, secrets) = await CaptureAsync(dir);
+        var read = await SetupContent.HashFolderAsync(new FolderTreeReader(folder), default);
+        var (name, (sha, size)) = read.OrderBy(kv => kv.Key, StringComparer.Ordinal).First();
+        read[name] = (new string('0', sha.Length), size);
+
+        var error = await Assert.ThrowsAsync<SetupException>(() => new VerifySetupOperation().RunAsync(Options(folder, secrets, read), _ => { }));
+
+        Assert.Contains("does not match its manifest", error.Message, StringComparison.Ordinal);
+        Assert.Contains(name["data/".Length..], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_the_read_back_does_not_hold_is_read_and_hashed_by_the_verify_itself()
+    {
+        using var dir = new TempDirectory();
+        var (folder, secrets) = await CaptureAsync(dir);
+        var read = await SetupContent.HashFolderAsync(new FolderTreeReader(folder), default);
+        var name = read.Keys.Order(StringComparer.Ordinal).First();
+        read.Remove(name);
+        var lines = new List<string>();
+
+        await new VerifySetupOperation().RunAsync(Options(folder, secrets, read), lines.Add);
+        Assert.Contains(lines, l => l.EndsWith("RestoreSetup would accept it as it is.", StringComparison.Ordinal));
+
+        // The same file damaged on the disk is caught: it was hashed by the verify, not taken from the read-back.
+        File.AppendAllText(Path.Combine(folder, name), " ");
+        var read2 = await SetupContent.HashFolderAsync(new FolderTreeReader(folder), default);
+        read2.Remove(name);
+        var error = await Assert.ThrowsAsync<SetupException>(() => new VerifySetupOperation().RunAsync(Options(folder, secrets, read2), _ => { }));
+        Assert.Contains("does not match its manifest", error.Message, StringComparison.Ordinal);
+    }
+}
