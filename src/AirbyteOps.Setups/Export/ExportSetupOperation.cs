@@ -39,8 +39,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
     {
         var location = SetupLocation.ForExport(options.Setup, options.ArtifactsDirectory, options.Archive);
         // The image check runs beside the look-ups below (they only read); it is awaited before anything is paused or read.
-        var images = options.EnsureImages?.Invoke(ct) ?? Task.CompletedTask;
-        _ = images.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        var images = (options.EnsureImages?.Invoke(ct) ?? Task.CompletedTask).Observe();
         var deployment = await Deployment.LocateAsync(engine, options.ServerContainer, options.DataVolume, options.ConfigRoot, ct).ConfigureAwait(false);
         var version = options.AirbyteVersion ?? deployment.AirbyteVersion;
         // The era chooses the path: files (0.7 – 0.27.3) or database (0.30 – 0.63); the rest is refused before anything is written.
@@ -100,8 +99,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         {
             // The writers (the server among them) are paused for the capture, and a paused server answers no request: the
             // connector specs the capture needs are asked for now, beside the snapshot session's start; the pause waits for both.
-            var prefetching = options.PrefetchConnectorSpecs?.Invoke(ct) ?? Task.CompletedTask;
-            _ = prefetching.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            var prefetching = (options.PrefetchConnectorSpecs?.Invoke(ct) ?? Task.CompletedTask).Observe();
             (capture, held) = await new DatabaseExport(engine, options, database).CaptureAsync(
                 () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), log, ct, CheckTree, beforePause: prefetching).ConfigureAwait(false);
             treeChecked = true;
