@@ -62,8 +62,10 @@ internal sealed class SetupContent
     /// A progress line for the checksum pass over the setup: files and bytes of the total when the setup folder's manifest
     /// tells them (read once more here; it is small), else files and bytes done.
     /// </summary>
-    public static ProgressReporter ProgressFor(SetupLocation location, ITreeReader reader, Action<string> log)
+    /// <param name="totals">Files and bytes when the caller knows them (the manifest it has in memory): the manifest is not read.</param>
+    public static ProgressReporter ProgressFor(SetupLocation location, ITreeReader reader, Action<string> log, (long Files, long Bytes)? totals = null)
     {
+        if (totals is { } known) return ChecksumProgress(reader, known.Files, known.Bytes, log);
         long? files = null, bytes = null;
         var manifestPath = location.Folder is null ? null : Path.Combine(location.Folder, SetupManifest.FileName);
         if (manifestPath is not null && File.Exists(manifestPath))
@@ -80,8 +82,11 @@ internal sealed class SetupContent
                 // LoadAsync reports a broken manifest in its own words; the progress line just goes without totals.
             }
         }
-        return ProgressReporter.ForConsole($"Checking the checksums of {reader.Description}", files, bytes, log);
+        return ChecksumProgress(reader, files, bytes, log);
     }
+
+    private static ProgressReporter ChecksumProgress(ITreeReader reader, long? files, long? bytes, Action<string> log) =>
+        ProgressReporter.ForConsole($"Checking the checksums of {reader.Description}", files, bytes, log);
 
     /// <summary>
     /// The checksum pass of <see cref="LoadAsync"/> over a setup folder's tree files (several at a time), on its own: the

@@ -16,9 +16,7 @@ public sealed class VerifySetupOperation
         var reader = SetupContent.ReaderFor(location);
         log($"Verifying {reader.Description} (no deployment is touched)...");
         SetupContent content;
-        using (var progress = options.ProgressTotals is { } totals
-            ? Progress.ProgressReporter.ForConsole($"Checking the checksums of {reader.Description}", totals.Files, totals.Bytes, progressLog ?? log)
-            : SetupContent.ProgressFor(location, reader, progressLog ?? log))
+        using (var progress = SetupContent.ProgressFor(location, reader, progressLog ?? log, options.ProgressTotals))
         {
             content = await SetupContent.LoadAsync(reader, location.SecretsFile, allowMissingSecrets: false, ct, progress, options.Prehashed).ConfigureAwait(false);
         }
