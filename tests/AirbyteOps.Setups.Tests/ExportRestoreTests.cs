@@ -224,54 +224,6 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
     }
 
-    /// <summary>
-    /// A setup file changed in place (same size, still valid JSON: only its checksum can tell) is refused naming it, on every
-    /// path. On the direct path there is no checksum pass of its own: each file's bytes are hashed as they are read to be
-    /// written into the staging area and compared with the manifest, so the refusal comes from the staging write, after the
-    /// safety snapshot, with nothing live touched and the staging area removed. Forced through the engine the checksum pass
-    /// runs before anything is written (no snapshot), and a live tree already identical to the setup does not hide it.
-    /// </summary>
-    [Theory]
-    [InlineData(VolumeAccess.Auto, false)]
-    [InlineData(VolumeAccess.Engine, false)]
-    [InlineData(VolumeAccess.Auto, true)]
-    public async Task A_setup_file_changed_in_place_is_refused_by_its_checksum_on_either_path(VolumeAccess access, bool liveIdentical)
-    {
-        await using var d = await TestDeployment.CreateAsync(fixture.Engine);
-        await d.SeedAsync();
-        var export = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { VolumeAccess = access }, Log);
-        if (!liveIdentical) await d.SeedAsync(SampleTree.Items("changed"));
-        var live = await d.ListAsync(includeWorkArea: true);
-        const string victim = "config/STANDARD_WORKSPACE/5ae6b09b-fdec-41af-aaf7-7d94cfc33ef6.json";
-        var file = Path.Combine(export.Location.Folder!, "data", victim);
-        var text = File.ReadAllText(file);
-        Assert.Contains("\"name\":\"default\"", text);
-        File.WriteAllText(file, text.Replace("\"name\":\"default\"", "\"name\":\"defaulX\"", StringComparison.Ordinal));
-        Assert.Equal(text.Length, new FileInfo(file).Length);
-        _log.Clear();
-
-        var error = await Assert.ThrowsAsync<SetupException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { VolumeAccess = access }, Log));
-
-        Assert.Contains($"does not match its manifest (0 added, 0 removed, 1 changed (e.g. {victim})): checksum mismatch, the setup is damaged or was edited", error.Message);
-        Assert.DoesNotContain('\n', error.Message);
-        Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
-        var snapshots = Path.Combine(d.Artifacts, "snapshots");
-        var snapshotsLeft = Directory.Exists(snapshots) ? Directory.EnumerateFileSystemEntries(snapshots).Count() : 0;
-        if (DirectPathExpected(d.Engine, access) && !liveIdentical)
-        {
-            Assert.Contains(_log, l => l.Contains("their checksums are checked as they are read to be written", StringComparison.Ordinal));
-            Assert.Contains(_log, l => l.StartsWith("Writing ", StringComparison.Ordinal) && l.Contains("staging area", StringComparison.Ordinal));
-            Assert.Contains("checksum mismatch, the setup is damaged or was edited; nothing live was touched. The previous configuration was put back and verified; nothing changed (safety snapshot: ", error.Message);
-            Assert.True(snapshotsLeft >= 1, "the safety snapshot stays");
-        }
-        else
-        {
-            Assert.EndsWith("checksum mismatch, the setup is damaged or was edited; nothing was written.", error.Message);
-            Assert.DoesNotContain(_log, l => l.StartsWith("Writing ", StringComparison.Ordinal));
-            Assert.Equal(0, snapshotsLeft);
-        }
-    }
-
     [Fact]
     public async Task Neither_server_nor_volume_is_a_one_line_error()
     {

@@ -26,19 +26,13 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         SetupContent content;
         using (var checking = SetupContent.ProgressFor(location, reader, log))
         {
-            // A setup folder's tree files are not hashed here unless the engine path is forced: on the direct path their bytes
-            // are checked against the manifest as they are read to be written into the staging area (one read, not two), and
-            // otherwise by the same pass before anything is written (below).
-            content = await SetupContent.LoadAsync(reader, location.SecretsFile, options.AllowMissingSecrets, ct, checking,
-                deferTreeChecksums: options.VolumeAccess != AirbyteOps.Docker.Host.VolumeAccess.Engine).ConfigureAwait(false);
+            content = await SetupContent.LoadAsync(reader, location.SecretsFile, options.AllowMissingSecrets, ct, checking).ConfigureAwait(false);
         }
         var files = content.Expected.Count(e => e.Kind is EntryKind.File or EntryKind.HardLink);
         log(content.Manifest is { IsDatabaseEra: true }
             ? "A database-era setup: no configuration files, everything is in its database dump."
             : content.Manifest is null
             ? $"No manifest (a plain archive or copy of a /data tree): {files} files, every entry checked for safety; no checksums or Airbyte version to compare."
-            : content.ChecksumsDeferred
-            ? $"{files} files match the manifest's names, sizes and modes (their checksums are checked as they are read to be written); every entry stays inside the tree."
             : $"{files} files match the manifest's checksums; every entry stays inside the tree.");
         if (content.MissingSecrets.Count > 0)
             log($"--allow-missing-secrets: {content.MissingSecrets.Count} placeholder(s) stay in the restored files ({string.Join(", ", content.MissingSecrets.Take(3).Select(s => s.Placeholder))}{(content.MissingSecrets.Count > 3 ? ", ..." : "")}).");
@@ -72,9 +66,6 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         log(host is not null
             ? $"Data path: volume '{deployment.Volume}' is written and read directly on this host ({dataPath})."
             : $"Data path: volume '{deployment.Volume}' is written and read through the Docker engine ({dataPath}).");
-        // Through the engine the setup's files are not read on this host as they are written: their checksums now, before
-        // anything is written (the recovery below included).
-        if (host is null && content.ChecksumsDeferred) await VerifyChecksumsAsync(content, location, reader, files, log, ct).ConfigureAwait(false);
         var work = new VolumeWorkArea(engine, volume, options.HelperImage, options.StepTimeout, host);
         // The job logs' part first: whether an interrupted restore's logs stay or go back depends on the data volume's work area.
         await using var logs = await Logs.LogsRestore.PrepareAsync(engine, options, content.Logs,
@@ -143,8 +134,6 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             && (logs is null || await logs.LiveMatchesAsync(ct).ConfigureAwait(false)))
         {
             snapshot.Discard();
-            // Nothing will be written, so the setup's checksums are checked here (a damaged setup is refused, as it always was).
-            if (content.ChecksumsDeferred) await VerifyChecksumsAsync(content, location, reader, files, log, ct).ConfigureAwait(false);
             log($"The live configuration in volume '{deployment.Volume}' is already identical to setup '{location.Name}' ({files} files{(content.Logs is null ? "" : ", job logs included")}); nothing changed.");
             return new RestoreResult(location.Name, deployment.Volume, true, files, null, recovered, counts, content.MissingSecrets);
         }
@@ -382,28 +371,14 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             throw new SetupException($"Reading back {what} in volume '{volume.Volume}' does not match ({diff.Summary()}).");
     }
 
-    /// <summary>The checksum pass over a setup folder that LoadAsync deferred, with its progress line and its line when it matched.</summary>
-    private static async Task VerifyChecksumsAsync(SetupContent content, SetupLocation location, ITreeReader reader, int files, Action<string> log, CancellationToken ct)
-    {
-        using (var checking = SetupContent.ProgressFor(location, reader, log))
-        {
-            await content.VerifyChecksumsAsync(ct, checking).ConfigureAwait(false);
-        }
-        log($"{files} files match the manifest's checksums.");
-    }
-
     /// <summary>Second pass over the setup: streams each entry into <paramref name="sink"/>, secrets put back.</summary>
     private static async Task WriteTreeAsync(ITreeSink sink, SetupContent content, ProgressReporter progress, CancellationToken ct)
     {
         if (sink is HostTreeSink host && content.Reader is FolderTreeReader folder)
         {
-            // Deferred checksums are checked on this read of each file, as it is written.
-            await host.WriteFromFolderAsync(content.Stored, Path.Combine(folder.Root, content.Prefix), content.Replacements, folder.Description, progress, ct,
-                content.ChecksumsDeferred ? content : null).ConfigureAwait(false);
+            await host.WriteFromFolderAsync(content.Stored, Path.Combine(folder.Root, content.Prefix), content.Replacements, folder.Description, progress, ct).ConfigureAwait(false);
             return;
         }
-        // Not expected (the engine path checked them before anything was written), but never written unchecked.
-        await content.VerifyChecksumsAsync(ct).ConfigureAwait(false);
         var facts = content.Stored.ToDictionary(e => e.Path, StringComparer.Ordinal);
         // Hard links go last: their target must exist when they are made, whatever order the setup lists them in.
         var hardLinks = new List<TreeEntry>();

@@ -40,42 +40,6 @@ internal sealed class SetupContent
     /// <summary>The setup's job logs (ExportSetup --include logs), checked; null: none.</summary>
     public Logs.LogsContent? Logs { get; private init; }
 
-    // Tree files of a setup folder whose SHA-256 was not computed by LoadAsync (deferTreeChecksums): tree path → the
-    // reader's name. Their names, kinds, sizes and modes were compared with the manifest; their bytes are checked by
-    // VerifyChecksumsAsync, or as they are written (HostTreeSink.WriteFromFolderAsync), against the manifest's SHA-256.
-    private IReadOnlyDictionary<string, string>? _unhashed;
-    private IReadOnlyDictionary<string, string>? _manifestSha;
-
-    /// <summary>True while some tree files' checksums are still to be checked (LoadAsync was asked to defer them).</summary>
-    public bool ChecksumsDeferred => _unhashed is { Count: > 0 };
-
-    /// <summary>The manifest's SHA-256 a deferred tree file's bytes must have, or null when the file was hashed already.</summary>
-    public string? DeferredSha256(string treePath) =>
-        _unhashed is not null && _unhashed.ContainsKey(treePath) ? _manifestSha![treePath] : null;
-
-    /// <summary>
-    /// The checksum pass LoadAsync deferred: every deferred file hashed (several at a time) and compared with the manifest;
-    /// a difference is the refusal LoadAsync would have given. Run before anything is written when the files are not
-    /// checked as they are written (the engine data path, or nothing to write).
-    /// </summary>
-    public async Task VerifyChecksumsAsync(CancellationToken ct, ProgressReporter? progress = null)
-    {
-        if (!ChecksumsDeferred) return;
-        var folder = (FolderTreeReader)Reader;
-        var byName = _unhashed!.ToDictionary(kv => kv.Value, kv => kv.Key, StringComparer.Ordinal);
-        var hashed = await folder.HashFilesAsync(byName.ContainsKey, ct, progress).ConfigureAwait(false);
-        var changed = byName.Where(kv => !hashed.TryGetValue(kv.Key, out var h) || h.Sha256 != _manifestSha![kv.Value]).Select(kv => kv.Value).ToList();
-        if (changed.Count > 0) throw ChecksumMismatch(changed, "nothing was written");
-        _unhashed = null;
-    }
-
-    /// <summary>The refusal of a setup whose files' bytes do not match the manifest's checksums (LoadAsync's words).</summary>
-    public SetupException ChecksumMismatch(IReadOnlyList<string> changed, string outcome) =>
-        ChecksumMismatch(Reader.Description, new TreeDiff([], [], changed.Order(StringComparer.Ordinal).ToList()), outcome);
-
-    private static SetupException ChecksumMismatch(string where, TreeDiff diff, string outcome) =>
-        new($"The {where} does not match its manifest ({diff.Summary()}): checksum mismatch, the setup is damaged or was edited; {outcome}.");
-
     /// <summary>The tree path of a reader name, or null when the name is not part of the tree (setup.json, the root).</summary>
     public string? TreePath(string rawName)
     {
@@ -119,13 +83,7 @@ internal sealed class SetupContent
         return ProgressReporter.ForConsole($"Checking the checksums of {reader.Description}", files, bytes, log);
     }
 
-    /// <param name="deferTreeChecksums">
-    /// A setup folder with a manifest: its tree files are not hashed here (names, kinds, sizes and modes are still compared
-    /// with the manifest); <see cref="ChecksumsDeferred"/> says so, and the caller checks their bytes by
-    /// <see cref="VerifyChecksumsAsync"/> or as it writes them (<see cref="DeferredSha256"/>). The connection files (kept
-    /// for their secrets), the database dump and the job logs are read and checked here as always.
-    /// </param>
-    public static async Task<SetupContent> LoadAsync(ITreeReader reader, string? secretsPath, bool allowMissingSecrets, CancellationToken ct = default, ProgressReporter? progress = null, bool deferTreeChecksums = false)
+    public static async Task<SetupContent> LoadAsync(ITreeReader reader, string? secretsPath, bool allowMissingSecrets, CancellationToken ct = default, ProgressReporter? progress = null)
     {
         var where = reader.Description;
         var raws = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
@@ -148,12 +106,8 @@ internal sealed class SetupContent
         // A setup folder's tree files are hashed first, several at a time (the side parts, the manifest and the connection
         // files kept for their secrets are read in the walk below, as from an archive). Both happen before anything is written.
         bool Prehashed(string name) => name != SetupManifest.FileName && !DatabaseContent.IsSideEntry(name) && !Setups.Logs.LogsContent.IsSideEntry(name) && !LooksLikeConnection(name);
-        var folderReader = reader as FolderTreeReader;
-        var defer = deferTreeChecksums && folderReader is not null && File.Exists(Path.Combine(folderReader.Root, SetupManifest.FileName));
-        // Deferred: tree files read for their checksums later (raw name → index in raws, their sha filled from the manifest).
-        var unhashed = defer ? new Dictionary<string, int>(StringComparer.Ordinal) : null;
-        var prehashed = folderReader is not null && !defer
-            ? await folderReader.HashFilesAsync(name => Prehashed(SafeTree.NormalizeName(name, where)), ct, progress).ConfigureAwait(false)
+        var prehashed = reader is FolderTreeReader folder
+            ? await folder.HashFilesAsync(name => Prehashed(SafeTree.NormalizeName(name, where)), ct, progress).ConfigureAwait(false)
             : null;
         await reader.ReadAsync(async (raw, content) =>
         {
@@ -191,13 +145,6 @@ internal sealed class SetupContent
                 logSide.Add((entry with { Size = scanned?.StoredSize ?? 0 }, name, scanned?.StoredSha256));
                 return;
             }
-            if (unhashed is not null && content is not null && raw.Kind == EntryKind.File && Prehashed(name))
-            {
-                // Not opened: its size is the walk's, its checksum checked later against the manifest.
-                unhashed[raw.Name] = raws.Count;
-                raws.Add((entry, name, null));
-                return;
-            }
             if (content is not null && prehashed is not null && raw.Kind == EntryKind.File && prehashed.Remove(raw.Name, out var known))
             {
                 sha = known.Sha256;
@@ -217,31 +164,6 @@ internal sealed class SetupContent
         }, ct).ConfigureAwait(false);
 
         SetupManifest? manifest = manifestBytes is null ? null : SetupManifest.Parse(manifestBytes, where);
-        Dictionary<string, string>? deferred = null;
-        Dictionary<string, string>? manifestSha = null;
-        if (unhashed is { Count: > 0 })
-        {
-            // A deferred file takes the manifest's checksum when the manifest lists it as a file of that size (the comparison
-            // below then judges everything else); any other is hashed now, so the comparison reports it as before.
-            var files = manifest?.TreeEntries().Where(e => e.Kind == EntryKind.File).ToDictionary(e => e.Path, StringComparer.Ordinal);
-            deferred = new Dictionary<string, string>(StringComparer.Ordinal);
-            manifestSha = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (rawName, index) in unhashed)
-            {
-                var (entry, name, _) = raws[index];
-                var path = MapToTree(name, SetupManifest.TreeFolder);
-                if (path is not null && files is not null && files.TryGetValue(path, out var listed) && listed.Size == entry.Size && listed.Sha256 is { } sha)
-                {
-                    raws[index] = (entry, name, sha);
-                    deferred[path] = rawName;
-                    manifestSha[path] = sha;
-                    continue;
-                }
-                using var file = HostFile.OpenRead(Path.Combine(folderReader!.Root, rawName), FileShare.Read);
-                var (hash, size) = Hashing.Copy(file, null, ct, progress);
-                raws[index] = (entry with { Size = size }, name, hash);
-            }
-        }
         DatabaseContent? database = null;
         if (manifest?.Database is { } databaseManifest)
             database = DatabaseContent.Load(databaseManifest, side.Select(s => s.Name), sideFiles, reader, secretsPath, allowMissingSecrets);
@@ -280,7 +202,7 @@ internal sealed class SetupContent
         {
             var diff = TreeDiff.Compare(LiveTree.Canonical(manifest.TreeEntries()), LiveTree.Canonical(stored));
             if (!diff.IsEmpty)
-                throw ChecksumMismatch(where, diff, "nothing was written");
+                throw new SetupException($"The {where} does not match its manifest ({diff.Summary()}): checksum mismatch, the setup is damaged or was edited; nothing was written.");
             // The manifest knows what a folder cannot show: owners, and which files are hard links.
             stored = manifest.TreeEntries().ToList();
         }
@@ -316,7 +238,7 @@ internal sealed class SetupContent
                     $"The {where} needs {missing.Count} secret value(s) that {file} does not have: {names}{more}; put the secrets file back, or pass --allow-missing-secrets to restore with the placeholders in place. Nothing was written.");
             }
         }
-        return new SetupContent(reader, prefix, manifest, stored, expected, replacements, missing) { Database = database, Logs = logs, _unhashed = deferred, _manifestSha = manifestSha };
+        return new SetupContent(reader, prefix, manifest, stored, expected, replacements, missing) { Database = database, Logs = logs };
     }
 
     /// <summary>

@@ -71,12 +71,9 @@ internal sealed class HostTreeSink(string root) : ITreeSink
     /// then the files several at a time (<see cref="Hashing.FilesInFlight"/>, one bounded buffer each), each exactly as
     /// <see cref="WriteAsync"/> writes it (on Linux: open, writes, then owner and mode on the descriptor, close:
     /// <see cref="HostFile"/>); hard links last (their target exists by then). <paramref name="replacements"/>: files whose
-    /// bytes are given (secrets put back). <paramref name="checksums"/>: a setup whose files' checksums were deferred
-    /// (<see cref="SetupContent.ChecksumsDeferred"/>): each such file is hashed as it is copied and its bytes compared with
-    /// the manifest's SHA-256 (the checksum pass, done on this one read); a difference stops the write with the setup's
-    /// checksum refusal.
+    /// bytes are given (secrets put back).
     /// </summary>
-    public async Task WriteFromFolderAsync(IReadOnlyList<TreeEntry> tree, string source, IReadOnlyDictionary<string, byte[]> replacements, string where, ProgressReporter progress, CancellationToken ct, SetupContent? checksums = null)
+    public async Task WriteFromFolderAsync(IReadOnlyList<TreeEntry> tree, string source, IReadOnlyDictionary<string, byte[]> replacements, string where, ProgressReporter progress, CancellationToken ct)
     {
         foreach (var entry in tree.Where(e => e.Kind is EntryKind.Directory or EntryKind.SymbolicLink))
         {
@@ -103,11 +100,8 @@ internal sealed class HostTreeSink(string root) : ITreeSink
             {
                 throw new SetupException($"Setup file '{entry.Path}' of the {where} could not be read while being written ({ex.Message.TrimEnd('.')}); it changed since it was checked. Nothing live was touched.", ex);
             }
-            var sha256 = checksums?.DeferredSha256(entry.Path);
-            string? written;
-            using (content) written = WriteFile(entry, content, progress, token, hash: sha256 is not null);
-            if (sha256 is not null && written != sha256) throw checksums!.ChecksumMismatch([entry.Path], "nothing live was touched");
-            if (sha256 is null) progress.Add(1, 0); // a hashed copy counted its file itself
+            using (content) WriteFile(entry, content, progress, token);
+            progress.Add(1, 0);
         }, ct).ConfigureAwait(false);
         foreach (var link in tree.Where(e => e.Kind == EntryKind.HardLink))
         {
@@ -118,41 +112,34 @@ internal sealed class HostTreeSink(string root) : ITreeSink
 
     /// <summary>
     /// One file written synchronously on the calling thread (its folder exists): created new (0600 from its first byte),
-    /// filled, size checked, owner, then mode. <paramref name="hash"/>: the bytes are hashed as they are copied (and the
-    /// file counted in <paramref name="progress"/>), and their SHA-256 returned; else null.
+    /// filled, size checked, owner, then mode.
     /// </summary>
-    private string? WriteFile(TreeEntry entry, Stream content, ProgressReporter? progress, CancellationToken ct, bool hash = false)
+    private void WriteFile(TreeEntry entry, Stream content, ProgressReporter? progress, CancellationToken ct)
     {
         var full = Path.Combine(root, entry.Path);
-        if (!HostFile.Supported) return WriteFileStream(entry, full, content, progress, ct, hash);
+        if (!HostFile.Supported)
+        {
+            WriteFileStream(entry, full, content, progress, ct);
+            return;
+        }
         using var file = HostFile.CreateNew(full);
-        var sha256 = Fill(file, content, progress, ct, hash);
+        Fill(file, content, progress, ct);
         if (file.Transferred != entry.Size) throw SizeChanged(entry, file.Transferred);
         file.Finish(entry.Mode, entry.Uid ?? 0, entry.Gid ?? 0);
-        return sha256;
     }
 
     /// <summary><see cref="WriteFile"/> where <see cref="HostFile"/> is not supported: a FileStream, then owner and mode by path.</summary>
-    private static string? WriteFileStream(TreeEntry entry, string full, Stream content, ProgressReporter? progress, CancellationToken ct, bool hash)
+    private static void WriteFileStream(TreeEntry entry, string full, Stream content, ProgressReporter? progress, CancellationToken ct)
     {
         long written;
-        string? sha256;
         using (var file = new FileStream(full, UnixModes.NewPrivateFile(asynchronous: false)))
         {
-            sha256 = Fill(file, content, progress, ct, hash);
+            Fill(file, content, progress, ct);
             written = file.Length;
         }
         if (written != entry.Size) throw SizeChanged(entry, written);
         Own(full, entry);
         UnixModes.Set(full, entry.Mode);
-        return sha256;
-    }
-
-    private static string? Fill(Stream file, Stream content, ProgressReporter? progress, CancellationToken ct, bool hash)
-    {
-        if (hash) return Hashing.Copy(content, file, ct, progress).Sha256;
-        Fill(file, content, progress, ct);
-        return null;
     }
 
     private static void Fill(Stream file, Stream content, ProgressReporter? progress, CancellationToken ct)
