@@ -79,8 +79,10 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         // The next job continues after the restored ones.
         var next = await db.InsertSyncJobAsync("c1", JobConfig(4), Output(4));
         Assert.Equal(4, next);
-        // Nothing of the swap is left: no staged or previous database.
+        // Nothing of the swap is left: no staged or previous database (the previous one dropped over the psql session opened
+        // at the swap), and no psql session of the restore still connected.
         Assert.DoesNotContain(await db.DatabasesAsync(), n => n.Contains("__abops", StringComparison.Ordinal));
+        Assert.Equal("0", await db.SqlAsync("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'psql' AND pid <> pg_backend_pid()", "postgres"));
         Assert.Equal("running", await db.StateAsync(d.Server));
         Assert.Equal("running", await db.StateAsync(db.Scheduler));
 

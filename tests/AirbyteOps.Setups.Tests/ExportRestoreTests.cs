@@ -224,6 +224,39 @@ public sealed class ExportRestoreTests(EngineFixture fixture)
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
     }
 
+    /// <summary>
+    /// A setup file changed in place (same size, still valid JSON: only its checksum can tell) is refused naming it, on both
+    /// data paths, before anything is written (no safety snapshot, no staging area), also when the live tree is already
+    /// identical to the setup.
+    /// </summary>
+    [Theory]
+    [InlineData(VolumeAccess.Auto, false)]
+    [InlineData(VolumeAccess.Engine, false)]
+    [InlineData(VolumeAccess.Auto, true)]
+    public async Task A_setup_file_changed_in_place_is_refused_by_its_checksum_before_anything_is_written(VolumeAccess access, bool liveIdentical)
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine);
+        await d.SeedAsync();
+        var export = await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { VolumeAccess = access }, Log);
+        if (!liveIdentical) await d.SeedAsync(SampleTree.Items("changed"));
+        var live = await d.ListAsync(includeWorkArea: true);
+        const string victim = "config/STANDARD_WORKSPACE/5ae6b09b-fdec-41af-aaf7-7d94cfc33ef6.json";
+        var file = Path.Combine(export.Location.Folder!, "data", victim);
+        var text = File.ReadAllText(file);
+        Assert.Contains("\"name\":\"default\"", text);
+        File.WriteAllText(file, text.Replace("\"name\":\"default\"", "\"name\":\"defaulX\"", StringComparison.Ordinal));
+        Assert.Equal(text.Length, new FileInfo(file).Length);
+        _log.Clear();
+
+        var error = await Assert.ThrowsAsync<SetupException>(() => new RestoreSetupOperation(d.Engine).RunAsync(d.Restore() with { VolumeAccess = access }, Log));
+
+        Assert.EndsWith($"does not match its manifest (0 added, 0 removed, 1 changed (e.g. {victim})): checksum mismatch, the setup is damaged or was edited; nothing was written.", error.Message);
+        Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
+        Assert.DoesNotContain(_log, l => l.StartsWith("Writing ", StringComparison.Ordinal));
+        var snapshots = Path.Combine(d.Artifacts, "snapshots");
+        Assert.False(Directory.Exists(snapshots) && Directory.EnumerateFileSystemEntries(snapshots).Any());
+    }
+
     [Fact]
     public async Task Neither_server_nor_volume_is_a_one_line_error()
     {

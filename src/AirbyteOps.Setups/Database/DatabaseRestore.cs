@@ -33,6 +33,10 @@ internal sealed class DatabaseRestore
     private IReadOnlyList<string>? _databases;
     // The live database's rows, counted in the swap's own psql session right after the renames (the writers stopped).
     private IReadOnlyDictionary<string, long>? _liveRows;
+    // A psql session on the maintenance database, opened while the writers stop (an exec started then costs no time of its
+    // own: the stop is a wait), kept idle until the commit sends it the previous database's drop: the drop is then one
+    // statement, not a docker exec and a psql start. Closed unused by the rollback.
+    private (SnapshotSession.FeedStream Stdin, Task<ExecResult> Exec)? _commitSession;
 
     private DatabaseRestore(DockerEngine engine, RestoreOptions options, DatabaseTarget target, DatabaseContent? content)
     {
@@ -72,8 +76,9 @@ internal sealed class DatabaseRestore
             if (content is null) return restore;
             throw new DockerOpsException($"Database container '{target.Name}' is {target.Container.State}; start Airbyte (./build.sh ComposeUp) and run RestoreSetup again. Nothing was written.");
         }
-        // A running Postgres that answers the version query is ready: asked first, it saves the pg_isready exec, and the same
-        // exec lists its databases for RecoverAsync; one that does not answer yet is waited for (pg_isready), then asked.
+        // A running Postgres whose real server (not a first start's temporary one) answers the version query is ready: asked
+        // first, it saves a readiness exec, and the same exec lists its databases for RecoverAsync; one that does not answer
+        // yet is waited for (PostgresShell.ReadyAsync), then asked.
         var answered = content is null ? null : await restore._shell.TryServerVersionAndDatabasesAsync(ct).ConfigureAwait(false);
         if (answered is null) await target.EnsureRunningAsync(engine, options.DatabaseTimeout, log, ct).ConfigureAwait(false);
         if (content is null) return restore;
@@ -177,6 +182,7 @@ internal sealed class DatabaseRestore
     public async Task SwapAsync(Action<string> log, CancellationToken ct)
     {
         if (!Restores) return;
+        OpenCommitSession();
         _writers = await Writers.StopAsync(_engine, WriterNames(), RecordFile, log, ct).ConfigureAwait(false);
         log($"Swapping the database in (one transaction: '{Live}' → '{Old}', '{Staged}' → '{Live}')...");
         var live = PostgresShell.Identifier(Live);
@@ -241,10 +247,16 @@ internal sealed class DatabaseRestore
     /// <summary>Step 4, after the configuration committed: the previous database is dropped (a failure here only leaves a copy the next run drops).</summary>
     public async Task CommitAsync(Action<string> log, CancellationToken ct)
     {
-        if (!_swapped) return;
+        if (!_swapped)
+        {
+            await CloseCommitSessionAsync(null).ConfigureAwait(false);
+            return;
+        }
         try
         {
-            await DropAsync(Old, ct).ConfigureAwait(false);
+            // Over the session opened at the swap; one that cannot do it (it ended, or the drop failed in it) leaves it to an
+            // exec of its own, as before (IF EXISTS: a drop already done is no error).
+            if (!await CloseCommitSessionAsync(DropStatement(Old)).ConfigureAwait(false)) await DropAsync(Old, ct).ConfigureAwait(false);
         }
         catch (AirbyteOpsException ex)
         {
@@ -256,6 +268,7 @@ internal sealed class DatabaseRestore
     public async Task RollbackAsync(Action<string> log)
     {
         if (!Restores) return;
+        await CloseCommitSessionAsync(null).ConfigureAwait(false);
         try
         {
             if (_swapped)
@@ -271,6 +284,38 @@ internal sealed class DatabaseRestore
         finally
         {
             await ReleaseWritersAsync(log).ConfigureAwait(false);
+        }
+    }
+
+    private void OpenCommitSession()
+    {
+        if (_commitSession is not null) return;
+        var stdin = new SnapshotSession.FeedStream();
+        // Not cancelled: the session ends when its stdin is closed (CloseCommitSessionAsync), or with this process's connection.
+        var exec = Task.Run(() => _engine.ExecAsync(Target.Name,
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", Target.User, "-d", PostgresShell.MaintenanceDatabase, "-tA"],
+            stdin: stdin, stdout: Stream.Null, ct: CancellationToken.None));
+        _commitSession = (stdin, exec);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="statement"/> (when given) to the commit session, closes its stdin and waits for psql to exit;
+    /// true when the statement ran there (psql exited 0). Never throws: a session that could not be used is told by false.
+    /// </summary>
+    private async Task<bool> CloseCommitSessionAsync(string? statement)
+    {
+        if (_commitSession is not { } session) return false;
+        _commitSession = null;
+        if (statement is not null) session.Stdin.Write(statement + ";\n");
+        session.Stdin.Complete();
+        try
+        {
+            var result = await session.Exec.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            return statement is not null && result.Succeeded;
+        }
+        catch (Exception ex) when (ex is AirbyteOpsException or TimeoutException or OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -120,7 +120,7 @@ internal sealed class SnapshotSession : IAsyncDisposable
     }
 
     /// <summary>A stdin that yields what is written to it and ends (read returns 0) once completed.</summary>
-    private sealed class FeedStream : ForwardReadStream
+    internal sealed class FeedStream : ForwardReadStream
     {
         private readonly Channel<byte[]> _chunks = Channel.CreateUnbounded<byte[]>();
         private ReadOnlyMemory<byte> _current;
