@@ -33,10 +33,9 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
         Func<SetupCapture, CancellationToken, Task>? checkConfiguration = null, Task? beforePause = null)
     {
         // The snapshot's psql session is opened before the writers are paused, and its first answer (the server's version,
-        // which the dump's manifest needs, from its real server, not a first start's temporary one) proves the database accepts
-        // connections: no readiness and no version exec of
-        // their own, and the session's start is not part of the writers' hold. Only the snapshot itself is taken while they
-        // are paused. A database that does not answer yet (or a stopped one, started for this run) is waited for first.
+        // which the dump's manifest needs, from its real server, not a first start's temporary one) proves the database
+        // accepts connections: no readiness and no version exec of their own, and the session's start is not part of the
+        // writers' hold. Only the snapshot itself is taken while they are paused. A database that does not answer yet (or a stopped one, started for this run) is waited for first.
         var startedDatabase = false;
         SnapshotSession? snapshot = null;
         try
