@@ -85,4 +85,19 @@ public sealed class ExportReadBackTests
         var error = await Assert.ThrowsAsync<SetupException>(() => new VerifySetupOperation().RunAsync(Options(folder, secrets, read2), _ => { }));
         Assert.Contains("does not match its manifest", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_file_grown_after_the_read_back_is_hashed_by_the_verify_and_refused()
+    {
+        using var dir = new TempDirectory();
+        var (folder, secrets) = await CaptureAsync(dir);
+        var read = await SetupContent.HashFolderAsync(new FolderTreeReader(folder), default);
+        var name = read.Keys.Order(StringComparer.Ordinal).First();
+
+        // Changed on the disk after its read-back: the read-back's checksum is of the old bytes and must not be taken.
+        File.AppendAllText(Path.Combine(folder, name), " ");
+        var error = await Assert.ThrowsAsync<SetupException>(() => new VerifySetupOperation().RunAsync(Options(folder, secrets, read), _ => { }));
+
+        Assert.Contains(name["data/".Length..], error.Message, StringComparison.Ordinal);
+    }
 }

@@ -313,8 +313,10 @@ internal sealed class DatabaseRestore
             var result = await session.Exec.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             return statement is not null && result.Succeeded;
         }
-        catch (Exception ex) when (ex is AirbyteOpsException or TimeoutException or OperationCanceledException)
+        catch (Exception)
         {
+            // Whatever ended the session, the caller falls back to its own exec (or, in a rollback, goes on undoing).
+            _ = session.Exec.Observe();
             return false;
         }
     }

@@ -56,7 +56,12 @@ internal sealed record DatabaseTarget(ContainerInfo Container, string Database, 
             started = true;
         }
         var shell = Shell(engine);
-        await Readiness.WaitUntilAsync($"Postgres in container '{Name}' to accept connections", c => shell.ReadyAsync(c), timeout, TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
+        // Why it is not ready yet (psql's error, or the temporary server) is the wait's last error when it times out.
+        await Readiness.WaitUntilAsync($"Postgres in container '{Name}' to accept connections",
+            async c => await shell.NotReadyBecauseAsync(c).ConfigureAwait(false) is { } why ? throw new NotReadyException(why) : true,
+            timeout, TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
         return started;
     }
+
+    private sealed class NotReadyException(string why) : Exception(why);
 }

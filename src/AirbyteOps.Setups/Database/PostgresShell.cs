@@ -151,7 +151,15 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
     /// connections. pg_isready over the socket is not enough: on a first start it passes against the entrypoint's
     /// temporary server, which is stopped once the init scripts have run, cutting off whatever was sent to it.
     /// </summary>
-    public async Task<bool> ReadyAsync(CancellationToken ct) => await TryServerVersionAsync(ct).ConfigureAwait(false) is not null;
+    public async Task<bool> ReadyAsync(CancellationToken ct) => await NotReadyBecauseAsync(ct).ConfigureAwait(false) is null;
+
+    /// <summary>Null when <see cref="ReadyAsync"/> would say ready; otherwise why not, for the wait's last error.</summary>
+    public async Task<string?> NotReadyBecauseAsync(CancellationToken ct)
+    {
+        var (result, text) = await RunQueryAsync(MaintenanceDatabase, VersionQuery, ct).ConfigureAwait(false);
+        if (!result.Succeeded) return $"psql: {result.LastError}";
+        return ParseVersion(text) is null ? "the first start's temporary server answers (listen_addresses is empty): its init scripts are still running" : null;
+    }
 
     /// <summary>The server's version ("15.10") and major (15).</summary>
     public async Task<(string Version, int Major)> ServerVersionAsync(CancellationToken ct)

@@ -79,7 +79,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             {
                 // Nothing is left reading the captured folder when the refusal is told (and the folder removed).
                 await stop.CancelAsync().ConfigureAwait(false);
-                if (hashing is not null) await Task.WhenAny(hashing).ConfigureAwait(false);
+                if (hashing is not null) await Task.WhenAny(hashing.Observe()).ConfigureAwait(false);
                 throw;
             }
             if (hashing is not null) prehashed = await hashing.ConfigureAwait(false);

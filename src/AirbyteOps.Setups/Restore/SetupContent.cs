@@ -164,7 +164,9 @@ internal sealed class SetupContent
                 logSide.Add((entry with { Size = scanned?.StoredSize ?? 0 }, name, scanned?.StoredSha256));
                 return;
             }
-            if (content is not null && prehashed is not null && raw.Kind == EntryKind.File && prehashed.Remove(raw.Name, out var known))
+            // A read-back checksum counts only for a file of the size it was read at; any other is hashed here.
+            if (content is not null && prehashed is not null && raw.Kind == EntryKind.File && prehashed.TryGetValue(raw.Name, out var known) && known.Size == raw.Size
+                && prehashed.Remove(raw.Name))
             {
                 sha = known.Sha256;
                 entry = entry with { Size = known.Size };

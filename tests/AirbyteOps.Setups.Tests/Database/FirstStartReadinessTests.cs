@@ -47,6 +47,7 @@ public sealed class FirstStartReadinessTests(EngineFixture fixture) : IAsyncLife
         Assert.False(await shell.ReadyAsync(CancellationToken.None));
         Assert.Null(await shell.TryServerVersionAsync(CancellationToken.None));
         Assert.Null(await shell.TryServerVersionAndDatabasesAsync(CancellationToken.None));
+        Assert.Contains("temporary server", await shell.NotReadyBecauseAsync(CancellationToken.None), StringComparison.Ordinal);
 
         // When: the deployment's database is made sure to answer, it is the real server that answers.
         var info = await Engine.Containers.FindAsync(_name);
