@@ -157,12 +157,12 @@ public sealed class ComposeFileTests : IDisposable
     }
 
     /// <summary>
-    /// The demo stand-in's services have a Docker healthcheck exactly where the real 0.7.1 file has one: nowhere. ComposeUp's
-    /// wait is then what it is on the real deployment (the server's health endpoint), with no docker exec a real stack would
-    /// not cost; the healthcheck handling is proved on projects of its own (ComposeProjectTests).
+    /// The demo stand-in has the real 0.7.1 file's services and, like it, no healthcheck on the server: ComposeUp's wait for
+    /// the server is its health endpoint, as against a real deployment, with no docker exec after it. The database's
+    /// healthcheck is the stand-in's one difference (its README says why).
     /// </summary>
     [Fact]
-    public void The_demo_stand_in_has_the_real_0_7_1_services_and_their_healthchecks_none()
+    public void The_demo_stand_in_has_the_real_0_7_1_services_and_a_healthcheck_on_the_database_only()
     {
         var release = Path.Combine(AirbyteReference.Root, "compose", "v0.7.1-alpha");
         var real = ComposeFile.Load(Path.Combine(release, "docker-compose.yaml"), "airbyte", Path.Combine(release, ".env"), _ => null);
@@ -170,9 +170,8 @@ public sealed class ComposeFileTests : IDisposable
         var standIn = ComposeFile.Load(Path.Combine(demo, "docker-compose.yaml"), "airbyte", Path.Combine(demo, ".env"), _ => null);
 
         Assert.Equal(real.Services.Select(s => s.Name).Order(StringComparer.Ordinal), standIn.Services.Select(s => s.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(real.Services.Select(s => (s.Name, s.HasHealthcheck)).OrderBy(s => s.Name, StringComparer.Ordinal),
-            standIn.Services.Select(s => (s.Name, s.HasHealthcheck)).OrderBy(s => s.Name, StringComparer.Ordinal));
         Assert.DoesNotContain(real.Services, s => s.HasHealthcheck);
+        Assert.Equal(["db"], standIn.Services.Where(s => s.HasHealthcheck).Select(s => s.Name));
     }
 
     [Fact]
