@@ -293,7 +293,7 @@ internal sealed class DatabaseRestore
         var stdin = new SnapshotSession.FeedStream();
         // Not cancelled: the session ends when its stdin is closed (CloseCommitSessionAsync), or with this process's connection.
         var exec = Task.Run(() => _engine.ExecAsync(Target.Name,
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", Target.User, "-d", PostgresShell.MaintenanceDatabase, "-tA"],
+            PostgresShell.Psql(Target.User, PostgresShell.MaintenanceDatabase),
             stdin: stdin, stdout: Stream.Null, ct: CancellationToken.None));
         _commitSession = (stdin, exec);
     }

@@ -14,6 +14,12 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
     public string Container => container;
     public string User => user;
 
+    /// <summary>
+    /// psql as every query and session here runs it: no psqlrc, quiet, stop at the first error, unaligned tuples only
+    /// (statements go after it as <c>-c</c>, or on its stdin).
+    /// </summary>
+    internal static List<string> Psql(string user, string database) => ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-tA"];
+
     /// <summary>Runs SQL in <paramref name="database"/>; returns psql's unaligned, tuples-only output.</summary>
     public async Task<string> QueryAsync(string database, string sql, CancellationToken ct)
     {
@@ -50,7 +56,7 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
     private async Task<(ExecResult Result, string Text)> RunQueryAsync(string database, IReadOnlyList<string> commands, CancellationToken ct)
     {
         using var output = new MemoryStream();
-        List<string> command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-tA"];
+        var command = Psql(user, database);
         foreach (var sql in commands)
         {
             command.Add("-c");
@@ -90,7 +96,7 @@ internal sealed class PostgresShell(DockerEngine engine, string container, strin
     /// </summary>
     public async Task<string> CreateAndLoadAsync(IReadOnlyList<string> before, string database, Stream dump, string after, CancellationToken ct)
     {
-        List<string> command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", MaintenanceDatabase, "-tA"];
+        var command = Psql(user, MaintenanceDatabase);
         foreach (var sql in before)
         {
             command.Add("-c");

@@ -34,7 +34,7 @@ internal sealed class SnapshotSession : IAsyncDisposable
         _stdin = new FeedStream();
         // Not cancelled by ct: the session ends when its stdin is closed (DisposeAsync), so that it is always ended the same way.
         _exec = Task.Run(() => engine.ExecAsync(target.Name,
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", target.User, "-d", target.Database, "-tA"],
+            PostgresShell.Psql(target.User, target.Database),
             stdin: _stdin, stdout: Stream.Null, onLine: OnLine, ct: CancellationToken.None));
     }
 
