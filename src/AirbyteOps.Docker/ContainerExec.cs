@@ -41,19 +41,22 @@ public static class ContainerExec
         using var stream = await engine.GuardAsync(what, () => engine.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), ct)).ConfigureAwait(false);
         var stderr = new BoundedText(StderrKeep);
         var lines = onLine is null ? null : new LineSplitter(onLine);
+        // The feed stops when the command has ended (its output's end): a command that exits before reading all of its
+        // stdin (psql that could not connect, a tar that refused its input) ends the exec, whatever stdin still holds.
+        using var feeding = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var feed = Task.CompletedTask;
         try
         {
-            var feed = Task.CompletedTask;
             if (stdin is not null)
             {
                 feed = Task.Run(async () =>
                 {
                     var buffer = new byte[81920];
                     int read;
-                    while ((read = await stdin.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                        await stream.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
+                    while ((read = await stdin.ReadAsync(buffer, feeding.Token).ConfigureAwait(false)) > 0)
+                        await stream.WriteAsync(buffer, 0, read, feeding.Token).ConfigureAwait(false);
                     stream.CloseWrite();
-                }, ct);
+                }, feeding.Token);
             }
             var output = new byte[81920];
             while (true)
@@ -65,11 +68,29 @@ public static class ContainerExec
                 else if (stdout is not null) await stdout.WriteAsync(output.AsMemory(0, read.Count), ct).ConfigureAwait(false);
             }
             lines?.Flush();
-            await feed.ConfigureAwait(false);
+            if (!feed.IsCompleted) await feeding.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await feed.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (feeding.IsCancellationRequested && !ct.IsCancellationRequested &&
+                                       ex is OperationCanceledException or IOException or ObjectDisposedException)
+            {
+                // Stopped because the command ended: what it did not read is not its input any more; its exit code tells.
+            }
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or System.Net.Http.HttpRequestException or ObjectDisposedException && !ct.IsCancellationRequested)
         {
             throw engine.StreamBroken($"{char.ToUpperInvariant(what[0])}{what[1..]}", ex);
+        }
+        finally
+        {
+            // Never left running on a failure: a feed still reading a stdin that no one completes would hold it forever.
+            if (!feed.IsCompleted)
+            {
+                await feeding.CancelAsync().ConfigureAwait(false);
+                _ = feed.Observe();
+            }
         }
         var result = await engine.GuardAsync(what, () => engine.Client.Exec.InspectContainerExecAsync(exec.ID, ct)).ConfigureAwait(false);
         return new ExecResult(result.Running ? -1 : result.ExitCode ?? -1, stderr.ToString());

@@ -56,6 +56,24 @@ public sealed class FirstStartReadinessTests(EngineFixture fixture) : IAsyncLife
         Assert.Equal(15, (await shell.ServerVersionAsync(CancellationToken.None)).Major);
     }
 
+    [Fact]
+    public async Task A_snapshot_session_opened_before_the_real_server_answers_gives_no_version_at_once_instead_of_waiting_its_timeout()
+    {
+        // Given: the database's first start has just begun (no server yet, or the temporary one while the init script sleeps).
+        await Engine.Containers.StartAsync(_name);
+        var info = await Engine.Containers.FindAsync(_name);
+        var target = new DatabaseTarget(info!, "airbyte", "docker");
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // When: ExportSetup's session asks its first question with a long timeout.
+        await using var session = SnapshotSession.Start(Engine, target);
+        var version = await session.TryVersionAsync(TimeSpan.FromMinutes(10), giveUp.Token);
+
+        // Then: no version, told as soon as psql ended or the temporary server answered, not when the timeout or the bound ran out.
+        Assert.Null(version);
+        Assert.False(giveUp.IsCancellationRequested);
+    }
+
     public async Task DisposeAsync()
     {
         await Engine.Containers.RemoveAsync(_name, force: true, removeAnonymousVolumes: true);
