@@ -1,3 +1,4 @@
+using AirbyteOps.Compose;
 using AirbyteOps.Docker;
 using AirbyteOps.Images;
 using AirbyteOps.Postgres;
@@ -10,7 +11,9 @@ namespace AirbyteOps.Build;
 /// first task's header: about 0.1 s of one core here): the engine's version request that EnsureDocker would send first,
 /// for StartPostgres alone the look at the destination container with, when it runs publishing our port, its query; and
 /// for ComposeUp or RestoreSetup alone on a stand-in stack, the check that its local images are current (a check only:
-/// anything to build is built by the target, with its progress). Each is what the target would do first anyway, with the
+/// anything to build is built by the target, with its progress); for WipeVolumes alone, its look at what the wipe removes
+/// (the compose file read, the project's containers, volumes and networks listed), and for ComposeUp alone its look at the
+/// project's services. Each is what the target would do first anyway, with the
 /// same guards; the target takes the result instead of asking again, or asks again when the early attempt failed.
 /// </summary>
 public sealed partial class BuildContext
@@ -18,6 +21,8 @@ public sealed partial class BuildContext
     private Task<VersionResponse?>? _engineAnswer;
     private Task<DestinationLookup?>? _destination;
     private Task<string?>? _composeImages;
+    private Task<WipePlan?>? _wipePlan;
+    private Task<ComposeLook?>? _composeLook;
 
     private void StartEarly(IReadOnlyList<string> targets)
     {
@@ -27,9 +32,36 @@ public sealed partial class BuildContext
         // EnsureDocker then starts it as before.
         var answer = _engineAnswer = Task.Run(() => Engine.TryVersionAsync(ct: ct), ct);
         if (targets.Count == 1 && Is(targets[0], TargetNames.StartPostgres))
-            _destination = LookAtDestinationAsync(answer, ct);
+            _destination = BesideAnswerAsync(answer, () => new StartPostgresOperation(Engine).LookAsync(DestinationOptions, ct), ct);
         if (targets.Count == 1 && (Is(targets[0], TargetNames.ComposeUp) || Is(targets[0], TargetNames.RestoreSetup)) && ComposeImages is { } images)
             _composeImages = CheckImagesEarlyAsync(images, ct);
+        if (targets.Count == 1 && Is(targets[0], TargetNames.ComposeUp))
+            _composeLook = BesideAnswerAsync(answer, () => new ComposeUpOperation(Engine).LookAsync(ComposeOptions, ct), ct);
+        if (targets.Count == 1 && Is(targets[0], TargetNames.WipeVolumes))
+            _wipePlan = BesideAnswerAsync(answer, () => new WipeVolumesOperation(Engine).LookAsync(ComposeOptions, ct), ct);
+    }
+
+    /// <summary>
+    /// <paramref name="look"/> sent beside the version request, not after it; null when the engine did not answer or the look
+    /// failed (a compose file that does not load, say): the target then looks again, and tells why.
+    /// </summary>
+    private static async Task<T?> BesideAnswerAsync<T>(Task<VersionResponse?> answer, Func<Task<T>> look, CancellationToken ct) where T : class
+    {
+        var looking = Task.Run(look, ct);
+        try
+        {
+            if (await answer.ConfigureAwait(false) is null)
+            {
+                _ = looking.Observe();
+                return null;
+            }
+            return await looking.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _ = looking.Observe();
+            return null;
+        }
     }
 
     /// <summary>
@@ -48,24 +80,17 @@ public sealed partial class BuildContext
         }
     }, ct);
 
-    private async Task<DestinationLookup?> LookAtDestinationAsync(Task<VersionResponse?> answer, CancellationToken ct)
-    {
-        // Sent beside the version request, not after it: an engine that does not answer fails the look too, and the target
-        // then looks again once EnsureDocker has it answering.
-        var look = Task.Run(() => new StartPostgresOperation(Engine).LookAsync(DestinationOptions, ct), ct);
-        if (await answer.ConfigureAwait(false) is null)
-        {
-            _ = look.Observe();
-            return null;
-        }
-        return await look.ConfigureAwait(false);
-    }
-
     /// <summary>The early version request, once (a second EnsureDocker in the same run asks again).</summary>
     private Task<VersionResponse?>? TakeEngineAnswer() => Interlocked.Exchange(ref _engineAnswer, null);
 
     /// <summary>The early image check of the compose project, once.</summary>
     private Task<string?>? TakeComposeImages() => Interlocked.Exchange(ref _composeImages, null);
+
+    /// <summary>The early look at the compose project ComposeUp brings up, once.</summary>
+    private Task<ComposeLook?>? TakeComposeLook() => Interlocked.Exchange(ref _composeLook, null);
+
+    /// <summary>The early look at what WipeVolumes removes, once.</summary>
+    private Task<WipePlan?>? TakeWipePlan() => Interlocked.Exchange(ref _wipePlan, null);
 
     /// <summary>The early look at the destination, once.</summary>
     private Task<DestinationLookup?>? TakeDestination() => Interlocked.Exchange(ref _destination, null);

@@ -197,7 +197,8 @@ public sealed partial class BuildContext
     {
         var images = ComposeImages;
         var early = TakeComposeImages();
-        await new ComposeUpOperation(Engine).RunAsync(ComposeOptions with { EnsureImages = images is null ? null : c => EnsureComposeImagesAsync(images, early, c) }, Log, ct).ConfigureAwait(false);
+        var look = TakeComposeLook() is { } looking ? await looking.ConfigureAwait(false) : null;
+        await new ComposeUpOperation(Engine).RunAsync(ComposeOptions with { EnsureImages = images is null ? null : c => EnsureComposeImagesAsync(images, early, c) }, Log, ct, look).ConfigureAwait(false);
     }
 
     /// <summary>The local images of a stand-in stack (null: the compose file's own images, used as they are).</summary>
@@ -215,7 +216,11 @@ public sealed partial class BuildContext
         await NeedImagesAsync(images, ct).ConfigureAwait(false);
     }
 
-    private Task WipeVolumesAsync(CancellationToken ct) => new WipeVolumesOperation(Engine).RunAsync(ComposeOptions, Log, ct);
+    private async Task WipeVolumesAsync(CancellationToken ct)
+    {
+        var early = TakeWipePlan() is { } look ? await look.ConfigureAwait(false) : null;
+        await new WipeVolumesOperation(Engine).RunAsync(ComposeOptions, Log, ct, early).ConfigureAwait(false);
+    }
 
     private async Task CreateConnectionsAsync(string? only, CancellationToken ct)
     {

@@ -14,27 +14,41 @@ namespace AirbyteOps.Compose;
 /// </summary>
 public sealed class ComposeUpOperation(DockerEngine engine)
 {
-    public async Task<ComposeUpResult> RunAsync(ComposeOptions options, Action<string> log, CancellationToken ct = default)
+    /// <summary>
+    /// The compose file read and its services' containers as the engine has them now (read only). A run may take it from
+    /// before (a build run reads it beside its first engine request) instead of reading it again.
+    /// </summary>
+    public async Task<ComposeLook> LookAsync(ComposeOptions options, CancellationToken ct = default)
     {
         var file = ComposeFile.Load(options.ComposeFile, options.Project, options.EnvFile);
-        using var api = new AirbyteApi(options.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: file.BasicAuth);
+        return new ComposeLook(file, await ComposeProject.StatusAsync(engine, file, ct).ConfigureAwait(false));
+    }
+
+    /// <param name="look">What <see cref="LookAsync"/> found for these options a moment ago; null: looked at now.</param>
+    public async Task<ComposeUpResult> RunAsync(ComposeOptions options, Action<string> log, CancellationToken ct = default, ComposeLook? look = null)
+    {
         // The image check (options.EnsureImages: the local recipes, which may build) runs while the project's state is read;
         // both are done before anything is decided or started.
         var ensure = options.EnsureImages?.Invoke(ct) ?? Task.CompletedTask;
+        ComposeFile file;
         IReadOnlyList<ServiceStatus> before;
         bool alreadyUp;
+        AirbyteApi? api = null;
         try
         {
-            before = await ComposeProject.StatusAsync(engine, file, ct).ConfigureAwait(false);
+            (file, before) = look ?? await LookAsync(options, ct).ConfigureAwait(false);
+            api = new AirbyteApi(options.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: file.BasicAuth);
             alreadyUp = before.Any(s => s.Container?.IsRunning == true)
                 && await ServicesUpAsync(before, ct).ConfigureAwait(false)
                 && await api.IsHealthyAsync(ct).ConfigureAwait(false);
         }
         catch
         {
+            api?.Dispose();
             _ = ensure.Observe();
             throw;
         }
+        using var owned = api;
         await ensure.ConfigureAwait(false);
         if (alreadyUp)
         {
@@ -224,5 +238,8 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         }
     }
 }
+
+/// <summary>What <see cref="ComposeUpOperation.LookAsync"/> found: the compose file and its services' containers.</summary>
+public sealed record ComposeLook(ComposeFile File, IReadOnlyList<ServiceStatus> Services);
 
 public sealed record ComposeUpResult(bool AlreadyUp, TimeSpan Took);

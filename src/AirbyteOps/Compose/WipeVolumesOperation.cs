@@ -12,7 +12,12 @@ namespace AirbyteOps.Compose;
 /// </summary>
 public sealed class WipeVolumesOperation(DockerEngine engine)
 {
-    public async Task<WipeResult> RunAsync(ComposeOptions options, Action<string> log, CancellationToken ct = default)
+    /// <summary>
+    /// What the wipe would remove, as the engine has it now: the compose file's project, its containers, volumes and
+    /// networks that exist, and every volume-access helper container. Read only; a run may take it from before (a build
+    /// run reads it beside its first engine request) and skips reading it again.
+    /// </summary>
+    public async Task<WipePlan> LookAsync(ComposeOptions options, CancellationToken ct = default)
     {
         var file = ComposeFile.Load(options.ComposeFile, options.Project, options.EnvFile);
         // The listing's engine calls are independent: all at once.
@@ -20,9 +25,27 @@ public sealed class WipeVolumesOperation(DockerEngine engine)
         var volumesTask = Task.WhenAll(file.Volumes.Values.Distinct().Select(async name => await engine.Volumes.FindAsync(name, ct).ConfigureAwait(false) is null ? null : name));
         var networksTask = Task.WhenAll(file.Networks.Distinct().Select(async name => await engine.Networks.FindAsync(name, ct).ConfigureAwait(false) is null ? null : name));
         var leftoversTask = engine.Containers.ListAsync([$"{Labels.Role}=volume-access"], all: true, ct);
-        var containers = await containersTask.ConfigureAwait(false);
-        var volumes = (await volumesTask.ConfigureAwait(false)).OfType<string>().ToList();
-        var networks = (await networksTask.ConfigureAwait(false)).OfType<string>().ToList();
+        try
+        {
+            return new WipePlan(file, await containersTask.ConfigureAwait(false),
+                (await volumesTask.ConfigureAwait(false)).OfType<string>().ToList(),
+                (await networksTask.ConfigureAwait(false)).OfType<string>().ToList(),
+                await leftoversTask.ConfigureAwait(false));
+        }
+        catch
+        {
+            _ = containersTask.Observe();
+            _ = volumesTask.Observe();
+            _ = networksTask.Observe();
+            _ = leftoversTask.Observe();
+            throw;
+        }
+    }
+
+    /// <param name="plan">What <see cref="LookAsync"/> found for these options a moment ago; null: looked at now.</param>
+    public async Task<WipeResult> RunAsync(ComposeOptions options, Action<string> log, CancellationToken ct = default, WipePlan? plan = null)
+    {
+        var (file, containers, volumes, networks, helpers) = plan ?? await LookAsync(options, ct).ConfigureAwait(false);
 
         if (containers.Count == 0 && volumes.Count == 0 && networks.Count == 0)
         {
@@ -40,7 +63,7 @@ public sealed class WipeVolumesOperation(DockerEngine engine)
         // without an owner label (from a version before the label, or an engine stopped mid-run); removing one the sweep
         // already removed is a no-op.
         await engine.RemoveOrphanedHelpersAsync(volumes, line => log("  " + line), ct).ConfigureAwait(false);
-        var leftovers = (await leftoversTask.ConfigureAwait(false))
+        var leftovers = helpers
             .Where(l => !l.IsRunning && l.Mounts.Any(m => m.Name is { } n && volumes.Contains(n))).ToList();
         foreach (var leftover in leftovers) log($"  removing leftover helper container {leftover.Name} (from an interrupted run)");
         await Task.WhenAll(leftovers.Select(l => engine.Containers.RemoveAsync(l.Id, force: true, ct: ct))).ConfigureAwait(false);
@@ -100,5 +123,9 @@ public sealed class WipeVolumesOperation(DockerEngine engine)
         }
     }
 }
+
+/// <summary>What <see cref="WipeVolumesOperation.LookAsync"/> found: the project's containers, and its volumes and networks that exist.</summary>
+public sealed record WipePlan(ComposeFile File, IReadOnlyList<ContainerInfo> Containers, IReadOnlyList<string> Volumes,
+    IReadOnlyList<string> Networks, IReadOnlyList<ContainerInfo> Helpers);
 
 public sealed record WipeResult(IReadOnlyList<string> Containers, IReadOnlyList<string> Networks, IReadOnlyList<string> Volumes);
