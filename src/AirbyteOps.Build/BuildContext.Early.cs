@@ -9,7 +9,8 @@ namespace AirbyteOps.Build;
 /// <summary>
 /// What a run starts in Setup, on another thread, while Cake starts its task engine on this one (the task graph, the
 /// first task's header: about 0.1 s of one core here): the engine's version request that EnsureDocker would send first,
-/// for StartPostgres alone the look at the destination container with, when it runs publishing our port, its query; and
+/// for StartPostgres alone the look at the destination container with, when it runs publishing our port, its query, and
+/// (local images) the check that its image is current; and
 /// for ComposeUp or RestoreSetup alone on a stand-in stack, the check that its local images are current (a check only:
 /// anything to build is built by the target, with its progress); for WipeVolumes alone, its look at what the wipe removes
 /// (the compose file read, the project's containers, volumes and networks listed), and for ComposeUp alone its look at the
@@ -20,7 +21,7 @@ public sealed partial class BuildContext
 {
     private Task<VersionResponse?>? _engineAnswer;
     private Task<DestinationLookup?>? _destination;
-    private Task<string?>? _composeImages;
+    private Task<string?>? _earlyImages;
     private Task<WipePlan?>? _wipePlan;
     private Task<ComposeLook?>? _composeLook;
 
@@ -31,10 +32,12 @@ public sealed partial class BuildContext
         // Loading Docker.DotNet and the first round trip over the socket; an engine that does not answer gives null, and
         // EnsureDocker then starts it as before.
         var answer = _engineAnswer = Task.Run(() => Engine.TryVersionAsync(ct: ct), ct);
+        if (targets.Count == 1 && Is(targets[0], TargetNames.StartPostgres) && Parameters.Images == ImageSource.Local)
+            _earlyImages = CheckImagesEarlyAsync([Image(ImageRole.Postgres)], ct);
         if (targets.Count == 1 && Is(targets[0], TargetNames.StartPostgres))
             _destination = BesideAnswerAsync(answer, () => new StartPostgresOperation(Engine).LookAsync(DestinationOptions, ct), ct);
         if (targets.Count == 1 && (Is(targets[0], TargetNames.ComposeUp) || Is(targets[0], TargetNames.RestoreSetup)) && ComposeImages is { } images)
-            _composeImages = CheckImagesEarlyAsync(images, ct);
+            _earlyImages = CheckImagesEarlyAsync(images, ct);
         if (targets.Count == 1 && Is(targets[0], TargetNames.ComposeUp))
             _composeLook = BesideAnswerAsync(answer, () => new ComposeUpOperation(Engine).LookAsync(ComposeOptions, ct), ct);
         if (targets.Count == 1 && Is(targets[0], TargetNames.WipeVolumes))
@@ -83,8 +86,8 @@ public sealed partial class BuildContext
     /// <summary>The early version request, once (a second EnsureDocker in the same run asks again).</summary>
     private Task<VersionResponse?>? TakeEngineAnswer() => Interlocked.Exchange(ref _engineAnswer, null);
 
-    /// <summary>The early image check of the compose project, once.</summary>
-    private Task<string?>? TakeComposeImages() => Interlocked.Exchange(ref _composeImages, null);
+    /// <summary>The early image check (the compose project's, or StartPostgres's), once.</summary>
+    private Task<string?>? TakeEarlyImages() => Interlocked.Exchange(ref _earlyImages, null);
 
     /// <summary>The early look at the compose project ComposeUp brings up, once.</summary>
     private Task<ComposeLook?>? TakeComposeLook() => Interlocked.Exchange(ref _composeLook, null);

@@ -190,15 +190,16 @@ public sealed partial class BuildContext
     {
         Log("File content in the local destination (may not exist yet):");
         foreach (var line in LocalRoot.Describe(Parameters.LocalRoot)) Log("  " + line);
-        await new StartPostgresOperation(Engine).RunAsync(DestinationOptions with { EnsureImage = c => NeedImageAsync(ImageRole.Postgres, c), Lookup = early }, Log, ct).ConfigureAwait(false);
+        var checkedEarly = TakeEarlyImages();
+        await new StartPostgresOperation(Engine).RunAsync(DestinationOptions with { EnsureImage = c => EnsureImagesAsync([Image(ImageRole.Postgres)], checkedEarly, c), Lookup = early }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task ComposeUpAsync(CancellationToken ct)
     {
         var images = ComposeImages;
-        var early = TakeComposeImages();
+        var early = TakeEarlyImages();
         var look = TakeComposeLook() is { } looking ? await looking.ConfigureAwait(false) : null;
-        await new ComposeUpOperation(Engine).RunAsync(ComposeOptions with { EnsureImages = images is null ? null : c => EnsureComposeImagesAsync(images, early, c) }, Log, ct, look).ConfigureAwait(false);
+        await new ComposeUpOperation(Engine).RunAsync(ComposeOptions with { EnsureImages = images is null ? null : c => EnsureImagesAsync(images, early, c) }, Log, ct, look).ConfigureAwait(false);
     }
 
     /// <summary>The local images of a stand-in stack (null: the compose file's own images, used as they are).</summary>
@@ -206,7 +207,7 @@ public sealed partial class BuildContext
         Parameters.Images != ImageSource.Local ? null : IsDemoStack ? ImageCatalog.DemoStack : IsDbEraStack ? ImageCatalog.DbEraStack : null;
 
     /// <summary>The early check's line when it found every image current; otherwise the check (and any build) now.</summary>
-    private async Task EnsureComposeImagesAsync(IReadOnlyList<string> images, Task<string?>? early, CancellationToken ct)
+    private async Task EnsureImagesAsync(IReadOnlyList<string> images, Task<string?>? early, CancellationToken ct)
     {
         if (early is not null && await early.ConfigureAwait(false) is { } upToDate)
         {
