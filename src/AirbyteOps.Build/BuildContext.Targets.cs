@@ -423,7 +423,10 @@ public sealed partial class BuildContext
         ? file.Services.Select(file.ContainerNameOf).Where(n => AirbyteOps.Setups.DbEra.DbEraWriters.Known.Contains(n)).ToList()
         : [];
 
-    private ComposeOptions ComposeOptions => new(ComposeFile, Parameters.Project, Parameters.EnvFile, Parameters.ServerUrl, Timeout);
+    private ComposeOptions ComposeOptions => new(ComposeFile, Parameters.Project, Parameters.EnvFile, Parameters.ServerUrl, Timeout)
+    {
+        DatabaseContainer = NullIfEmpty(Parameters.DbContainer),
+    };
 
     private Task NeedImageAsync(ImageRole role, CancellationToken ct) => NeedImagesAsync([Image(role)], ct);
 

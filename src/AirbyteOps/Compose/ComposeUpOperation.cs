@@ -1,15 +1,18 @@
 using AirbyteOps.Api;
 using AirbyteOps.Docker;
+using AirbyteOps.Setups.Database;
 
 namespace AirbyteOps.Compose;
 
 /// <summary>
 /// ComposeUp over the real compose CLI, with the waiting the tutorial leaves to the user: every long-running
-/// service up (passing its healthcheck where it has one), every one-shot service exited 0, the server's health ready;
+/// service up (passing its healthcheck where it has one), every one-shot service exited 0, the server's health ready, and
+/// the database (options.DatabaseContainer, when its service has no healthcheck: no Airbyte release gives it one) answering
+/// from its real server, as a healthcheck run here;
 /// a service that fails is named with its last log lines. The server's health is polled every 100 ms and the services every
 /// 400 ms; a healthcheck the engine has not run yet (Docker says "starting") is run here (docker exec of the same test), so
-/// Docker's healthcheck interval does not set the pace: while the server is not ready, at most once a second per container
-/// (the database's passes long before the server's health does), and once the server says ready, every one not passed yet,
+/// Docker's healthcheck interval does not set the pace: while the server is not ready, at most once a second per container,
+/// and once the server says ready, every one not passed yet,
 /// side by side. A check that passed here counts for that run of its container, as Docker counts one pass as healthy.
 /// </summary>
 public sealed class ComposeUpOperation(DockerEngine engine)
@@ -39,7 +42,7 @@ public sealed class ComposeUpOperation(DockerEngine engine)
             (file, before) = look ?? await LookAsync(options, ct).ConfigureAwait(false);
             api = new AirbyteApi(options.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: file.BasicAuth);
             alreadyUp = before.Any(s => s.Container?.IsRunning == true)
-                && await ServicesUpAsync(before, ct).ConfigureAwait(false)
+                && await ServicesUpAsync(before, options.DatabaseContainer, ct).ConfigureAwait(false)
                 && await api.IsHealthyAsync(ct).ConfigureAwait(false);
         }
         catch
@@ -68,7 +71,7 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         var clock = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<ServiceStatus> now = before;
         var tick = 0;
-        await using var checks = new Healthchecks(this, ct);
+        await using var checks = new Healthchecks(this, options.DatabaseContainer, ct);
         TimeSpan? healthSaidReady = null;
         await Readiness.WaitUntilAsync($"compose project '{file.Project}' to be ready", async c =>
         {
@@ -105,6 +108,8 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         var healthchecks = file.Services.Any(s => s.HasHealthcheck)
             ? $"and every healthcheck passed ({checks.RunHere} run here while Docker said starting)"
             : "and no service has a healthcheck";
+        if (options.DatabaseContainer is { } db && now.Any(s => s.Container?.Name == db && s.Container.Health is null))
+            healthchecks += $"; {db}'s real server answers";
         log($"'{file.Project}' is ready after {clock.Elapsed.TotalSeconds:0.0} s; the server's health said ready after {(healthSaidReady ?? clock.Elapsed).TotalSeconds:0.0} s, {healthchecks}.");
         ComposeProject.Print(now, log);
         return new ComposeUpResult(AlreadyUp: false, clock.Elapsed);
@@ -114,9 +119,9 @@ public sealed class ComposeUpOperation(DockerEngine engine)
     /// Every long-running service running and healthy, every one-shot exited 0, with no healthcheck run here (the already-up
     /// question asked before anything starts). A healthcheck still "starting" is run here at once rather than waited for.
     /// </summary>
-    private async Task<bool> ServicesUpAsync(IReadOnlyList<ServiceStatus> services, CancellationToken ct)
+    private async Task<bool> ServicesUpAsync(IReadOnlyList<ServiceStatus> services, string? database, CancellationToken ct)
     {
-        await using var checks = new Healthchecks(this, ct);
+        await using var checks = new Healthchecks(this, database, ct);
         return await checks.AllUpAsync(services, ct).ConfigureAwait(false);
     }
 
@@ -125,7 +130,7 @@ public sealed class ComposeUpOperation(DockerEngine engine)
     /// is checked again; one seen not running since its pass, restarting say, is checked again too). The checks run before
     /// the server is ready run in the background: the health is still asked every 100 ms meanwhile.
     /// </summary>
-    private sealed class Healthchecks(ComposeUpOperation owner, CancellationToken ct) : IAsyncDisposable
+    private sealed class Healthchecks(ComposeUpOperation owner, string? database, CancellationToken ct) : IAsyncDisposable
     {
         private static readonly TimeSpan EarlyEvery = TimeSpan.FromSeconds(1);
         private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -151,8 +156,12 @@ public sealed class ComposeUpOperation(DockerEngine engine)
                 foreach (var c in services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => !c.IsRunning)) _passed.Remove(c.Id);
         }
 
-        private static IEnumerable<ContainerInfo> Starting(IReadOnlyList<ServiceStatus> services) =>
-            services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => c is { IsRunning: true, Health: "starting" });
+        /// <summary>The running containers whose check has not passed at Docker's interval yet: a healthcheck Docker says is
+        /// "starting", and the database without a healthcheck of its own (its real server answering is its check).</summary>
+        private IEnumerable<ContainerInfo> Starting(IReadOnlyList<ServiceStatus> services) =>
+            services.Select(s => s.Container).OfType<ContainerInfo>().Where(c => c is { IsRunning: true, Health: "starting" } || IsBareDatabase(c));
+
+        private bool IsBareDatabase(ContainerInfo c) => c is { IsRunning: true, Health: null } && database is not null && c.Name == database;
 
         /// <summary>
         /// While the server is not ready: each starting check not passed yet is started in the background, at most once a
@@ -199,7 +208,9 @@ public sealed class ComposeUpOperation(DockerEngine engine)
             bool passed;
             try
             {
-                passed = await owner.PassesHealthcheckAsync(container.Id, token).ConfigureAwait(false);
+                passed = IsBareDatabase(container)
+                    ? await owner.DatabaseAnswersAsync(container.Name, token).ConfigureAwait(false)
+                    : await owner.PassesHealthcheckAsync(container.Id, token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -222,6 +233,19 @@ public sealed class ComposeUpOperation(DockerEngine engine)
                 // A check stopped half-way: nothing to report.
             }
             _stop.Dispose();
+        }
+    }
+
+    /// <summary>The database's real server answers now (psql in its container); one that cannot be asked yet does not.</summary>
+    private async Task<bool> DatabaseAnswersAsync(string container, CancellationToken ct)
+    {
+        try
+        {
+            return await DeploymentDatabase.NotReadyBecauseAsync(engine, container, ct).ConfigureAwait(false) is null;
+        }
+        catch (DockerOpsException)
+        {
+            return false;
         }
     }
 

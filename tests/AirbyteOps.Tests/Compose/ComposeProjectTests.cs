@@ -125,6 +125,51 @@ public sealed class ComposeProjectTests : IAsyncLifetime
         Assert.Equal(ids, (await ContainersOf(options.Project)).Select(c => c.Id).Order().ToList());
     }
 
+    /// <summary>
+    /// Airbyte's database service has no healthcheck in any release file, and 0.7's health does not cover it: ComposeUp waits
+    /// until its real server answers, not only the socket-only server the Postgres entrypoint runs its init scripts on.
+    /// </summary>
+    [Fact]
+    public async Task A_database_service_without_a_healthcheck_is_waited_for_until_its_real_server_answers()
+    {
+        var db = Path.Combine(_dir, "db");
+        Directory.CreateDirectory(Path.Combine(db, "www", "api", "v1"));
+        Directory.CreateDirectory(Path.Combine(db, "initdb"));
+        File.WriteAllText(Path.Combine(db, "www", "api", "v1", "health"), "{\"db\": true}");
+        // The init scripts keep the temporary server up well after the health answers, as a long schema script would.
+        File.WriteAllText(Path.Combine(db, "initdb", "slow.sh"), "sleep 6\n");
+        File.WriteAllText(Path.Combine(db, "docker-compose.yaml"), $$"""
+            version: "3.7"
+            services:
+              web:
+                image: {{ImageCatalog.Busybox}}
+                command: ["httpd", "-f", "-p", "8001", "-h", "/www"]
+                ports:
+                  - "127.0.0.1:${PORT}:8001"
+                volumes:
+                  - ./www:/www:ro
+              db:
+                image: {{ImageCatalog.Postgres}}
+                environment:
+                  - POSTGRES_USER=docker
+                  - POSTGRES_PASSWORD=docker
+                  - POSTGRES_DB=airbyte
+                volumes:
+                  - ./initdb:/docker-entrypoint-initdb.d:ro
+            """);
+        var project = Project();
+        var options = project with { ComposeFile = Path.Combine(db, "docker-compose.yaml"), DatabaseContainer = $"{project.Project}_db_1" };
+
+        await new ComposeUpOperation(Engine).RunAsync(options, _log.Add);
+        // Asked at once, over the socket: the real server (listen_addresses '*'), not the temporary one ('').
+        var output = new MemoryStream();
+        var answer = await Engine.ExecAsync(options.DatabaseContainer!, ["psql", "-U", "docker", "-d", "airbyte", "-Atc", "SELECT current_setting('listen_addresses')"], stdout: output);
+
+        Assert.True(answer.Succeeded, answer.LastError);
+        Assert.Equal("*", System.Text.Encoding.UTF8.GetString(output.ToArray()).Trim());
+        Assert.Contains(_log, l => l.Contains($"{options.DatabaseContainer}'s real server answers", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_service_that_crashes_at_start_is_named_with_its_last_log_lines()
     {
@@ -218,7 +263,7 @@ public sealed class ComposeProjectTests : IAsyncLifetime
         foreach (var (project, envFile) in _projects)
         {
             var file = ComposeFile.Load(Path.Combine(_dir, "docker-compose.yaml"), project, envFile);
-            foreach (var c in await ContainersOf(project)) await Engine.Containers.RemoveAsync(c.Id, force: true);
+            foreach (var c in await ContainersOf(project)) await Engine.Containers.RemoveAsync(c.Id, force: true, removeAnonymousVolumes: true);
             await Engine.Networks.RemoveAsync($"{project}_default");
             foreach (var v in file.Volumes.Values) await Engine.Volumes.RemoveAsync(v);
         }
