@@ -11,6 +11,22 @@ public sealed class ConfigTreeValidationTests
 {
     private readonly List<string> _log = [];
 
+    [Fact]
+    public async Task A_config_file_grown_huge_after_the_checksum_pass_is_refused_after_reading_no_more_than_a_config_file_may_hold()
+    {
+        using var dir = new TempDirectory();
+        TempDirectory.CopyTree(AirbyteReference.ConfigSeed("v0.7.1-alpha"), Path.Combine(dir.Path, "config"));
+        var content = await SetupContent.LoadAsync(new FolderTreeReader(dir.Path), null, false);
+        var grown = Directory.GetFiles(Path.Combine(dir.Path, "config", "STANDARD_WORKSPACE"), "*.json").Order(StringComparer.Ordinal).First();
+        // A terabyte (sparse: no disk used): read whole, it would not fit in memory.
+        using (var file = File.OpenWrite(grown)) file.SetLength(1L << 40);
+
+        var error = await Assert.ThrowsAsync<SetupException>(() => ConfigTreeValidator.ValidateAsync(content, "0.7.1-alpha", false, "seed", _log.Add, default));
+
+        Assert.Contains($"config/STANDARD_WORKSPACE/{Path.GetFileName(grown)} in the setup folder", error.Message, StringComparison.Ordinal);
+        Assert.Contains("changed since its checksum was checked", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("0.7.1-alpha", "v0.7.1-alpha")]
     [InlineData("v0.7.1-alpha", "v0.7.1-alpha")]

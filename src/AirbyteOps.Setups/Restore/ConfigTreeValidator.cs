@@ -147,6 +147,17 @@ internal static class ConfigTreeValidator
         return result;
     }
 
+    /// <summary>At most <paramref name="limit"/> bytes of the stream: a file that grew since the walk is not read whole to learn it.</summary>
+    private static byte[] ReadAtMost(Stream stream, long limit)
+    {
+        using var memory = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while (memory.Length < limit && (read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, limit - memory.Length))) > 0)
+            memory.Write(buffer, 0, read);
+        return memory.ToArray();
+    }
+
     /// <summary>
     /// The files of a setup folder opened by name (a symbolic link in the last component is never followed; the walk already
     /// said each is a file), instead of walking the whole folder once more for a few dozen config files. Each one's bytes must
@@ -166,9 +177,7 @@ internal static class ConfigTreeValidator
             {
                 using var file = HostFile.OpenReadNoFollow(full);
                 if (file.Stat().Type != AirbyteOps.Docker.Host.UnixStat.RegularFile) throw new IOException($"{full} is not a regular file");
-                using var memory = new MemoryStream();
-                file.CopyTo(memory);
-                bytes = memory.ToArray();
+                bytes = ReadAtMost(file, MaxConfigFileBytes + 1);
             }
             catch (IOException ex)
             {
