@@ -32,7 +32,7 @@ public sealed class ExportReadBackTests
         return (folder, folder + ".secrets.json");
     }
 
-    private static VerifyOptions Options(string folder, string secrets, Dictionary<string, (string Sha256, long Size)>? prehashed) =>
+    private static VerifyOptions Options(string folder, string secrets, Dictionary<string, FileHash>? prehashed) =>
         new() { Setup = folder, ArtifactsDirectory = Path.GetDirectoryName(Path.GetDirectoryName(folder))!, SecretsFile = secrets, Prehashed = prehashed };
 
     [Fact]
@@ -47,7 +47,8 @@ public sealed class ExportReadBackTests
         var files = manifest.TreeEntries().Where(e => e.Kind == EntryKind.File).ToList();
         Assert.Equal(Files, files.Count);
         Assert.Equal(files.Select(f => $"data/{f.Path}").Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal));
-        foreach (var file in files) Assert.Equal((file.Sha256!, file.Size), read[$"data/{file.Path}"]);
+        foreach (var file in files) Assert.Equal((file.Sha256!, file.Size), (read[$"data/{file.Path}"].Sha256, read[$"data/{file.Path}"].Size));
+        Assert.All(read.Values, hash => Assert.NotNull(hash.Stamp));
     }
 
     [Fact]
@@ -56,8 +57,8 @@ public sealed class ExportReadBackTests
         using var dir = new TempDirectory();
         var (folder, secrets) = await CaptureAsync(dir);
         var read = await SetupContent.HashFolderAsync(new FolderTreeReader(folder), default);
-        var (name, (sha, size)) = read.OrderBy(kv => kv.Key, StringComparer.Ordinal).First();
-        read[name] = (new string('0', sha.Length), size);
+        var (name, hash) = read.OrderBy(kv => kv.Key, StringComparer.Ordinal).First();
+        read[name] = hash with { Sha256 = new string('0', hash.Sha256.Length) };
 
         var error = await Assert.ThrowsAsync<SetupException>(() => new VerifySetupOperation().RunAsync(Options(folder, secrets, read), _ => { }));
 
@@ -99,5 +100,27 @@ public sealed class ExportReadBackTests
         var error = await Assert.ThrowsAsync<SetupException>(() => new VerifySetupOperation().RunAsync(Options(folder, secrets, read), _ => { }));
 
         Assert.Contains(name["data/".Length..], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_changed_in_place_after_the_read_back_at_the_same_size_is_hashed_by_the_verify_and_refused()
+    {
+        using var dir = new TempDirectory();
+        var (folder, secrets) = await CaptureAsync(dir);
+        var read = await SetupContent.HashFolderAsync(new FolderTreeReader(folder), default);
+        var name = read.Keys.Order(StringComparer.Ordinal).Last();
+        var path = Path.Combine(folder, name);
+        var before = File.GetLastWriteTimeUtc(path);
+
+        // Same size, same inode, even the same modification time: only the bytes (and the change time) differ.
+        var bytes = File.ReadAllBytes(path);
+        bytes[^2] = bytes[^2] == (byte)'x' ? (byte)'y' : (byte)'x';
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Write)) file.Write(bytes);
+        File.SetLastWriteTimeUtc(path, before);
+        var error = await Assert.ThrowsAsync<SetupException>(() => new VerifySetupOperation().RunAsync(Options(folder, secrets, read), _ => { }));
+
+        Assert.Equal(read[name].Size, new FileInfo(path).Length);
+        Assert.Contains(name["data/".Length..], error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not match its manifest", error.Message, StringComparison.Ordinal);
     }
 }

@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace AirbyteOps.Docker.Host;
 
 /// <summary>What lstat tells of a path that .NET's FileSystemInfo does not: owner, inode, link count, device.</summary>
-public readonly record struct UnixStat(int Type, UnixFileMode Mode, int Uid, int Gid, long Size, ulong Inode, uint Links, ulong Device, long MtimeSeconds, uint MtimeNanoseconds)
+public readonly record struct UnixStat(int Type, UnixFileMode Mode, int Uid, int Gid, long Size, ulong Inode, uint Links, ulong Device, long MtimeSeconds, uint MtimeNanoseconds,
+    long CtimeSeconds = 0, uint CtimeNanoseconds = 0)
 {
     public const int RegularFile = 0x8000, Directory = 0x4000, SymbolicLink = 0xA000;
 }
@@ -47,7 +48,9 @@ public static class UnixFiles
             BinaryPrimitives.ReadUInt32LittleEndian(span[16..]),
             ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(span[136..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(span[140..]),
             BinaryPrimitives.ReadInt64LittleEndian(span[112..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(span[120..]));
+            BinaryPrimitives.ReadUInt32LittleEndian(span[120..]),
+            BinaryPrimitives.ReadInt64LittleEndian(span[96..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(span[104..]));
     }
 
     /// <summary>True when something (a broken symbolic link included) is at the path.</summary>

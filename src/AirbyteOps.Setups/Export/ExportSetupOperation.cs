@@ -64,7 +64,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
         var treeChecked = false;
         // The verify's checksum pass over the written tree files (every one read back from the disk and hashed) runs beside
         // these checks, so beside the dump: the verify after publishing takes those checksums and walks and checks the rest.
-        Dictionary<string, (string Sha256, long Size)>? prehashed = null;
+        Dictionary<string, FileHash>? prehashed = null;
         async Task CheckTree(SetupCapture captured, CancellationToken token)
         {
             SetupCapture.ThrowIfInterrupted(captured, deployment.Volume ?? options.DataVolume ?? options.ConfigRoot);
@@ -267,7 +267,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
     /// capture ended): the same files and checksums the verify computes itself, done beside the dump and the config check
     /// instead of after publishing (publishing renames the folder; the files are the same).
     /// </summary>
-    private static Task<Dictionary<string, (string Sha256, long Size)>> ReadBackAsync(SetupCapture captured, Action<string> log, CancellationToken ct)
+    private static Task<Dictionary<string, FileHash>> ReadBackAsync(SetupCapture captured, Action<string> log, CancellationToken ct)
     {
         var files = captured.Manifest.Entries.Where(e => e.Type == EntryKind.File).ToList();
         return Task.Run(async () =>
@@ -283,7 +283,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
     /// </summary>
     /// <param name="prehashed">The folder's checksum pass, done on the files before the folder was renamed into place (<see cref="ReadBackAsync"/>).</param>
     private static async Task VerifyWrittenAsync(SetupLocation location, ExportOptions options, SetupManifest manifest, Action<string> log, CancellationToken ct,
-        Dictionary<string, (string Sha256, long Size)>? prehashed = null)
+        Dictionary<string, FileHash>? prehashed = null)
     {
         // The progress line's totals from the manifest in memory: the one on disk is parsed once, by the verify itself.
         var tree = manifest.TreeEntries().Where(e => e.Kind == EntryKind.File).ToList();

@@ -92,7 +92,7 @@ internal sealed class SetupContent
     /// The checksum pass of <see cref="LoadAsync"/> over a setup folder's tree files (several at a time), on its own: the
     /// same files, names and checksums <see cref="LoadAsync"/> computes when it is not given them.
     /// </summary>
-    public static Task<Dictionary<string, (string Sha256, long Size)>> HashFolderAsync(FolderTreeReader folder, CancellationToken ct, ProgressReporter? progress = null) =>
+    public static Task<Dictionary<string, FileHash>> HashFolderAsync(FolderTreeReader folder, CancellationToken ct, ProgressReporter? progress = null) =>
         folder.HashFilesAsync(name => Prehashed(SafeTree.NormalizeName(name, folder.Description)), ct, progress);
 
     /// <summary>A setup folder's entries hashed by the checksum pass (the rest are read in the walk, as from an archive).</summary>
@@ -104,7 +104,7 @@ internal sealed class SetupContent
     /// it does not hold is hashed in the walk.
     /// </param>
     public static async Task<SetupContent> LoadAsync(ITreeReader reader, string? secretsPath, bool allowMissingSecrets, CancellationToken ct = default, ProgressReporter? progress = null,
-        Dictionary<string, (string Sha256, long Size)>? prehashed = null)
+        Dictionary<string, FileHash>? prehashed = null)
     {
         var where = reader.Description;
         var raws = new List<(ArchiveEntry Raw, string Name, string? Sha)>();
@@ -164,9 +164,10 @@ internal sealed class SetupContent
                 logSide.Add((entry with { Size = scanned?.StoredSize ?? 0 }, name, scanned?.StoredSha256));
                 return;
             }
-            // A read-back checksum counts only for a file of the size it was read at; any other is hashed here.
+            // A checksum of the pass before the walk counts only for a file not changed since it was read (the same size, inode,
+            // modification and change times); any other is hashed here.
             if (content is not null && prehashed is not null && raw.Kind == EntryKind.File && prehashed.TryGetValue(raw.Name, out var known) && known.Size == raw.Size
-                && prehashed.Remove(raw.Name))
+                && known.Stamp is { } stamp && stamp == FileStamp.Now(Path.Combine(((FolderTreeReader)reader).Root, raw.Name)) && prehashed.Remove(raw.Name))
             {
                 sha = known.Sha256;
                 entry = entry with { Size = known.Size };

@@ -15,19 +15,22 @@ internal sealed class FolderTreeReader(string root) : ITreeReader
     /// <summary>
     /// SHA-256 and size of every regular file (links not followed) whose name <paramref name="include"/> accepts, several
     /// files at a time (<see cref="Hashing.FilesInFlight"/>, one bounded buffer each): the checksum pass over both cores.
-    /// Names as <see cref="ReadAsync"/> gives them.
+    /// Names as <see cref="ReadAsync"/> gives them. Each with the file's identity once read (<see cref="FileStamp"/>), so that a
+    /// later user of the checksum can tell the file was not changed since, whatever its size.
     /// </summary>
-    public async Task<Dictionary<string, (string Sha256, long Size)>> HashFilesAsync(Func<string, bool> include, CancellationToken ct, Progress.ProgressReporter? progress = null)
+    public async Task<Dictionary<string, FileHash>> HashFilesAsync(Func<string, bool> include, CancellationToken ct, Progress.ProgressReporter? progress = null)
     {
         var files = new List<string>();
         Collect(new DirectoryInfo(root), "");
-        var hashed = new (string Sha256, long Size)[files.Count];
+        var hashed = new FileHash[files.Count];
         await Hashing.ForEachFileAsync(Enumerable.Range(0, files.Count), (i, token) =>
         {
             using var content = HostFile.OpenRead(Path.Combine(root, files[i]), FileShare.Read);
-            hashed[i] = Hashing.Copy(content, null, token, progress);
+            var (sha, size) = Hashing.Copy(content, null, token, progress);
+            // Stamped after the read: a change during or after it moves the change time past this one.
+            hashed[i] = new FileHash(sha, size, content is HostFile host ? FileStamp.Of(host.Stat()) : null);
         }, ct).ConfigureAwait(false);
-        var result = new Dictionary<string, (string, long)>(files.Count, StringComparer.Ordinal);
+        var result = new Dictionary<string, FileHash>(files.Count, StringComparer.Ordinal);
         for (var i = 0; i < files.Count; i++) result[files[i]] = hashed[i];
         return result;
 
@@ -108,6 +111,33 @@ internal sealed class FolderTreeReader(string root) : ITreeReader
         {
             if (_file is not null) await _file.DisposeAsync().ConfigureAwait(false);
             await base.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>A file's checksum and size as <see cref="FolderTreeReader.HashFilesAsync"/> read it, and its identity then (null: not known here).</summary>
+public readonly record struct FileHash(string Sha256, long Size, FileStamp? Stamp);
+
+/// <summary>
+/// What changes whenever a file's bytes do: its inode (a file replaced by a rename), size, modification time and change time
+/// (which, unlike the modification time, no one can set back). Two equal stamps of one path: the same bytes, as far as the
+/// file system can tell.
+/// </summary>
+public readonly record struct FileStamp(ulong Device, ulong Inode, long Size, long MtimeSeconds, uint MtimeNanoseconds, long CtimeSeconds, uint CtimeNanoseconds)
+{
+    public static FileStamp Of(AirbyteOps.Docker.Host.UnixStat stat) =>
+        new(stat.Device, stat.Inode, stat.Size, stat.MtimeSeconds, stat.MtimeNanoseconds, stat.CtimeSeconds, stat.CtimeNanoseconds);
+
+    /// <summary>The stamp of the file at <paramref name="path"/> now (a link not followed); null when it cannot be read.</summary>
+    public static FileStamp? Now(string path)
+    {
+        try
+        {
+            return Of(AirbyteOps.Docker.Host.UnixFiles.LStat(path));
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 }

@@ -26,5 +26,5 @@ public sealed record VerifyOptions
     /// The verify still walks the folder and compares every entry with the manifest; a file it finds that this does not hold
     /// is read and hashed then. Used once (the verify takes entries out of it). Null: the verify hashes every file itself.
     /// </summary>
-    internal Dictionary<string, (string Sha256, long Size)>? Prehashed { get; init; }
+    internal Dictionary<string, FileHash>? Prehashed { get; init; }
 }
