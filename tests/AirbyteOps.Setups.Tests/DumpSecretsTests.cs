@@ -136,7 +136,7 @@ public sealed class DumpStreamingTests
     }
 
     /// <summary>A plain-dump-shaped stream of about <c>size</c> bytes: ~1 KiB COPY rows of JSON, every 50th with a password.</summary>
-    private sealed class GeneratedDump(long size, Action sample) : Stream
+    private sealed class GeneratedDump(long size, Action sample) : ReadOnlyTestStream
     {
         private readonly System.Security.Cryptography.IncrementalHash _hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         private readonly string _padding = new('x', 900);
@@ -176,15 +176,5 @@ public sealed class DumpStreamingTests
             _written += n;
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

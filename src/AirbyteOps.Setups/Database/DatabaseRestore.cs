@@ -36,7 +36,7 @@ internal sealed class DatabaseRestore
     // A psql session on the maintenance database, opened while the writers stop (an exec started then costs no time of its
     // own: the stop is a wait), kept idle until the commit sends it the previous database's drop: the drop is then one
     // statement, not a docker exec and a psql start. Closed unused by the rollback.
-    private (SnapshotSession.FeedStream Stdin, Task<ExecResult> Exec)? _commitSession;
+    private PsqlSession? _commitSession;
 
     private DatabaseRestore(DockerEngine engine, RestoreOptions options, DatabaseTarget target, DatabaseContent? content)
     {
@@ -287,38 +287,20 @@ internal sealed class DatabaseRestore
         }
     }
 
-    private void OpenCommitSession()
-    {
-        if (_commitSession is not null) return;
-        var stdin = new SnapshotSession.FeedStream();
-        // Not cancelled: the session ends when its stdin is closed (CloseCommitSessionAsync), or with this process's connection.
-        var exec = Task.Run(() => _engine.ExecAsync(Target.Name,
-            PostgresShell.Psql(Target.User, PostgresShell.MaintenanceDatabase),
-            stdin: stdin, stdout: Stream.Null, ct: CancellationToken.None));
-        _commitSession = (stdin, exec);
-    }
+    private void OpenCommitSession() =>
+        _commitSession ??= new PsqlSession(_engine, Target.Name, Target.User, PostgresShell.MaintenanceDatabase);
 
     /// <summary>
-    /// Sends <paramref name="statement"/> (when given) to the commit session, closes its stdin and waits for psql to exit;
-    /// true when the statement ran there (psql exited 0). Never throws: a session that could not be used is told by false.
+    /// Sends <paramref name="statement"/> (when given) to the commit session, closes it and waits for psql to exit; true when
+    /// the statement ran there (psql exited 0). Never throws: a session that could not be used is told by false, and the
+    /// caller falls back to its own exec (or, in a rollback, goes on undoing).
     /// </summary>
     private async Task<bool> CloseCommitSessionAsync(string? statement)
     {
-        if (_commitSession is not { } session) return false;
-        _commitSession = null;
-        if (statement is not null) session.Stdin.Write(statement + ";\n");
-        session.Stdin.Complete();
-        try
-        {
-            var result = await session.Exec.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            return statement is not null && result.Succeeded;
-        }
-        catch (Exception)
-        {
-            // Whatever ended the session, the caller falls back to its own exec (or, in a rollback, goes on undoing).
-            _ = session.Exec.Observe();
-            return false;
-        }
+        if (Interlocked.Exchange(ref _commitSession, null) is not { } session) return false;
+        if (statement is not null) session.Write(statement + ";\n");
+        var result = await session.CloseAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        return statement is not null && result is { Succeeded: true };
     }
 
     private async Task RenameBackAsync(CancellationToken ct)

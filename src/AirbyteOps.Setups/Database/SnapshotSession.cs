@@ -20,8 +20,7 @@ internal sealed class SnapshotSession : IAsyncDisposable
 {
     private const string Prefix = "abops-snapshot:";
     private const string VersionPrefix = "abops-version:";
-    private readonly FeedStream _stdin;
-    private readonly Task<ExecResult> _exec;
+    private readonly PsqlSession _psql;
     private readonly DatabaseTarget _target;
     private readonly PostgresShell _shell;
     private readonly TaskCompletionSource<string> _named = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,11 +30,8 @@ internal sealed class SnapshotSession : IAsyncDisposable
     {
         _target = target;
         _shell = target.Shell(engine);
-        _stdin = new FeedStream();
-        // Not cancelled by ct: the session ends when its stdin is closed (DisposeAsync), so that it is always ended the same way.
-        _exec = Task.Run(() => engine.ExecAsync(target.Name,
-            PostgresShell.Psql(target.User, target.Database),
-            stdin: _stdin, stdout: Stream.Null, onLine: OnLine, ct: CancellationToken.None));
+        // Ends when its stdin is closed (DisposeAsync), so that it is always ended the same way.
+        _psql = new PsqlSession(engine, target.Name, target.User, target.Database, OnLine);
     }
 
     /// <summary>The exported snapshot's identifier, for <c>pg_dump --snapshot</c> (or <c>SET TRANSACTION SNAPSHOT</c>).</summary>
@@ -74,10 +70,10 @@ internal sealed class SnapshotSession : IAsyncDisposable
     /// </summary>
     public async Task<(string Version, int Major)?> TryVersionAsync(TimeSpan timeout, CancellationToken ct)
     {
-        _stdin.Write("\\o /dev/stderr\nSELECT '" + VersionPrefix + "' || " + PostgresShell.VersionExpression + ";\n\\o\n");
+        _psql.Write("\\o /dev/stderr\nSELECT '" + VersionPrefix + "' || " + PostgresShell.VersionExpression + ";\n\\o\n");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
-        var first = await Task.WhenAny(_version.Task, _exec, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
+        var first = await Task.WhenAny(_version.Task, _psql.Exec, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         return first == _version.Task ? _shell.ParseVersion(_version.Task.Result) : null;
     }
@@ -90,34 +86,23 @@ internal sealed class SnapshotSession : IAsyncDisposable
     {
         // psql buffers its query output while it waits for more input; a query output file (\o) is flushed when it is
         // closed (the bare \o): the name arrives then, on stderr, while the transaction stays open. Every psql has \o.
-        _stdin.Write("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\\o /dev/stderr\nSELECT '" + Prefix + "' || pg_export_snapshot();\n\\o\n");
+        _psql.Write("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\\o /dev/stderr\nSELECT '" + Prefix + "' || pg_export_snapshot();\n\\o\n");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
         var wait = Task.Delay(Timeout.Infinite, deadline.Token);
-        var first = await Task.WhenAny(_named.Task, _exec, wait).ConfigureAwait(false);
+        var first = await Task.WhenAny(_named.Task, _psql.Exec, wait).ConfigureAwait(false);
         if (first == _named.Task) return Name = _named.Task.Result;
         ct.ThrowIfCancellationRequested();
-        if (first == _exec)
+        if (first == _psql.Exec)
         {
-            var result = await _exec.ConfigureAwait(false); // an engine that went away throws here, as any exec does
+            var result = await _psql.Exec.ConfigureAwait(false); // an engine that went away throws here, as any exec does
             throw new DockerOpsException($"Could not take a snapshot of database '{_target.Database}' in container '{_target.Name}' (psql exit {result.ExitCode}: {result.LastError}).");
         }
         throw new DockerOpsException($"Database '{_target.Database}' in container '{_target.Name}' did not export a snapshot within {timeout.TotalSeconds:0} s; check that Postgres answers (docker logs {_target.Name}) and run again.");
     }
 
     /// <summary>Ends the transaction (psql's stdin closed) and waits a little for psql to exit; never throws (the dump's outcome is what counts).</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _stdin.Complete();
-        try
-        {
-            await _exec.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is DockerOpsException or TimeoutException or OperationCanceledException)
-        {
-            // An engine that went away ends the exec's connection, and psql with it; there is nothing left to close.
-        }
-    }
+    public async ValueTask DisposeAsync() => await _psql.CloseAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
 
     /// <summary>A stdin that yields what is written to it and ends (read returns 0) once completed.</summary>
     internal sealed class FeedStream : ForwardReadStream

@@ -103,7 +103,9 @@ public sealed class ComposeUpOperation(DockerEngine engine)
                 checks.StartEarly(now, clock.Elapsed);
                 return false;
             }
-            return await checks.AllUpAsync(now, c).ConfigureAwait(false);
+            if (await checks.AllUpAsync(now, c).ConfigureAwait(false)) return true;
+            // Why the database is not ready, for the timeout's message (the wait goes on).
+            throw checks.DatabaseNotReady is { } why ? new NotReadyException($"{options.DatabaseContainer}: {why}") : new NotReadyException("not every service is up and past its check yet");
         }, options.Timeout, TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
         var healthchecks = file.Services.Any(s => s.HasHealthcheck)
             ? $"and every healthcheck passed ({checks.RunHere} run here while Docker said starting)"
@@ -137,6 +139,9 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         private readonly HashSet<string> _passed = new(StringComparer.Ordinal);
         private readonly Dictionary<string, TimeSpan> _triedAt = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
+
+        /// <summary>Why the database's last question found it not ready (null: it answered, or was not asked).</summary>
+        public string? DatabaseNotReady { get; set; }
 
         /// <summary>How many checks were run here and passed.</summary>
         public int RunHere
@@ -209,7 +214,7 @@ public sealed class ComposeUpOperation(DockerEngine engine)
             try
             {
                 passed = IsBareDatabase(container)
-                    ? await owner.DatabaseAnswersAsync(container.Name, token).ConfigureAwait(false)
+                    ? (DatabaseNotReady = await owner.DatabaseNotReadyBecauseAsync(container.Name, token).ConfigureAwait(false)) is null
                     : await owner.PassesHealthcheckAsync(container.Id, token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -236,18 +241,20 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         }
     }
 
-    /// <summary>The database's real server answers now (psql in its container); one that cannot be asked yet does not.</summary>
-    private async Task<bool> DatabaseAnswersAsync(string container, CancellationToken ct)
+    /// <summary>Null when the database's real server answers now (psql in its container); otherwise why not (one that cannot be asked yet does not).</summary>
+    private async Task<string?> DatabaseNotReadyBecauseAsync(string container, CancellationToken ct)
     {
         try
         {
-            return await DeploymentDatabase.NotReadyBecauseAsync(engine, container, ct).ConfigureAwait(false) is null;
+            return await DeploymentDatabase.NotReadyBecauseAsync(engine, container, ct).ConfigureAwait(false);
         }
-        catch (DockerOpsException)
+        catch (DockerOpsException ex)
         {
-            return false;
+            return ex.Message;
         }
     }
+
+    private sealed class NotReadyException(string why) : Exception(why);
 
     /// <summary>The container's healthcheck run now; one that cannot run yet (the container restarting, say) is not passing.</summary>
     private async Task<bool> PassesHealthcheckAsync(string container, CancellationToken ct)

@@ -12,17 +12,21 @@ namespace AirbyteOps.Tests.Compose;
 [Collection(EngineCollection.Name)]
 public sealed class ComposeProjectTests : IAsyncLifetime
 {
-    private static readonly string ComposeYaml = $$"""
-        version: "3.7"
-        services:
+    /// <summary>The health endpoint: an httpd serving the folder www beside the compose file (its volumes: www, then the caller's).</summary>
+    private static string WebService(string volume = "") => $$"""
           web:
             image: {{ImageCatalog.Busybox}}
             command: ["httpd", "-f", "-p", "8001", "-h", "/www"]
             ports:
               - "127.0.0.1:${PORT}:8001"
             volumes:
-              - data:/data
-              - ./www:/www:ro
+              - ./www:/www:ro{{volume}}
+        """;
+
+    private static readonly string ComposeYaml = $$"""
+        version: "3.7"
+        services:
+        {{WebService("\n      - data:/data")}}
           oneshot:
             image: {{ImageCatalog.Busybox}}
             command: ["true"]
@@ -141,13 +145,7 @@ public sealed class ComposeProjectTests : IAsyncLifetime
         File.WriteAllText(Path.Combine(db, "docker-compose.yaml"), $$"""
             version: "3.7"
             services:
-              web:
-                image: {{ImageCatalog.Busybox}}
-                command: ["httpd", "-f", "-p", "8001", "-h", "/www"]
-                ports:
-                  - "127.0.0.1:${PORT}:8001"
-                volumes:
-                  - ./www:/www:ro
+            {{WebService()}}
               db:
                 image: {{ImageCatalog.Postgres}}
                 environment:
@@ -168,6 +166,19 @@ public sealed class ComposeProjectTests : IAsyncLifetime
         Assert.True(answer.Succeeded, answer.LastError);
         Assert.Equal("*", System.Text.Encoding.UTF8.GetString(output.ToArray()).Trim());
         Assert.Contains(_log, l => l.Contains($"{options.DatabaseContainer}'s real server answers", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_database_that_never_answers_times_ComposeUp_out_with_its_name_and_why()
+    {
+        // The web service has no psql: asked as the database, it never answers.
+        var project = Project(timeoutSeconds: 5);
+        var options = project with { DatabaseContainer = $"{project.Project}_web_1" };
+
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new ComposeUpOperation(Engine).RunAsync(options, _log.Add));
+
+        Assert.StartsWith("Timed out after 5 s", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"(last error: {options.DatabaseContainer}: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class ContainerExecTests(EngineFixture fixture) : IAsyncLifetime
     public Task DisposeAsync() => Engine.Containers.RemoveAsync(_name, force: true, removeAnonymousVolumes: true);
 
     /// <summary>A read that waits until it is cancelled: a stdin whose writer has not finished.</summary>
-    private sealed class NeverEndingStream : Stream
+    private sealed class NeverEndingStream : ReadOnlyTestStream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -67,14 +67,5 @@ public sealed class ContainerExecTests(EngineFixture fixture) : IAsyncLifetime
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
