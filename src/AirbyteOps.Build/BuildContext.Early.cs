@@ -1,6 +1,7 @@
 using AirbyteOps.Compose;
 using AirbyteOps.Docker;
 using AirbyteOps.Images;
+using AirbyteOps.Locks;
 using AirbyteOps.Postgres;
 using Docker.DotNet.Models;
 
@@ -24,6 +25,7 @@ public sealed partial class BuildContext
     private Task<string?>? _earlyImages;
     private Task<WipePlan?>? _wipePlan;
     private Task<ComposeLook?>? _composeLook;
+    private DeploymentLock? _earlyLock;
 
     private void StartEarly(IReadOnlyList<string> targets)
     {
@@ -38,11 +40,32 @@ public sealed partial class BuildContext
             _destination = BesideAnswerAsync(answer, () => new StartPostgresOperation(Engine).LookAsync(DestinationOptions, ct), ct);
         if (targets.Count == 1 && (Is(targets[0], TargetNames.ComposeUp) || Is(targets[0], TargetNames.RestoreSetup)) && ComposeImages is { } images)
             _earlyImages = CheckImagesEarlyAsync(images, ct);
-        if (targets.Count == 1 && Is(targets[0], TargetNames.ComposeUp))
+        // A look at what the target changes is taken under the deployment's lock, as the target's own look would be: only
+        // when the lock is free now (it is then held from here to the target's end); a held one is waited for by the
+        // target, which then looks itself.
+        if (targets.Count == 1 && Is(targets[0], TargetNames.ComposeUp) && TryLockEarly(targets[0]))
             _composeLook = BesideAnswerAsync(answer, () => new ComposeUpOperation(Engine).LookAsync(ComposeOptions, ct), ct);
-        if (targets.Count == 1 && Is(targets[0], TargetNames.WipeVolumes))
+        if (targets.Count == 1 && Is(targets[0], TargetNames.WipeVolumes) && TryLockEarly(targets[0]))
             _wipePlan = BesideAnswerAsync(answer, () => new WipeVolumesOperation(Engine).LookAsync(ComposeOptions, ct), ct);
     }
+
+    /// <summary>The deployment's lock taken now, exclusive, if no one holds it (never waited for here).</summary>
+    private bool TryLockEarly(string target)
+    {
+        try
+        {
+            _earlyLock = DeploymentLock.AcquireAsync(LockPath, LockName, target, TimeSpan.Zero, Log, Cancellation).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception ex) when (ex is AirbyteOpsException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The lock taken in Setup, once, when the target runs in the mode it was taken in.</summary>
+    private DeploymentLock? TakeEarlyLock(LockMode mode) =>
+        _earlyLock?.Mode == mode ? Interlocked.Exchange(ref _earlyLock, null) : null;
 
     /// <summary>
     /// <paramref name="look"/> sent beside the version request, not after it; null when the engine did not answer or the look

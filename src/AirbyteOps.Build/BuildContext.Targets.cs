@@ -335,11 +335,14 @@ public sealed partial class BuildContext
     /// </summary>
     private Task RunLockedAsync(string target, Func<CancellationToken, Task> work, LockMode mode = LockMode.Exclusive) => RunAsync(target, async ct =>
     {
-        var endpoint = Engine.Endpoint.ToString();
-        using var held = await DeploymentLock.AcquireAsync(DeploymentLock.PathFor(endpoint, Parameters.Project), $"'{Parameters.Project}' on {endpoint}",
-            target, TimeSpan.FromSeconds(Parameters.LockTimeout), Log, ct, mode).ConfigureAwait(false);
+        using var held = TakeEarlyLock(mode)
+            ?? await DeploymentLock.AcquireAsync(LockPath, LockName, target, TimeSpan.FromSeconds(Parameters.LockTimeout), Log, ct, mode).ConfigureAwait(false);
         await work(ct).ConfigureAwait(false);
     });
+
+    private string LockPath => DeploymentLock.PathFor(Engine.Endpoint.ToString(), Parameters.Project);
+
+    private string LockName => $"'{Parameters.Project}' on {Engine.Endpoint}";
 
     /// <summary>
     /// The deployment's Airbyte version (--airbyte-version, else the server container's AIRBYTE_VERSION, else its image

@@ -190,6 +190,7 @@ public sealed partial class BuildContext : IDisposable
     {
         Console.CancelKeyPress -= OnCancelKeyPress;
         foreach (var signal in _signals) signal.Dispose();
+        _earlyLock?.Dispose();
         if (_engine.IsValueCreated) _engine.Value.Dispose();
         _cancel.Dispose();
     }

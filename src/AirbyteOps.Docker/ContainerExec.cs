@@ -54,7 +54,18 @@ public static class ContainerExec
                     var buffer = new byte[81920];
                     int read;
                     while ((read = await stdin.ReadAsync(buffer, feeding.Token).ConfigureAwait(false)) > 0)
-                        await stream.WriteAsync(buffer, 0, read, feeding.Token).ConfigureAwait(false);
+                    {
+                        try
+                        {
+                            await stream.WriteAsync(buffer, 0, read, feeding.Token).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+                        {
+                            // The command ended (or the connection did) with stdin unread: the output's end and the
+                            // exit code tell which; a broken connection fails the output's read too.
+                            return;
+                        }
+                    }
                     stream.CloseWrite();
                 }, feeding.Token);
             }
@@ -71,10 +82,11 @@ public static class ContainerExec
             if (!feed.IsCompleted) await feeding.CancelAsync().ConfigureAwait(false);
             try
             {
-                await feed.ConfigureAwait(false);
+                // Bounded: a stdin whose read ignores the token must not hold an exec whose command has ended.
+                await feed.WaitAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (feeding.IsCancellationRequested && !ct.IsCancellationRequested &&
-                                       ex is OperationCanceledException or IOException or ObjectDisposedException)
+                                       ex is OperationCanceledException or IOException or ObjectDisposedException or TimeoutException)
             {
                 // Stopped because the command ended: what it did not read is not its input any more; its exit code tells.
             }

@@ -30,6 +30,10 @@ public static class Readiness
                 lastError = null;
             }
             catch (DockerOpsException) { throw; }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The attempt's own deadline cut the probe off: the last error it did give still says why.
+            }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 lastError = FirstLine(ex.Message);

@@ -110,16 +110,20 @@ public sealed class ExportReadBackTests
         var read = await SetupContent.HashFolderAsync(new FolderTreeReader(folder), default);
         var name = read.Keys.Order(StringComparer.Ordinal).Last();
         var path = Path.Combine(folder, name);
-        var before = File.GetLastWriteTimeUtc(path);
+        var reference = Path.Combine(dir.Path, "times");
+        File.WriteAllText(reference, "");
+        ChildProcess.Check("touch", "-r", path, reference);
 
-        // Same size, same inode, even the same modification time: only the bytes (and the change time) differ.
+        // Same size, same inode, even the same modification time (to the nanosecond): only the bytes and the change time differ.
         var bytes = File.ReadAllBytes(path);
         bytes[^2] = bytes[^2] == (byte)'x' ? (byte)'y' : (byte)'x';
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Write)) file.Write(bytes);
-        File.SetLastWriteTimeUtc(path, before);
+        ChildProcess.Check("touch", "-r", reference, path);
+        var now = FileStamp.Now(path)!.Value;
         var error = await Assert.ThrowsAsync<SetupException>(() => new VerifySetupOperation().RunAsync(Options(folder, secrets, read), _ => { }));
 
-        Assert.Equal(read[name].Size, new FileInfo(path).Length);
+        var then = read[name].Stamp!.Value;
+        Assert.Equal((then.Inode, then.Size, then.MtimeSeconds, then.MtimeNanoseconds), (now.Inode, now.Size, now.MtimeSeconds, now.MtimeNanoseconds));
         Assert.Contains(name["data/".Length..], error.Message, StringComparison.Ordinal);
         Assert.Contains("does not match its manifest", error.Message, StringComparison.Ordinal);
     }

@@ -94,7 +94,7 @@ public sealed class BuildParameters
     [Required]
     public string ConfigRoot { get; init; } = "/data";
 
-    [Parameter("The jobs database's container (Airbyte's airbyte-db); ExportSetup/RestoreSetup carry its database (sync state, job history); empty: configuration only")]
+    [Parameter("The jobs database's container (Airbyte's airbyte-db); ComposeUp waits for its real server (psql in it) when it has no healthcheck; ExportSetup/RestoreSetup carry its database (sync state, job history); empty: configuration only, no wait")]
     public string? DbContainer { get; init; } = "airbyte-db";
 
     [Parameter("The job workspace volume (WORKSPACE_ROOT in the server); empty: the one the compose file mounts there (0.7.1's release: workspace; the tutorial's and later: airbyte_workspace)")]

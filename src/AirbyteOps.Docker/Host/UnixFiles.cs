@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace AirbyteOps.Docker.Host;
 
-/// <summary>What lstat tells of a path that .NET's FileSystemInfo does not: owner, inode, link count, device.</summary>
+/// <summary>What lstat tells of a path that .NET's FileSystemInfo does not: owner, inode, link count, device, change time.</summary>
 public readonly record struct UnixStat(int Type, UnixFileMode Mode, int Uid, int Gid, long Size, ulong Inode, uint Links, ulong Device, long MtimeSeconds, uint MtimeNanoseconds,
     long CtimeSeconds = 0, uint CtimeNanoseconds = 0)
 {

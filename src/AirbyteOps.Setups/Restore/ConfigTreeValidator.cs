@@ -147,7 +147,7 @@ internal static class ConfigTreeValidator
         return result;
     }
 
-    /// <summary>At most <paramref name="limit"/> bytes of the stream: a file that grew since the walk is not read whole to learn it.</summary>
+    /// <summary>At most <paramref name="limit"/> bytes of the stream: a file that grew since the checksum pass is not read whole to learn it.</summary>
     private static byte[] ReadAtMost(Stream stream, long limit)
     {
         using var memory = new MemoryStream();
@@ -177,13 +177,13 @@ internal static class ConfigTreeValidator
             {
                 using var file = HostFile.OpenReadNoFollow(full);
                 if (file.Stat().Type != AirbyteOps.Docker.Host.UnixStat.RegularFile) throw new IOException($"{full} is not a regular file");
-                bytes = ReadAtMost(file, MaxConfigFileBytes + 1);
+                bytes = ReadAtMost(file, entry.Size + 1);
             }
             catch (IOException ex)
             {
                 throw new SetupException($"{path} in the {folder.Description} could not be read again for the config check ({ex.Message.TrimEnd('.')}); it changed since it was checked. Nothing was written.", ex);
             }
-            if (bytes.LongLength > MaxConfigFileBytes || (entry.Sha256 is { } sha && SecretVault.Sha256Hex(bytes) != sha))
+            if (bytes.LongLength != entry.Size || (entry.Sha256 is { } sha && SecretVault.Sha256Hex(bytes) != sha))
                 throw new SetupException($"{path} in the {folder.Description} changed since its checksum was checked; the setup is being changed while it is read. Nothing was written.");
             result[path] = bytes;
         }

@@ -126,7 +126,8 @@ internal sealed class SetupContent
         byte[]? manifestBytes = null;
         // A setup folder's tree files are hashed first, several at a time (the side parts, the manifest and the connection
         // files kept for their secrets are read in the walk below, as from an archive). Both happen before anything is written.
-        if (reader is not FolderTreeReader folder) prehashed = null;
+        var folder = reader as FolderTreeReader;
+        if (folder is null) prehashed = null;
         else prehashed ??= await HashFolderAsync(folder, ct, progress).ConfigureAwait(false);
         await reader.ReadAsync(async (raw, content) =>
         {
@@ -167,7 +168,7 @@ internal sealed class SetupContent
             // A checksum of the pass before the walk counts only for a file not changed since it was read (the same size, inode,
             // modification and change times); any other is hashed here.
             if (content is not null && prehashed is not null && raw.Kind == EntryKind.File && prehashed.TryGetValue(raw.Name, out var known) && known.Size == raw.Size
-                && known.Stamp is { } stamp && stamp == FileStamp.Now(Path.Combine(((FolderTreeReader)reader).Root, raw.Name)) && prehashed.Remove(raw.Name))
+                && known.Stamp is { } stamp && stamp == FileStamp.Now(Path.Combine(folder!.Root, raw.Name)) && prehashed.Remove(raw.Name))
             {
                 sha = known.Sha256;
                 entry = entry with { Size = known.Size };

@@ -26,9 +26,11 @@ internal sealed class FolderTreeReader(string root) : ITreeReader
         await Hashing.ForEachFileAsync(Enumerable.Range(0, files.Count), (i, token) =>
         {
             using var content = HostFile.OpenRead(Path.Combine(root, files[i]), FileShare.Read);
+            var before = content is HostFile opened ? FileStamp.Of(opened.Stat()) : (FileStamp?)null;
             var (sha, size) = Hashing.Copy(content, null, token, progress);
-            // Stamped after the read: a change during or after it moves the change time past this one.
-            hashed[i] = new FileHash(sha, size, content is HostFile host ? FileStamp.Of(host.Stat()) : null);
+            // Stamped before and after the read: a file written meanwhile has no stamp (its checksum is not trusted later).
+            var after = content is HostFile read ? FileStamp.Of(read.Stat()) : (FileStamp?)null;
+            hashed[i] = new FileHash(sha, size, before == after ? after : null);
         }, ct).ConfigureAwait(false);
         var result = new Dictionary<string, FileHash>(files.Count, StringComparer.Ordinal);
         for (var i = 0; i < files.Count; i++) result[files[i]] = hashed[i];

@@ -30,24 +30,24 @@ public sealed class ComposeUpOperation(DockerEngine engine)
     /// <param name="look">What <see cref="LookAsync"/> found for these options a moment ago; null: looked at now.</param>
     public async Task<ComposeUpResult> RunAsync(ComposeOptions options, Action<string> log, CancellationToken ct = default, ComposeLook? look = null)
     {
-        // The image check (options.EnsureImages: the local recipes, which may build) runs while the project's state is read;
-        // both are done before anything is decided or started.
+        // The compose file first (one that does not load stops the run before any image is built); then the image check
+        // (options.EnsureImages: the local recipes, which may build) runs while the project's state is read; both are done
+        // before anything is decided or started.
+        var file = look?.File ?? ComposeFile.Load(options.ComposeFile, options.Project, options.EnvFile);
         var ensure = options.EnsureImages?.Invoke(ct) ?? Task.CompletedTask;
-        ComposeFile file;
         IReadOnlyList<ServiceStatus> before;
         bool alreadyUp;
-        AirbyteApi? api = null;
+        var api = new AirbyteApi(options.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: file.BasicAuth);
         try
         {
-            (file, before) = look ?? await LookAsync(options, ct).ConfigureAwait(false);
-            api = new AirbyteApi(options.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: file.BasicAuth);
+            before = look?.Services ?? await ComposeProject.StatusAsync(engine, file, ct).ConfigureAwait(false);
             alreadyUp = before.Any(s => s.Container?.IsRunning == true)
                 && await ServicesUpAsync(before, options.DatabaseContainer, ct).ConfigureAwait(false)
                 && await api.IsHealthyAsync(ct).ConfigureAwait(false);
         }
         catch
         {
-            api?.Dispose();
+            api.Dispose();
             _ = ensure.Observe();
             throw;
         }

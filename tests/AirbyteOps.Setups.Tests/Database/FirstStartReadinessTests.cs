@@ -69,9 +69,8 @@ public sealed class FirstStartReadinessTests(EngineFixture fixture) : IAsyncLife
         await using var session = SnapshotSession.Start(Engine, target);
         var version = await session.TryVersionAsync(TimeSpan.FromMinutes(10), giveUp.Token);
 
-        // Then: no version, told as soon as psql ended or the temporary server answered, not when the timeout or the bound ran out.
+        // Then: no version, told as soon as psql ended or the temporary server answered (the bound running out would have thrown).
         Assert.Null(version);
-        Assert.False(giveUp.IsCancellationRequested);
     }
 
     public async Task DisposeAsync()

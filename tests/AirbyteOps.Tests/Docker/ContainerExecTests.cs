@@ -35,9 +35,21 @@ public sealed class ContainerExecTests(EngineFixture fixture) : IAsyncLifetime
 
         var result = await Engine.ExecAsync(_name, ["sh", "-c", "echo gone >&2; exit 3"], stdin: stdin, ct: giveUp.Token);
 
+        // (The bound running out would have thrown.)
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("gone", result.LastError);
-        Assert.False(giveUp.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task A_command_that_exits_without_reading_a_large_stdin_ends_the_exec_with_its_exit_code()
+    {
+        // 64 MiB the command never reads: writing it fails once the command has ended.
+        var stdin = new MemoryStream(new byte[64 << 20]);
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var result = await Engine.ExecAsync(_name, ["sh", "-c", "exit 3"], stdin: stdin, ct: giveUp.Token);
+
+        Assert.Equal(3, result.ExitCode);
     }
 
     [Fact]
