@@ -173,6 +173,22 @@ public sealed class ComposeFileTests : IDisposable
         Assert.DoesNotContain(standIn.Services, s => s.HasHealthcheck);
     }
 
+    /// <summary>
+    /// ComposeUp waits for the database container --db-container names (and ExportSetup/RestoreSetup carry its database):
+    /// its default is the container the real release files give their database service.
+    /// </summary>
+    [Theory]
+    [InlineData("v0.7.1-alpha")]
+    [InlineData("v0.27.3-alpha")]
+    public void The_default_database_container_is_the_real_files_database_container(string release)
+    {
+        var folder = Path.Combine(AirbyteReference.Root, "compose", release);
+        var real = ComposeFile.Load(Path.Combine(folder, "docker-compose.yaml"), "airbyte", Path.Combine(folder, ".env"), _ => null);
+
+        var db = Assert.Single(real.Services, s => s.Name == "db");
+        Assert.Equal(new AirbyteOps.Build.Parameters.BuildParameters().DbContainer, real.ContainerNameOf(db));
+    }
+
     [Fact]
     public void The_environment_names_the_workspace_volume_as_compose_reads_it()
     {
