@@ -106,13 +106,11 @@ public sealed partial class BuildContext
     /// <summary>
     /// The tutorial, in its order; each step names the target it runs and, where it leaves a lasting effect that the
     /// rest of the tutorial keeps, how to check that effect in the world. The tutorial owns the setup names it exports.
-    /// The destination's start runs beside the first ComposeUp: the stack does not use the destination until
-    /// CreateConnections, and the destination's container is not the compose project's.
     /// (CreateConnections exchange-rate has no check: the wipe and the restore of my-setup remove its connection on purpose.)
     /// </summary>
     internal IReadOnlyList<TutorialStep> TutorialSteps() =>
     [
-        new(TargetNames.StartPostgres, null, StartPostgresAsync) { Effect = DestinationAnswersAsync, BesideNext = true },
+        new(TargetNames.StartPostgres, null, StartPostgresAsync) { Effect = DestinationAnswersAsync },
         new(TargetNames.ComposeUp, null, ComposeUpAsync) { Effect = ServerHealthyAsync },
         new(TargetNames.ExportSetup, "my-setup", ct => ExportSetupAsync("my-setup", overwrite: true, ct)) { Effect = ct => SetupVerifiesAsync("my-setup", ct) },
         new(TargetNames.CreateConnections, "exchange-rate", ct => CreateConnectionsAsync("exchange-rate", ct)),
@@ -435,21 +433,8 @@ public sealed partial class BuildContext
 
     private Task NeedImageAsync(ImageRole role, CancellationToken ct) => NeedImagesAsync([Image(role)], ct);
 
-    /// <summary>The images checked, and built when they are not current: one check at a time (Tutorial steps that run at once share base images).</summary>
-    private async Task NeedImagesAsync(IReadOnlyList<string> images, CancellationToken ct)
-    {
-        await _imagesGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            await new ImagesOperation(Engine).RunAsync(ImagesOptionsFor(images), Log, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _imagesGate.Release();
-        }
-    }
-
-    private readonly SemaphoreSlim _imagesGate = new(1, 1);
+    private Task NeedImagesAsync(IReadOnlyList<string> images, CancellationToken ct) =>
+        new ImagesOperation(Engine).RunAsync(ImagesOptionsFor(images), Log, ct);
 
     private ImagesOptions ImagesOptionsFor(IReadOnlyList<string> images) =>
         new(Parameters.Images, images, Root, Path.Combine(Artifacts, "cache", "images"), Parameters.DebianMirror);

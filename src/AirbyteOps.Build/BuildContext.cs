@@ -3,7 +3,6 @@ using AirbyteOps.Build.Parameters;
 using AirbyteOps.Docker;
 using AirbyteOps.Images;
 using AirbyteOps.IO;
-using AirbyteOps.Tutorial;
 
 namespace AirbyteOps.Build;
 
@@ -24,12 +23,7 @@ public sealed partial class BuildContext : IDisposable
     {
         Root = root;
         Parameters = parameters;
-        // A Tutorial step that runs beside another logs under its label (StepLog); one line at a time from either.
-        var gate = new object();
-        Log = line =>
-        {
-            lock (gate) log(StepLog.Prefixed(line));
-        };
+        Log = log;
         // Created by whichever thread needs it first: the early version request (below) or a target.
         _engine = new Lazy<DockerEngine>(() => DockerEngine.Connect(Parameters.DockerHost), LazyThreadSafetyMode.ExecutionAndPublication);
     }

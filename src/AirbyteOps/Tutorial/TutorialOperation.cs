@@ -39,26 +39,21 @@ public sealed class TutorialOperation
                 redoing = true;
                 done.RemoveWhere(d => string.CompareOrdinal(d, label) >= 0);
                 Save(stateFile, done);
-                // This step, and the next when it runs beside this one (every later step runs once one has: see above).
-                var group = step.BesideNext && i + 1 < steps.Count ? 2 : 1;
-                var labels = Enumerable.Range(i, group).Select(j => $"{j + 1:00} {steps[j].Name}").ToList();
-                log(group == 1 ? $"==> Step {label}" : $"==> Steps {string.Join(" and ", labels)}, at the same time (neither needs the other)");
-                var runs = Enumerable.Range(0, group)
-                    .Select(k => group == 1 ? RunStepAsync(labels[k], steps[i + k], beside: false, ct) : Task.Run(() => RunStepAsync(labels[k], steps[i + k], beside: true, ct), ct))
-                    .ToList();
-                await Task.WhenAll(runs).ConfigureAwait(false);
-                foreach (var run in runs)
+                log($"==> Step {label}");
+                var clock = Stopwatch.StartNew();
+                try
                 {
-                    reports.Add(run.Result.Report);
-                    if (run.Result.Error is null) done.Add(run.Result.Report.Step);
+                    await step.Run(ct).ConfigureAwait(false);
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    reports.Add(new StepReport(label, "FAILED: " + ex.Message.Split('\n')[0], clock.Elapsed));
+                    for (var j = i + 1; j < steps.Count; j++) reports.Add(new StepReport($"{j + 1:00} {steps[j].Name}", "not run", TimeSpan.Zero));
+                    throw new TutorialStepFailedException($"Tutorial step '{step.Name}' failed: {ex.Message.Split('\n')[0]} Fix it and run ./build.sh Tutorial again: finished steps are not redone.", ex);
+                }
+                done.Add(label);
                 Save(stateFile, done);
-                if (runs.Select((run, k) => (run.Result.Error, Step: steps[i + k])).FirstOrDefault(r => r.Error is not null) is ({ } error, { } failed))
-                {
-                    for (var j = i + group; j < steps.Count; j++) reports.Add(new StepReport($"{j + 1:00} {steps[j].Name}", "not run", TimeSpan.Zero));
-                    throw new TutorialStepFailedException($"Tutorial step '{failed.Name}' failed: {error.Message.Split('\n')[0]} Fix it and run ./build.sh Tutorial again: finished steps are not redone.", error);
-                }
-                i += group - 1;
+                reports.Add(new StepReport(label, "done", clock.Elapsed));
             }
         }
         finally
@@ -66,25 +61,6 @@ public sealed class TutorialOperation
             PrintTable(reports, log);
         }
         return reports;
-    }
-
-    /// <summary>
-    /// Runs one step and times it: its report and, when it failed, why (a cancellation is thrown). A step beside another
-    /// logs under its label.
-    /// </summary>
-    private static async Task<(StepReport Report, Exception? Error)> RunStepAsync(string label, TutorialStep step, bool beside, CancellationToken ct)
-    {
-        if (beside) StepLog.Enter(label);
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            await step.Run(ct).ConfigureAwait(false);
-            return (new StepReport(label, "done", clock.Elapsed), null);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return (new StepReport(label, "FAILED: " + ex.Message.Split('\n')[0], clock.Elapsed), ex);
-        }
     }
 
     /// <summary>What the step's effect check finds missing (null: there, or nothing to check); a check that fails says why.</summary>

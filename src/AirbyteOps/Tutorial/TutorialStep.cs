@@ -13,11 +13,4 @@ public sealed record TutorialStep(string Target, string? Argument, Func<Cancella
 
     /// <summary>Null when the step's lasting effect is there, else what is missing. Null check: no lasting effect to check.</summary>
     public Func<CancellationToken, Task<string?>>? Effect { get; init; }
-
-    /// <summary>
-    /// The step after this one neither needs this one's effect nor changes what this one works on, so when both are to run
-    /// they run at the same time (the destination Postgres's start beside the Airbyte stack's): each keeps its own outcome,
-    /// time and place in the state file, and their lines carry their labels.
-    /// </summary>
-    public bool BesideNext { get; init; }
 }

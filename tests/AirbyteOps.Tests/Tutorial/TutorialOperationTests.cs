@@ -85,64 +85,6 @@ public sealed class TutorialOperationTests : IDisposable
         Assert.Contains(_log, l => l.Contains("checking it failed (connection refused)", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task A_step_marked_beside_the_next_runs_at_the_same_time_as_it_each_logging_under_its_label()
-    {
-        // Each of the two waits for the other to have started: run one after the other, neither would finish (the 30 s
-        // bound fails the test instead of hanging it).
-        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        async Task Meet(TaskCompletionSource mine, TaskCompletionSource other, string line)
-        {
-            mine.SetResult();
-            await other.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            Log(line);
-        }
-        var steps = new List<TutorialStep>
-        {
-            new("StartPostgres", null, _ => Meet(first, second, "destination up")) { BesideNext = true },
-            new("ComposeUp", null, _ => Meet(second, first, "stack up")),
-            Step("DbtRun", "table"),
-        };
-        var reports = await new TutorialOperation().RunAsync(new TutorialOptions(StateFile, steps, false), Log);
-        Assert.Equal(["done", "done", "done"], reports.Select(r => r.Outcome));
-        Assert.Contains("[01 StartPostgres] destination up", _log);
-        Assert.Contains("[02 ComposeUp] stack up", _log);
-        Assert.Contains("==> Steps 01 StartPostgres and 02 ComposeUp, at the same time (neither needs the other)", _log);
-        Assert.Contains("==> Step 03 DbtRun", _log); // the step after them runs alone, and its lines carry no label
-        Assert.Equal(["DbtRun"], _ran);
-    }
-
-    [Fact]
-    public async Task When_one_of_two_steps_run_at_once_fails_the_other_still_counts_and_the_next_run_resumes_at_the_failed_one()
-    {
-        var fail = true;
-        var steps = new List<TutorialStep>
-        {
-            new("StartPostgres", null, _ => fail ? throw new InvalidOperationException("port 3000 is taken") : Task.CompletedTask) { BesideNext = true },
-            Step("ComposeUp", "stack"),
-            Step("DbtRun", "table"),
-        };
-        var error = await Assert.ThrowsAsync<TutorialStepFailedException>(() => new TutorialOperation().RunAsync(new TutorialOptions(StateFile, steps, false), Log));
-        Assert.StartsWith("Tutorial step 'StartPostgres' failed: port 3000 is taken", error.Message, StringComparison.Ordinal);
-        Assert.Equal(["ComposeUp"], _ran); // ran beside the failing step, to its end
-        Assert.Contains(_log, l => l.TrimEnd().EndsWith("not run", StringComparison.Ordinal) && l.StartsWith("03 DbtRun", StringComparison.Ordinal));
-        Assert.Contains(_log, l => l.StartsWith("01 StartPostgres", StringComparison.Ordinal) && l.Contains("FAILED: port 3000 is taken", StringComparison.Ordinal));
-        Assert.Contains(_log, l => l.StartsWith("02 ComposeUp", StringComparison.Ordinal) && l.TrimEnd().EndsWith("done", StringComparison.Ordinal));
-
-        fail = false;
-        _ran.Clear();
-        var reports = await new TutorialOperation().RunAsync(new TutorialOptions(StateFile, steps, false), Log);
-        Assert.Equal(["done", "done", "done"], reports.Select(r => r.Outcome)); // resumed at the failed step, the later ones after it
-        Assert.Equal(["ComposeUp", "DbtRun"], _ran);
-    }
-
-    /// <summary>The log as the build's is: a line logged inside a step that runs beside another carries its label.</summary>
-    private void Log(string line)
-    {
-        lock (_log) _log.Add(StepLog.Prefixed(line));
-    }
-
     public void Dispose()
     {
         if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
