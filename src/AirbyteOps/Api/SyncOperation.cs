@@ -14,7 +14,8 @@ namespace AirbyteOps.Api;
 /// <item>0.11 on: a JobInfoRead at once.</item>
 /// </list>
 /// So the call runs in the background with a timeout above the server's blocking window while the job is found
-/// through jobs/list (newer than the jobs before it) and followed; whichever names the job first wins.
+/// through jobs/list (newer than the jobs before it, asked every 100 ms until it appears) and followed (jobs/get every
+/// 500 ms, and at once when a blocking call answers: the job has ended then); whichever names the job first wins.
 /// </summary>
 public sealed partial class SyncOperation(AirbyteApi api)
 {
@@ -65,7 +66,7 @@ public sealed partial class SyncOperation(AirbyteApi api)
                 {
                     throw new AirbyteApiException($"The sync of '{name}' was asked for, but no job of it appeared in jobs/list after {clock.Elapsed.TotalSeconds:0} s; check the server's log.");
                 }
-                await Task.Delay(options.PollInterval, ct).ConfigureAwait(false);
+                await NextPollAsync(call, jobId is null ? options.FindInterval : options.PollInterval, ct).ConfigureAwait(false);
             }
         }
         finally
@@ -86,6 +87,24 @@ public sealed partial class SyncOperation(AirbyteApi api)
             log($"Job {found} created; following its log.");
             return found;
         }
+    }
+
+    /// <summary>
+    /// The wait before the next look: the interval, cut short when connections/sync answers. The blocking versions (0.7.1 to
+    /// 0.10) answer when the job has ended, so its end is seen then, not at the next poll; an answer already in does not cut it.
+    /// </summary>
+    private static async Task NextPollAsync(Task call, TimeSpan interval, CancellationToken ct)
+    {
+        if (call.IsCompleted)
+        {
+            await Task.Delay(interval, ct).ConfigureAwait(false);
+            return;
+        }
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(interval, wait.Token);
+        await Task.WhenAny(call, delay).ConfigureAwait(false);
+        await wait.CancelAsync().ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
     }
 
     /// <summary>The job id connections/sync answered with (0.7.2 on), or null: 0.7.1's {status}, a 500 or a timeout of a blocking server.</summary>

@@ -6,6 +6,9 @@ public sealed record SyncOptions(string Connection, TimeSpan Timeout)
     /// <summary>How often jobs/get is asked while the job runs (not a parameter).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often jobs/list is asked until the new job appears in it (a short list, asked only for the first moments).</summary>
+    public TimeSpan FindInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The deployment's Airbyte version when known (--airbyte-version), e.g. 0.27.3-alpha: picks the jobs/list form first.</summary>
     public string? AirbyteVersion { get; init; }
 }

@@ -42,7 +42,16 @@ public sealed class AirbyteDouble(string version, SyncBehaviour behaviour, int l
     private bool Old => version == AirbyteReference.V071;
     private bool Catalog => version is AirbyteReference.V020 or AirbyteReference.V0273;
     private int Window => Old ? 100 : 1000;
-    private bool Done => _shown >= Log.Count;
+    private bool Done => EndsAt is { } end ? end.IsCompleted : _shown >= Log.Count;
+
+    /// <summary>
+    /// When set, the job runs until this task completes, however often it is polled, and then ends with its whole log (and
+    /// 0.7.1's blocking connections/sync answers then): a job that ends in its own time, not the client's.
+    /// </summary>
+    public Task? EndsAt { get; init; }
+
+    /// <summary>When set, jobs/list shows the created job only once this task completes (a scheduler that lists it late).</summary>
+    public Task? ListedAfter { get; init; }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
@@ -53,7 +62,7 @@ public sealed class AirbyteDouble(string version, SyncBehaviour behaviour, int l
             // The blocking versions answer when the job ended (or, 0.7.2–0.10, when their poll gave up): meanwhile the
             // client's jobs/get calls move the job on.
             lock (Exchanges) _jobCreated = true;
-            await (behaviour == SyncBehaviour.StatusAfterJob ? _ended.Task : _gaveUp.Task).WaitAsync(ct);
+            await (behaviour == SyncBehaviour.StatusAfterJob ? EndsAt ?? _ended.Task : _gaveUp.Task).WaitAsync(ct);
         }
         var (status, answer) = !_spec.HasRoute(route) ? (404, Message($"no route {route}"))
             : _spec.CheckRequest(route, body) is { Count: > 0 } problems ? (422, Message(string.Join("; ", problems)))
@@ -82,7 +91,7 @@ public sealed class AirbyteDouble(string version, SyncBehaviour behaviour, int l
         "sources/discover_schema" => (200, Discovered()),
         "connections/create" => CreatedConnection(body),
         "connections/sync" => Sync(),
-        "jobs/list" => (200, new JsonObject { ["jobs"] = _jobCreated ? new JsonArray(Old ? Job() : new JsonObject { ["job"] = Job(), ["attempts"] = new JsonArray() }) : [] }),
+        "jobs/list" => (200, new JsonObject { ["jobs"] = _jobCreated && ListedAfter?.IsCompleted != false ? new JsonArray(Old ? Job() : new JsonObject { ["job"] = Job(), ["attempts"] = new JsonArray() }) : [] }),
         "jobs/get" => (200, Polled()),
         _ => (404, Message($"the double does not answer {route}")),
     };
@@ -211,7 +220,9 @@ public sealed class AirbyteDouble(string version, SyncBehaviour behaviour, int l
 
     private JsonObject JobInfo(bool grow)
     {
-        if (grow && !Done) _shown = Math.Min(Log.Count, _shown + LinesPerPoll);
+        // A job that ends in its own time shows all but its summary line while it runs, and all of it once it ended.
+        if (grow && !Done) _shown = Math.Min(EndsAt is null ? Log.Count : Log.Count - 1, _shown + LinesPerPoll);
+        if (EndsAt is { IsCompleted: true }) _shown = Log.Count;
         var tail = new JsonObject { ["logLines"] = new JsonArray(Log.Take(_shown).TakeLast(Window).Select(l => JsonValue.Create(l)).ToArray<JsonNode?>()) };
         if (Old) return new JsonObject { ["job"] = Job(), ["logs"] = tail };
         var attempt = new JsonObject { ["id"] = 0, ["status"] = Done ? "succeeded" : "running", ["createdAt"] = 1, ["updatedAt"] = 2, ["recordsSynced"] = Done ? 36 : 0, ["bytesSynced"] = Done ? 16387 : 0 };

@@ -130,9 +130,48 @@ public sealed class ApiContractTests
     }
 
     [Fact]
+    public async Task Sync_sees_the_new_job_at_the_find_interval_and_its_end_when_the_blocking_call_answers_not_at_the_next_poll()
+    {
+        var listed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new AirbyteDouble(AirbyteReference.V071, SyncBehaviour.StatusAfterJob) { ListedAfter = listed.Task, EndsAt = ended.Task };
+        using var api = new AirbyteApi(new Uri("http://airbyte.test/api/v1"), handler: server);
+        await new CreateConnectionsOperation(api).RunAsync(new CreateConnectionsOptions(ConnectionsFile, "exchange-rate", _ => "x"), _ => { });
+        int Count(string route)
+        {
+            lock (server.Exchanges) return server.Exchanges.Count(e => e.Route == route);
+        }
+
+        // jobs/get every 10 minutes: the job's end can only be seen in time through the call's answer, and the job, listed late,
+        // only through jobs/list asked at the find interval.
+        var sync = new SyncOperation(api).RunAsync(
+            new SyncOptions("exchange-rate", TimeSpan.FromMinutes(30)) { PollInterval = TimeSpan.FromMinutes(10), FindInterval = TimeSpan.FromMilliseconds(20), AirbyteVersion = "0.7.1-alpha" }, _ => { });
+        await Until(() => Count("jobs/list") >= 3); // the list before the call, then at least two without the job
+        listed.SetResult();
+        await Until(() => Count("jobs/get") >= 1);
+        ended.SetResult();
+        var result = await sync.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(("succeeded", 7L, 36L), (result.Status, result.JobId, result.Records));
+        Assert.Equal(2, Count("jobs/get")); // once while it ran, once after the call answered
+        AssertAllValid(AirbyteReference.V071, server);
+    }
+
+    [Fact]
     public void The_sync_call_waits_longer_than_the_blocking_servers_own_120_s()
     {
         Assert.True(SyncOperation.SyncCallTimeout > TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>Waits for <paramref name="condition"/>, at most a minute (then the test fails, instead of hanging).</summary>
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("not reached within a minute");
+            await Task.Delay(10);
+        }
     }
 
     private static string ConnectionsFile => Path.Combine(RepositoryPaths.Root, "build", "connections.yaml");
