@@ -360,6 +360,42 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
     }
 
     [Theory]
+    [InlineData(AirbyteOps.Docker.Host.VolumeAccess.Auto)]
+    [InlineData(AirbyteOps.Docker.Host.VolumeAccess.Engine)]
+    public async Task The_writers_are_stopped_by_the_time_the_staging_is_in_place_and_a_failure_there_starts_them_again_with_the_live_database_untouched(AirbyteOps.Docker.Host.VolumeAccess access)
+    {
+        await using var d = await TestDeployment.CreateAsync(fixture.Engine, running: true);
+        await using var db = await TestDatabase.CreateAsync(d);
+        await d.SeedAsync();
+        await db.InsertSyncJobAsync("c1", JobConfig(1), Output(1));
+        await new ExportSetupOperation(d.Engine).RunAsync(ExportOf(d, db), Log);
+        await db.InsertSyncJobAsync("c1", JobConfig(2), Output(2));
+        var liveHistory = await db.HistoryAsync();
+        (string Server, string Scheduler)? atStaged = null;
+        var options = RestoreOf(d, db) with
+        {
+            VolumeAccess = access,
+            Checkpoint = async (at, ct) =>
+            {
+                if (at != "staged") return;
+                atStaged = (await db.StateAsync(d.Server), await db.StateAsync(db.Scheduler));
+                throw new DockerOpsException("injected failure at staged");
+            },
+        };
+
+        var error = await Assert.ThrowsAsync<DockerOpsException>(() => new RestoreSetupOperation(d.Engine).RunAsync(options, Log));
+
+        Assert.Contains("injected failure at staged", error.Message);
+        // The stop the database swap needs ran beside the staging (on the direct path, beside the staging tree's write):
+        // done by the time the staging is in place, on either data path.
+        Assert.Equal(("exited", "exited"), atStaged);
+        Assert.Equal("running", await db.StateAsync(d.Server));
+        Assert.Equal("running", await db.StateAsync(db.Scheduler));
+        Assert.Equal(liveHistory, await db.HistoryAsync());
+        Assert.DoesNotContain(await db.DatabasesAsync(), n => n.Contains("__abops", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("db-staged")]
     [InlineData("db-swapped")]
     public async Task The_build_killed_during_the_database_restore_leaves_the_old_database_or_the_next_restore_puts_it_back_and_completes(string step)
@@ -385,11 +421,12 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
         Assert.Equal(liveTree, await d.ListAsync());
         if (step == "db-staged")
         {
-            // The old database is the live one and still served: the writers were never stopped.
+            // The old database is still the live one, untouched; the writers were stopped for the swap while the staging was
+            // written (they are stopped by then), and their record tells the next run to start them again.
             Assert.Equal(liveHistory, await db.HistoryAsync());
             Assert.Contains("airbyte__abops_staged", await db.DatabasesAsync());
-            Assert.Equal("running", await db.StateAsync(d.Server));
-            Assert.Equal("running", await db.StateAsync(db.Scheduler));
+            Assert.Equal("exited", await db.StateAsync(d.Server));
+            Assert.Equal("exited", await db.StateAsync(db.Scheduler));
         }
         else
         {
@@ -400,6 +437,7 @@ public sealed class DatabaseSetupTests(EngineFixture fixture)
 
         var next = await new RestoreSetupOperation(d.Engine).RunAsync(RestoreOf(d, db), Log);
         Assert.Contains(step == "db-staged" ? "removed the staged database 'airbyte__abops_staged'" : "database 'airbyte' was put back as it was", next.Recovered);
+        if (step == "db-staged") Assert.Contains($"left the writers stopped; put them back ({d.Server}, {db.Scheduler})", next.Recovered);
         Assert.Equal(setupHistory, await db.HistoryAsync());
         Assert.Equal(setupTree, await d.ListAsync());
         Assert.DoesNotContain(await db.DatabasesAsync(), n => n.Contains("__abops", StringComparison.Ordinal));

@@ -178,12 +178,23 @@ internal sealed class DatabaseRestore
         CheckRows(PostgresShell.ParseCounts(printed ?? "", PostgresShell.RowsMarker), Staged, "the staged database");
     }
 
-    /// <summary>Step 2: writers stopped, then live and staged swapped by renames in one transaction.</summary>
+    /// <summary>
+    /// Step 2's first half: the writers stopped (a database is renamed only while nobody is connected to it). It changes
+    /// nothing the restore replaces, so it may run while the staging is written; any failure after it starts them again
+    /// (<see cref="RollbackAsync"/>), and a kill leaves their record, which the next run puts back.
+    /// </summary>
+    public async Task StopWritersAsync(Action<string> log, CancellationToken ct)
+    {
+        if (!Restores || _writers is not null) return;
+        OpenCommitSession();
+        _writers = await Writers.StopAsync(_engine, WriterNames(), RecordFile, log, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Step 2: writers stopped (unless <see cref="StopWritersAsync"/> did it), then live and staged swapped by renames in one transaction.</summary>
     public async Task SwapAsync(Action<string> log, CancellationToken ct)
     {
         if (!Restores) return;
-        OpenCommitSession();
-        _writers = await Writers.StopAsync(_engine, WriterNames(), RecordFile, log, ct).ConfigureAwait(false);
+        await StopWritersAsync(log, ct).ConfigureAwait(false);
         log($"Swapping the database in (one transaction: '{Live}' → '{Old}', '{Staged}' → '{Live}')...");
         var live = PostgresShell.Identifier(Live);
         // One psql session: other clients' connections ended first (a rename waits up to 5 s for them to go), then the swap,

@@ -146,18 +146,24 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         log($"Safety snapshot of the current configuration: {snapshotPath} (restore it with --setup {snapshotPath}).");
 
         SwapPlan? plan = null;
-        Task staging = Task.CompletedTask;
+        Task staging = Task.CompletedTask, stopping = Task.CompletedTask;
         try
         {
             // The staged database is loaded (beside the live one, which keeps serving) while the staging tree is written
             // and read back: neither touches what the other does, and nothing live changes until the swap.
             staging = database is null ? Task.CompletedTask : database.StageAsync(log, ct);
+            // The writers' stop, which the database swap needs, starts as soon as nothing before the swap needs the server
+            // running: at once on the direct path; through the engine, after the staging's read-back (it runs in the server).
+            // Stopping them changes nothing live; any failure from here on starts them again.
+            if (host is not null) stopping = StopWritersAsync(database, log, ct);
             log($"Writing {files} files into the staging area of volume '{deployment.Volume}'...");
             using (var writing = ForTree($"Writing into the staging area of volume '{deployment.Volume}'", content.Expected, log))
             {
                 await work.WriteStagingTreeAsync(sink => WriteTreeAsync(sink, content, writing, ct), ct).ConfigureAwait(false);
             }
             await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, VolumeWorkArea.Staging, content.Expected, "the staging area", log, ct).ConfigureAwait(false);
+            if (host is null) stopping = StopWritersAsync(database, log, ct);
+            await stopping.ConfigureAwait(false);
             await CheckpointAsync(options, "staged", ct).ConfigureAwait(false);
             if (database is not null)
             {
@@ -232,8 +238,10 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
                 _ => $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}",
             };
             log($"Restore failed ({why}); putting the previous configuration{(database?.Restores == true ? " and database" : "")} back...");
-            // A staged database still loading (the tree's part failed first) ends before the rollback drops it.
+            // A staged database still loading (the tree's part failed first) ends before the rollback drops it, and a stop of the
+            // writers still under way before the rollback starts them again.
             await SettleAsync(staging).ConfigureAwait(false);
+            await SettleAsync(stopping).ConfigureAwait(false);
             try
             {
                 if (logs is not null) await logs.RollbackAsync().ConfigureAwait(false);
@@ -262,6 +270,9 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             log("The server was not healthy before the restore, so the restore did not wait for its health.");
         return new RestoreResult(location.Name, deployment.Volume, false, files, snapshotPath, recovered, counts, content.MissingSecrets);
     }
+
+    private static Task StopWritersAsync(DatabaseRestore? database, Action<string> log, CancellationToken ct) =>
+        database is null ? Task.CompletedTask : database.StopWritersAsync(log, ct);
 
     /// <summary>A log that writes one line at a time whatever thread calls it (the caller's may be a plain list).</summary>
     private static Action<string> Serialized(Action<string> log)
