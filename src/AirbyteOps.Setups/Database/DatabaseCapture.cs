@@ -54,6 +54,14 @@ internal static class DatabaseCapture
         }
     }
 
+    /// <summary>Moves <paramref name="file"/> (relative) from <paramref name="from"/> into the same place under <paramref name="to"/> (a rename: same filesystem).</summary>
+    public static void MoveInto(string from, string to, string file)
+    {
+        var target = Path.Combine(to, file);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(Path.Combine(from, file), target);
+    }
+
     /// <summary>Adds a dump (already in the capture's folder) to the capture: manifest extended (format 2, contents, database), setup.json rewritten, secret values kept.</summary>
     public static async Task<SetupCapture> AddAsync(SetupCapture capture, Dump dump, CancellationToken ct)
     {

@@ -4,9 +4,9 @@ namespace AirbyteOps.Setups.Database;
 
 /// <summary>
 /// ExportSetup's database part: one consistent snapshot of configuration and database. The writers (server, scheduler)
-/// are paused; the database's snapshot is exported (<see cref="SnapshotSession"/>) and the configuration tree is read;
-/// the writers are unpaused; then pg_dump of that snapshot streams into the setup (secrets cut out line by line on the
-/// way), so the dump is the database as it was when the tree was read, and the dump is added to the manifest. Whatever happens (failure, Ctrl-C), every container is put back
+/// are paused; the database's snapshot is exported (<see cref="SnapshotSession"/>), pg_dump of that snapshot starts
+/// streaming into the setup (secrets cut out line by line on the way) and the configuration tree is read beside it; the
+/// writers are unpaused once the tree is read, while the dump goes on, so the dump is the database as it was when the tree was read, and the dump is added to the manifest. Whatever happens (failure, Ctrl-C), every container is put back
 /// as it was found: paused writers unpaused, a database started for the export stopped again.
 /// </summary>
 internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options, DatabaseTarget target)
@@ -29,7 +29,8 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
     /// </param>
     /// <param name="beforePause">What must be done before the writers are paused (ExportSetup: the connector specs asked of the
     /// server, which answers nothing while paused); it runs beside the snapshot session's start and is awaited first.</param>
-    public async Task<(SetupCapture Capture, TimeSpan Held)> CaptureAsync(Func<Task<SetupCapture>> captureConfiguration, Action<string> log, CancellationToken ct,
+    /// <param name="dumpFolder">A folder of its own (a partial beside the setup's) for the dump while the tree is read; moved into the capture, then removed.</param>
+    public async Task<(SetupCapture Capture, TimeSpan Held)> CaptureAsync(Func<Task<SetupCapture>> captureConfiguration, string dumpFolder, Action<string> log, CancellationToken ct,
         Func<SetupCapture, CancellationToken, Task>? checkConfiguration = null, Task? beforePause = null)
     {
         // The snapshot's psql session is opened before the writers are paused, and its first answer (the server's version,
@@ -62,14 +63,21 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
             var names = new[] { options.ServerContainer, options.SchedulerContainer }.OfType<string>();
             var writers = await Writers.PauseAsync(engine, names, Writers.RecordFileFor(options.ArtifactsDirectory, target.Name), log, ct).ConfigureAwait(false);
             SetupCapture? capture = null;
+            var keys = new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            Task<DatabaseCapture.Dump>? dumping = null;
             try
             {
-                DatabaseCapture.Dump dump;
                 try
                 {
                     await CheckpointAsync("quiesced", ct).ConfigureAwait(false);
                     // The database's snapshot and the configuration are taken while nothing writes: together they are one moment.
                     await snapshot.ExportAsync(options.DatabaseTimeout, ct).ConfigureAwait(false);
+                    // The dump of that snapshot starts at once, beside the configuration's read, into a folder of its own (moved
+                    // into the capture once both are done): it reads the snapshot, which no later write changes, so the writers
+                    // run again as soon as the tree is read, whether the dump has ended or not.
+                    log($"Dumping database '{target.Database}' in container '{target.Name}' as it is at this moment, while the configuration is read (pg_dump of snapshot {snapshot.Name}, streamed into the setup with its secrets cut out)...");
+                    dumping = DatabaseCapture.DumpAsync(engine, target, dumpFolder, options.SecretsMode, keys, stop.Token, snapshot.Name, version);
                     capture = await captureConfiguration().ConfigureAwait(false);
                 }
                 finally
@@ -78,27 +86,12 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
                     await writers.ReleaseAsync(log).ConfigureAwait(false);
                 }
                 await CheckpointAsync("released", ct).ConfigureAwait(false);
-                log($"Dumping database '{target.Database}' in container '{target.Name}' as it was when the configuration was read (pg_dump of snapshot {snapshot.Name}, streamed into the setup with its secrets cut out)...");
-                var keys = new HashSet<string>(options.ExtraSecretKeys, StringComparer.Ordinal);
-                // The tree's own checks run beside the dump (they read the captured folder's data/, the dump writes its
-                // database/): the dump's time is mostly Postgres's, in its container.
-                using (var stop = CancellationTokenSource.CreateLinkedTokenSource(ct))
-                {
-                    var captured = capture;
-                    var dumping = DatabaseCapture.DumpAsync(engine, target, capture.Folder, options.SecretsMode, keys, stop.Token, snapshot.Name, version);
-                    try
-                    {
-                        if (checkConfiguration is not null) await Task.Run(() => checkConfiguration(captured, stop.Token), stop.Token).ConfigureAwait(false);
-                    }
-                    catch
-                    {
-                        await stop.CancelAsync().ConfigureAwait(false);
-                        try { await dumping.ConfigureAwait(false); }
-                        catch (Exception ex) when (ex is OperationCanceledException or AirbyteOpsException or IOException) { /* the check's failure is the one told */ }
-                        throw;
-                    }
-                    dump = await dumping.ConfigureAwait(false);
-                }
+                // The tree's own checks run beside the rest of the dump (they read the captured folder's data/, the dump writes
+                // its own folder): the dump's time is mostly Postgres's, in its container.
+                var captured = capture;
+                if (checkConfiguration is not null) await Task.Run(() => checkConfiguration(captured, stop.Token), stop.Token).ConfigureAwait(false);
+                var dump = await dumping.ConfigureAwait(false);
+                DatabaseCapture.MoveInto(dumpFolder, capture.Folder, dump.File);
                 await snapshot.DisposeAsync().ConfigureAwait(false);
                 snapshot = null;
                 await CheckpointAsync("dumped", ct).ConfigureAwait(false);
@@ -109,8 +102,19 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
             }
             catch
             {
+                // A dump still running (the read or a check failed first) ends before its folder goes; the first failure is told.
+                if (dumping is not null && !dumping.IsCompleted)
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    try { await dumping.ConfigureAwait(false); }
+                    catch (Exception ex) when (ex is OperationCanceledException or AirbyteOpsException or IOException) { /* the first failure is the one told */ }
+                }
                 capture?.Discard();
                 throw;
+            }
+            finally
+            {
+                if (Directory.Exists(dumpFolder)) Directory.Delete(dumpFolder, recursive: true);
             }
         }
         finally

@@ -101,7 +101,7 @@ public sealed class ExportSetupOperation(DockerEngine engine)
             // connector specs the capture needs are asked for now, beside the snapshot session's start; the pause waits for both.
             var prefetching = (options.PrefetchConnectorSpecs?.Invoke(ct) ?? Task.CompletedTask).Observe();
             (capture, held) = await new DatabaseExport(engine, options, database).CaptureAsync(
-                () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), log, ct, CheckTree, beforePause: prefetching).ConfigureAwait(false);
+                () => CaptureAsync(options, deployment, version, AtomicFile.PartialPath(anchor), log, ct), AtomicFile.PartialPath(anchor), log, ct, CheckTree, beforePause: prefetching).ConfigureAwait(false);
             treeChecked = true;
         }
         try

@@ -116,7 +116,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         try
         {
             liveDump = await dumping.ConfigureAwait(false);
-            if (liveDump is not null) MoveInto(dumpFolder, snapshot.Folder, liveDump.File);
+            if (liveDump is not null) DatabaseCapture.MoveInto(dumpFolder, snapshot.Folder, liveDump.File);
         }
         catch
         {
@@ -295,14 +295,6 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
         {
             // The first failure is the one reported; this one ended with it (the same cancellation, or a consequence).
         }
-    }
-
-    /// <summary>Moves <paramref name="file"/> (relative) from <paramref name="from"/> into the same place under <paramref name="to"/> (a rename: same filesystem).</summary>
-    private static void MoveInto(string from, string to, string file)
-    {
-        var target = Path.Combine(to, file);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Move(Path.Combine(from, file), target);
     }
 
     private static void DeleteFolder(string folder)
