@@ -106,20 +106,11 @@ public sealed partial class BuildContext
         }
     }, ct);
 
-    /// <summary>The early version request, once (a second EnsureDocker in the same run asks again).</summary>
-    private Task<VersionResponse?>? TakeEngineAnswer() => Interlocked.Exchange(ref _engineAnswer, null);
-
-    /// <summary>The early image check (the compose project's, or StartPostgres's), once.</summary>
-    private Task<string?>? TakeEarlyImages() => Interlocked.Exchange(ref _earlyImages, null);
-
-    /// <summary>The early look at the compose project ComposeUp brings up, once.</summary>
-    private Task<ComposeLook?>? TakeComposeLook() => Interlocked.Exchange(ref _composeLook, null);
-
-    /// <summary>The early look at what WipeVolumes removes, once.</summary>
-    private Task<WipePlan?>? TakeWipePlan() => Interlocked.Exchange(ref _wipePlan, null);
-
-    /// <summary>The early look at the destination, once.</summary>
-    private Task<DestinationLookup?>? TakeDestination() => Interlocked.Exchange(ref _destination, null);
+    /// <summary>
+    /// What Setup started early, handed over once: the first taker gets it, a second gets null and asks again (a second
+    /// EnsureDocker in the same run, say).
+    /// </summary>
+    private static T? Take<T>(ref T? early) where T : class => Interlocked.Exchange(ref early, null);
 
     private static bool Is(string target, string name) => string.Equals(target, name, StringComparison.OrdinalIgnoreCase);
 }

@@ -37,7 +37,7 @@ public sealed partial class BuildContext
     });
 
     public Task EnsureDocker() => RunAsync(TargetNames.EnsureDocker, ct =>
-        new EnsureDockerOperation(Engine).RunAsync(new EnsureDockerOptions(Artifacts, Timeout) { FirstAnswer = TakeEngineAnswer() }, Log, ct));
+        new EnsureDockerOperation(Engine).RunAsync(new EnsureDockerOptions(Artifacts, Timeout) { FirstAnswer = Take(ref _engineAnswer) }, Log, ct));
 
     public Task Images() => RunAsync(TargetNames.Images, ct =>
     {
@@ -49,7 +49,7 @@ public sealed partial class BuildContext
         return NeedImagesAsync(ImageCatalog.All, ct);
     });
 
-    public Task StartPostgres() => RunAsync(TargetNames.StartPostgres, ct => StartPostgresAsync(ct, TakeDestination()));
+    public Task StartPostgres() => RunAsync(TargetNames.StartPostgres, ct => StartPostgresAsync(ct, Take(ref _destination)));
 
     public Task ComposeUp() => RunLockedAsync(TargetNames.ComposeUp, ComposeUpAsync);
 
@@ -190,15 +190,15 @@ public sealed partial class BuildContext
     {
         Log("File content in the local destination (may not exist yet):");
         foreach (var line in LocalRoot.Describe(Parameters.LocalRoot)) Log("  " + line);
-        var checkedEarly = TakeEarlyImages();
+        var checkedEarly = Take(ref _earlyImages);
         await new StartPostgresOperation(Engine).RunAsync(DestinationOptions with { EnsureImage = c => EnsureImagesAsync([Image(ImageRole.Postgres)], checkedEarly, c), Lookup = early }, Log, ct).ConfigureAwait(false);
     }
 
     private async Task ComposeUpAsync(CancellationToken ct)
     {
         var images = ComposeImages;
-        var early = TakeEarlyImages();
-        var look = TakeComposeLook() is { } looking ? await looking.ConfigureAwait(false) : null;
+        var early = Take(ref _earlyImages);
+        var look = Take(ref _composeLook) is { } looking ? await looking.ConfigureAwait(false) : null;
         await new ComposeUpOperation(Engine).RunAsync(ComposeOptions with { EnsureImages = images is null ? null : c => EnsureImagesAsync(images, early, c) }, Log, ct, look).ConfigureAwait(false);
     }
 
@@ -219,7 +219,7 @@ public sealed partial class BuildContext
 
     private async Task WipeVolumesAsync(CancellationToken ct)
     {
-        var early = TakeWipePlan() is { } look ? await look.ConfigureAwait(false) : null;
+        var early = Take(ref _wipePlan) is { } look ? await look.ConfigureAwait(false) : null;
         await new WipeVolumesOperation(Engine).RunAsync(ComposeOptions, Log, ct, early).ConfigureAwait(false);
     }
 
