@@ -65,6 +65,33 @@ public sealed class ValidationTests
         Assert.Contains(why, error.Message);
     }
 
+    /// <summary>
+    /// CI's CsCheck seed 87-RMB-2wBU6 (RoundTripPropertyTests): a refusal named a link target, or the link an entry lies
+    /// under, with its newline as it was, so the one-line message was two lines. Every name in the message is escaped.
+    /// </summary>
+    [Theory]
+    [InlineData("link-absolute")]
+    [InlineData("link-up")]
+    [InlineData("under-link")]
+    [InlineData("under-file")]
+    [InlineData("hard-out")]
+    public void A_refusal_is_one_line_even_when_the_names_it_gives_hold_a_newline(string kind)
+    {
+        List<TreeEntry> tree = [Dir("config"), Dir("config/a"), FileAt("config/a/f.json")];
+        tree.AddRange(kind switch
+        {
+            "link-absolute" => [Link("config/abs", "/etc/new\nline")],
+            "link-up" => [Link("config/a/up", "../../../new\nline")],
+            "under-link" => [Link("config/new\nline", "a"), FileAt("config/new\nline/x.json")],
+            "under-file" => [FileAt("config/new\nline"), FileAt("config/new\nline/x.json")],
+            "hard-out" => [Hard("config/h", "../new\nline")],
+            _ => [],
+        });
+        var error = Assert.Throws<TreeException>(() => SafeTree.Validate(tree.Select(e => e.Node), "test"));
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("new\\nline", error.Message);
+    }
+
     [Fact]
     public void A_sound_tree_with_inner_links_passes()
     {

@@ -131,9 +131,12 @@ public sealed class SafeTree
         }
     }
 
-    /// <summary>The one-line refusal: "Refusing &lt;where&gt;: entry '&lt;name&gt;' &lt;why&gt;; nothing was written."</summary>
+    /// <summary>
+    /// The one-line refusal: "Refusing &lt;where&gt;: entry '&lt;name&gt;' &lt;why&gt;; nothing was written.". The names in
+    /// <paramref name="why"/> (a link's target, the link an entry lies under) are escaped like the entry's: one line, always.
+    /// </summary>
     public static TreeException Refuse(string where, string entry, string why) =>
-        new($"Refusing {where}: entry '{Printable(entry)}' {why}; nothing was written.") { Where = where, Entry = entry, Reason = why };
+        new($"Refusing {where}: entry '{Printable(entry)}' {Printable(why)}; nothing was written.") { Where = where, Entry = entry, Reason = Printable(why) };
 
     /// <summary>A name as one line of text: control characters escaped (a newline shows as \n), so a message stays one line.</summary>
     public static string Printable(string s)
