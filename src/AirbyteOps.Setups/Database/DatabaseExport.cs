@@ -102,12 +102,13 @@ internal sealed class DatabaseExport(DockerEngine engine, ExportOptions options,
             }
             catch
             {
-                // A dump still running (the read or a check failed first) ends before its folder goes; the first failure is told.
-                if (dumping is not null && !dumping.IsCompleted)
+                // A dump still running (the read or a check failed first) ends before its folder goes, and one that already
+                // failed is observed: the first failure is the one told.
+                if (dumping is not null)
                 {
                     await stop.CancelAsync().ConfigureAwait(false);
                     try { await dumping.ConfigureAwait(false); }
-                    catch (Exception ex) when (ex is OperationCanceledException or AirbyteOpsException or IOException) { /* the first failure is the one told */ }
+                    catch (Exception) { /* the first failure is the one told */ }
                 }
                 capture?.Discard();
                 throw;
