@@ -143,10 +143,13 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         /// <summary>Why the database's last question found it not ready (null: it answered, or was not asked).</summary>
         public string? DatabaseNotReady { get; set; }
 
-        /// <summary>How many checks were run here and passed.</summary>
+        /// <summary>The database's containers among <see cref="_passed"/>: their pass is its server's answer, not a healthcheck.</summary>
+        private readonly HashSet<string> _databases = new(StringComparer.Ordinal);
+
+        /// <summary>How many healthchecks were run here and passed (the database's question is not one).</summary>
         public int RunHere
         {
-            get { lock (_passed) return _passed.Count; }
+            get { lock (_passed) return _passed.Count(id => !_databases.Contains(id)); }
         }
 
         private bool Passed(ContainerInfo c)
@@ -211,9 +214,10 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         private async Task RunAsync(ContainerInfo container, CancellationToken token)
         {
             bool passed;
+            var isDatabase = IsBareDatabase(container);
             try
             {
-                passed = IsBareDatabase(container)
+                passed = isDatabase
                     ? (DatabaseNotReady = await owner.DatabaseNotReadyBecauseAsync(container.Name, token).ConfigureAwait(false)) is null
                     : await owner.PassesHealthcheckAsync(container.Id, token).ConfigureAwait(false);
             }
@@ -222,7 +226,11 @@ public sealed class ComposeUpOperation(DockerEngine engine)
                 passed = false;
             }
             if (passed)
-                lock (_passed) _passed.Add(container.Id);
+                lock (_passed)
+                {
+                    _passed.Add(container.Id);
+                    if (isDatabase) _databases.Add(container.Id);
+                }
         }
 
         /// <summary>Stops the background checks still running and waits for them (their outcome no longer matters).</summary>

@@ -154,6 +154,14 @@ public sealed class ComposeProjectTests : IAsyncLifetime
                   - POSTGRES_DB=airbyte
                 volumes:
                   - ./initdb:/docker-entrypoint-initdb.d:ro
+              checked:
+                image: {{ImageCatalog.Busybox}}
+                command: ["sleep", "600"]
+                network_mode: none
+                # The engine runs this first after 10 minutes: ComposeUp runs it itself.
+                healthcheck:
+                  test: ["CMD", "true"]
+                  interval: 10m
             """);
         var project = Project();
         var options = project with { ComposeFile = Path.Combine(db, "docker-compose.yaml"), DatabaseContainer = $"{project.Project}_db_1" };
@@ -166,6 +174,8 @@ public sealed class ComposeProjectTests : IAsyncLifetime
         Assert.True(answer.Succeeded, answer.LastError);
         Assert.Equal("*", System.Text.Encoding.UTF8.GetString(output.ToArray()).Trim());
         Assert.Contains(_log, l => l.Contains($"{options.DatabaseContainer}'s real server answers", StringComparison.Ordinal));
+        // The count is of healthchecks: the database's question is not one, and is said apart.
+        Assert.Contains(_log, l => l.Contains("every healthcheck passed (1 run here while Docker said starting)", StringComparison.Ordinal));
     }
 
     [Fact]
