@@ -14,7 +14,7 @@ namespace AirbyteOps.Api;
 /// <item>0.11 on: a JobInfoRead at once.</item>
 /// </list>
 /// So the call runs in the background with a timeout above the server's blocking window while the job is found
-/// through jobs/list (newer than the jobs before it, asked every 100 ms until it appears) and followed (jobs/get every
+/// through jobs/list (newer than the jobs before it, asked every 100 ms for the first 2 s, then every 500 ms, until it appears) and followed (jobs/get every
 /// 500 ms, and at once when a blocking call answers: the job has ended then); whichever names the job first wins.
 /// </summary>
 public sealed partial class SyncOperation(AirbyteApi api)
@@ -66,7 +66,7 @@ public sealed partial class SyncOperation(AirbyteApi api)
                 {
                     throw new AirbyteApiException($"The sync of '{name}' was asked for, but no job of it appeared in jobs/list after {clock.Elapsed.TotalSeconds:0} s; check the server's log.");
                 }
-                await NextPollAsync(call, jobId is null ? options.FindInterval : options.PollInterval, ct).ConfigureAwait(false);
+                await NextPollAsync(call, jobId is null && clock.Elapsed < options.FindFor ? options.FindInterval : options.PollInterval, ct).ConfigureAwait(false);
             }
         }
         finally

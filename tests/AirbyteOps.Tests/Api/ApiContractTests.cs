@@ -158,6 +158,35 @@ public sealed class ApiContractTests
     }
 
     [Fact]
+    public async Task A_job_that_is_not_listed_is_looked_for_at_the_find_interval_only_for_the_first_moments_then_at_the_poll_interval()
+    {
+        var never = new TaskCompletionSource();
+        var server = new AirbyteDouble(AirbyteReference.V071, SyncBehaviour.StatusAfterJob) { ListedAfter = never.Task, EndsAt = never.Task };
+        using var api = new AirbyteApi(new Uri("http://airbyte.test/api/v1"), handler: server);
+        await new CreateConnectionsOperation(api).RunAsync(new CreateConnectionsOptions(ConnectionsFile, "exchange-rate", _ => "x"), _ => { });
+        int Count()
+        {
+            lock (server.Exchanges) return server.Exchanges.Count(e => e.Route == "jobs/list");
+        }
+
+        // Asked every millisecond for 0.2 s, then every 10 minutes: nothing more is asked between 1 s and 2 s.
+        using var stop = new CancellationTokenSource();
+        var sync = new SyncOperation(api).RunAsync(new SyncOptions("exchange-rate", TimeSpan.FromMinutes(30))
+        {
+            PollInterval = TimeSpan.FromMinutes(10), FindInterval = TimeSpan.FromMilliseconds(1), FindFor = TimeSpan.FromMilliseconds(200), AirbyteVersion = "0.7.1-alpha",
+        }, _ => { }, stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var atOne = Count();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var atTwo = Count();
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sync);
+
+        Assert.True(atOne >= 3, $"jobs/list asked {atOne} times in the first second"); // the list before the call, then the fast looks
+        Assert.Equal(atOne, atTwo);
+    }
+
+    [Fact]
     public void The_sync_call_waits_longer_than_the_blocking_servers_own_120_s()
     {
         Assert.True(SyncOperation.SyncCallTimeout > TimeSpan.FromSeconds(120));
