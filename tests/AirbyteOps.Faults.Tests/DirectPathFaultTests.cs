@@ -50,6 +50,46 @@ public sealed class DirectPathFaultTests(EngineFixture fixture)
     }
 
     /// <summary>
+    /// RestoreSetup's check of the live tree after the swap takes the staging read-back's checksum of a file whose stamp is
+    /// unchanged: a live file changed after the swap (the same size, its modification time set back) is still caught, the
+    /// restore refused in one line and the previous configuration put back.
+    /// </summary>
+    [Fact]
+    public async Task A_live_file_changed_after_the_swap_to_the_same_size_and_time_is_caught_by_the_live_check_and_the_previous_configuration_stays()
+    {
+        await using var d = await ConfigTree.DeployAsync(fixture.Engine, running: false, "setup");
+        await new ExportSetupOperation(d.Engine).RunAsync(d.Export() with { VolumeAccess = VolumeAccess.Auto }, _log.Add);
+        await d.SeedAsync("live");
+        var live = await d.ListAsync(includeWorkArea: true);
+        var root = (await d.Engine.Volumes.FindAsync(d.Volume))!.Mountpoint;
+        const string victim = "config/STANDARD_SYNC/setup.json";
+
+        var changed = false;
+        var options = d.Restore() with
+        {
+            VolumeAccess = VolumeAccess.Auto,
+            Checkpoint = (step, ct) =>
+            {
+                if (step != "swapped") return Task.CompletedTask;
+                var file = Path.Combine(root, victim);
+                var bytes = File.ReadAllBytes(file);
+                var mtime = File.GetLastWriteTimeUtc(file);
+                bytes[^2] = bytes[^2] == (byte)'x' ? (byte)'y' : (byte)'x';
+                using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write)) stream.Write(bytes);
+                File.SetLastWriteTimeUtc(file, mtime);
+                changed = true;
+                return Task.CompletedTask;
+            },
+        };
+        var error = await Assert.ThrowsAsync<SetupException>(() => new RestoreSetupOperation(d.Engine).RunAsync(options, _log.Add));
+
+        Assert.True(changed);
+        Assert.Contains(_log, l => l.StartsWith("Checking the live configuration against the checksums", StringComparison.Ordinal));
+        OneLine.Assert(error, "Reading back the live configuration", "does not match", victim, "The previous configuration was put back and verified; nothing changed (safety snapshot: ");
+        Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
+    }
+
+    /// <summary>
     /// ExportSetup on the direct path lists the tree, then reads the files several at a time: a file removed, shrunk or grown
     /// in between (here by the test at the "walked" checkpoint, with the writers paused around it as with the jobs database)
     /// is refused in one line naming it; nothing is saved, no partial is left, and the paused writers run again.

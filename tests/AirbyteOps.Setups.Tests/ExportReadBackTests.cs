@@ -29,6 +29,8 @@ public sealed class ExportReadBackTests
             new SetupSource("volume", "v", "/data", "unix:///test", "test"), null, SecretsMode.Sidecar, new HashSet<string>(), default);
         await capture.PublishSecretsAsync(folder + ".secrets.json");
         capture.PublishFolder(folder);
+        // A file's stamp vouches for the bytes read only when it changed more than FileStamp.SettledBefore's margin before the read.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
         return (folder, folder + ".secrets.json");
     }
 

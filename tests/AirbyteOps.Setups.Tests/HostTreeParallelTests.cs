@@ -239,6 +239,8 @@ public sealed class HostTreeParallelTests
             File.WriteAllBytes(path, Bytes(i));
         }
         var progress = new ProgressReporter("checking", null, null, _ => { });
+        // Written longer ago than FileStamp.SettledBefore's margin, as a setup is: the walk takes the checksum pass's checksums.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
 
         var content = await SetupContent.LoadAsync(new FolderTreeReader(root), null, false, default, progress);
 

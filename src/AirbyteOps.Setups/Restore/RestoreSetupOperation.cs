@@ -147,6 +147,9 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
 
         SwapPlan? plan = null;
         Task staging = Task.CompletedTask, stopping = Task.CompletedTask;
+        // Direct path: what the staging's read-back hashed, so that the live check after the swap (renames of the folders above
+        // those files) reads again only the files whose stamp changed.
+        var stagedFiles = host is null ? null : new KnownFiles();
         try
         {
             // The staged database is loaded (beside the live one, which keeps serving) while the staging tree is written
@@ -161,7 +164,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             {
                 await work.WriteStagingTreeAsync(sink => WriteTreeAsync(sink, content, writing, ct), ct).ConfigureAwait(false);
             }
-            await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, VolumeWorkArea.Staging, content.Expected, "the staging area", log, ct).ConfigureAwait(false);
+            await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, VolumeWorkArea.Staging, content.Expected, "the staging area", log, ct, remember: stagedFiles).ConfigureAwait(false);
             if (host is null) stopping = StopWritersAsync(database, log, ct);
             await stopping.ConfigureAwait(false);
             await CheckpointAsync(options, "staged", ct).ConfigureAwait(false);
@@ -190,13 +193,14 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             }
             await CheckpointAsync(options, "swapped", ct).ConfigureAwait(false);
 
-            log("Reading the live configuration back against the checksums...");
+            log(stagedFiles is null ? "Reading the live configuration back against the checksums..."
+                : "Checking the live configuration against the checksums (a file still as the staging's read-back found it is not read again)...");
             // The live database's rows are counted while the configuration is read back: both only read, and the writers
             // stay stopped until both have matched.
             var counting = database is null ? Task.CompletedTask : database.VerifyAsync(log, ct);
             try
             {
-                await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, "", content.Expected, "the live configuration", log, ct).ConfigureAwait(false);
+                await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, "", content.Expected, "the live configuration", log, ct, known: stagedFiles).ConfigureAwait(false);
             }
             catch
             {
@@ -353,14 +357,19 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
     /// where the data is (InPlaceTree: in the running server, only names, stats and checksums cross the engine) when that
     /// can be done, else read whole through the archive endpoint and checksummed here.
     /// </summary>
-    private async Task VerifyAsync(HostVolume? host, Deployment deployment, string helperImage, TimeSpan stepTimeout, MountedVolume volume, string relative, IReadOnlyList<TreeEntry> expected, string what, Action<string> log, CancellationToken ct)
+    /// <param name="remember">Direct path: the files read are remembered there with their stamps.</param>
+    /// <param name="known">Direct path: a file whose stamp is still the one remembered there keeps its checksum, unread.</param>
+    private async Task VerifyAsync(HostVolume? host, Deployment deployment, string helperImage, TimeSpan stepTimeout, MountedVolume volume, string relative, IReadOnlyList<TreeEntry> expected, string what, Action<string> log, CancellationToken ct,
+        KnownFiles? remember = null, KnownFiles? known = null)
     {
         IReadOnlyList<TreeEntry>? live;
         if (host is not null)
         {
             // The direct path: the files as they are on the volume, read from this host's filesystem and hashed over the cores.
             using var progress = ForTree($"Reading back {what}", expected, log);
-            live = await HostTree.ReadHashedAsync(host.PathOf(relative), $"volume '{volume.Volume}'", relative.Length == 0 ? LiveTree.WorkDirectory : null, ct, progress).ConfigureAwait(false);
+            live = await HostTree.ReadHashedAsync(host.PathOf(relative), $"volume '{volume.Volume}'", relative.Length == 0 ? LiveTree.WorkDirectory : null, ct, progress, remember, known).ConfigureAwait(false);
+            if (known is not null)
+                log($"  {live.Count(e => e.Kind == EntryKind.File) - known.ReadLast} file(s) unchanged since the staging's read-back (the same inode, size and times), {known.ReadLast} read again.");
         }
         else live = await InPlaceTree.ReadAsync(engine, deployment, relative, expected, helperImage, stepTimeout, ct).ConfigureAwait(false);
         if (live is null)

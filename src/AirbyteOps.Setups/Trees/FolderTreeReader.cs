@@ -25,12 +25,14 @@ internal sealed class FolderTreeReader(string root) : ITreeReader
         var hashed = new FileHash[files.Count];
         await Hashing.ForEachFileAsync(Enumerable.Range(0, files.Count), (i, token) =>
         {
+            var started = DateTime.UtcNow;
             using var content = HostFile.OpenRead(Path.Combine(root, files[i]), FileShare.Read);
             var before = content is HostFile opened ? FileStamp.Of(opened.Stat()) : (FileStamp?)null;
             var (sha, size) = Hashing.Copy(content, null, token, progress);
-            // Stamped before and after the read: a file written meanwhile has no stamp (its checksum is not trusted later).
+            // Stamped before and after the read: a file written meanwhile has no stamp (its checksum is not trusted later), nor
+            // has one changed too shortly before the read for a later change to be told apart (FileStamp.SettledBefore).
             var after = content is HostFile read ? FileStamp.Of(read.Stat()) : (FileStamp?)null;
-            hashed[i] = new FileHash(sha, size, before == after ? after : null);
+            hashed[i] = new FileHash(sha, size, before == after && after?.SettledBefore(started) == true ? after : null);
         }, ct).ConfigureAwait(false);
         var result = new Dictionary<string, FileHash>(files.Count, StringComparer.Ordinal);
         for (var i = 0; i < files.Count; i++) result[files[i]] = hashed[i];
@@ -129,6 +131,21 @@ public readonly record struct FileStamp(ulong Device, ulong Inode, long Size, lo
 {
     public static FileStamp Of(AirbyteOps.Docker.Host.UnixStat stat) =>
         new(stat.Device, stat.Inode, stat.Size, stat.MtimeSeconds, stat.MtimeNanoseconds, stat.CtimeSeconds, stat.CtimeNanoseconds);
+
+    /// <summary>
+    /// True when the file's last change is far enough before <paramref name="readStartedUtc"/> (a read of it that began then)
+    /// that any change from then on gives it a later change time, so an equal stamp later means the bytes that read saw. The
+    /// kernel stamps changes from a clock that moves in ticks of a few milliseconds: a change in the same tick as the stamp
+    /// could leave the stamp as it was (git calls such entries racy). Margin: 100 ms where the file system keeps sub-second
+    /// times; 2 s where it keeps whole seconds (every nanosecond field 0). Clocks set back by more than the margin meanwhile
+    /// are not allowed for.
+    /// </summary>
+    public bool SettledBefore(DateTime readStartedUtc)
+    {
+        var changed = DateTime.UnixEpoch.AddTicks(CtimeSeconds * TimeSpan.TicksPerSecond + CtimeNanoseconds / 100);
+        var margin = CtimeNanoseconds == 0 && MtimeNanoseconds == 0 ? TimeSpan.FromSeconds(2) : TimeSpan.FromMilliseconds(100);
+        return changed < readStartedUtc - margin;
+    }
 
     /// <summary>The stamp of the file at <paramref name="path"/> now (a link not followed); null when it cannot be read.</summary>
     public static FileStamp? Now(string path)

@@ -90,8 +90,13 @@ internal static class HostTree
     /// <summary>
     /// The tree with every file's SHA-256, files hashed several at a time (<see cref="Hashing.FilesInFlight"/>) (the read-back of what is on the volume).
     /// Hard links are reported as the engine reports them (the first path a file, the others links to it).
+    /// <paramref name="remember"/>: each file read whose bytes stay known while its stamp stays the same is put there (its path
+    /// under this root). <paramref name="known"/>: what an earlier read remembered of these paths; a file whose stamp is still
+    /// the one remembered keeps that checksum without being read again (a rename of a folder above it changes none of its
+    /// stamp); any other is read. How many were read is <see cref="KnownFiles.ReadLast"/> of whichever is given.
     /// </summary>
-    public static async Task<IReadOnlyList<TreeEntry>> ReadHashedAsync(string root, string where, string? exclude, CancellationToken ct, Progress.ProgressReporter? progress = null)
+    public static async Task<IReadOnlyList<TreeEntry>> ReadHashedAsync(string root, string where, string? exclude, CancellationToken ct, Progress.ProgressReporter? progress = null,
+        KnownFiles? remember = null, KnownFiles? known = null)
     {
         var entries = new List<TreeEntry>();
         var files = new List<(int Index, string Full, UnixStat Stat)>();
@@ -99,17 +104,28 @@ internal static class HostTree
         foreach (var (relative, full, stat) in Walk(root, where, "", exclude, ct))
         {
             var raw = Describe(relative, full, stat, seen, where);
-            if (raw.Kind == EntryKind.File) files.Add((entries.Count, full, stat));
-            entries.Add(new TreeEntry(SafeTree.NormalizeName(relative, where), raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, raw.LinkTarget));
+            var entry = new TreeEntry(SafeTree.NormalizeName(relative, where), raw.Kind, raw.Mode, raw.Uid, raw.Gid, raw.Size, null, raw.LinkTarget);
+            if (raw.Kind == EntryKind.File && known?.Lookup(entry.Path, stat) is { } same)
+            {
+                entry = entry with { Sha256 = same.Sha256, Size = same.Size };
+                progress?.Add(1, same.Size);
+            }
+            else if (raw.Kind == EntryKind.File) files.Add((entries.Count, full, stat));
+            entries.Add(entry);
         }
         var hashed = new (string Sha, long Size)[files.Count];
         await Hashing.ForEachFileAsync(Enumerable.Range(0, files.Count), (i, token) =>
         {
-            using var content = OpenListed(files[i].Full, files[i].Stat, where, entries[files[i].Index].Path);
+            var started = DateTime.UtcNow;
+            var path = entries[files[i].Index].Path;
+            using var content = OpenListed(files[i].Full, files[i].Stat, where, path);
             hashed[i] = Hashing.Copy(content, null, token, progress);
+            if (remember is not null && content is HostFile read) remember.Add(path, files[i].Stat, read.Stat(), started, hashed[i].Sha, hashed[i].Size);
         }, ct).ConfigureAwait(false);
         for (var i = 0; i < files.Count; i++)
             entries[files[i].Index] = entries[files[i].Index] with { Sha256 = hashed[i].Sha, Size = hashed[i].Size };
+        if (remember is not null) remember.ReadLast = files.Count;
+        if (known is not null) known.ReadLast = files.Count;
         return entries;
     }
 
@@ -119,4 +135,29 @@ internal static class HostTree
     /// </summary>
     public static SetupException Changed(string where, string path, string what) =>
         new($"{where} changed while it was being read: '{path}' {what}. Something wrote to it meanwhile, so the copy would not be one moment of it; nothing was saved. Run the target again (ExportSetup pauses the server and scheduler while it reads when the jobs database is part of the setup).");
+}
+
+/// <summary>
+/// Files a read-back hashed, by path, with the stamp that vouches for their bytes (<see cref="FileStamp.SettledBefore"/>): the
+/// same inode, size, modification and change times later means the same bytes. The restore's read-back of the staging area
+/// remembers them; its check of the live tree after the swap (renames of the folders above them) reads only the files
+/// whose stamp is not the one remembered.
+/// </summary>
+internal sealed class KnownFiles
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (FileStamp Stamp, string Sha256, long Size)> _files = new(StringComparer.Ordinal);
+
+    /// <summary>How many files the last read given this record read (and hashed) from the disk.</summary>
+    public int ReadLast { get; set; }
+
+    /// <summary>Remembered when the file was the same before and after the read (<paramref name="listed"/>, <paramref name="after"/>) and settled when it began.</summary>
+    public void Add(string path, UnixStat listed, UnixStat after, DateTime readStartedUtc, string sha256, long size)
+    {
+        var stamp = FileStamp.Of(listed);
+        if (stamp == FileStamp.Of(after) && stamp.SettledBefore(readStartedUtc)) _files[path] = (stamp, sha256, size);
+    }
+
+    /// <summary>The checksum remembered for the file at <paramref name="path"/> when <paramref name="now"/> is still its stamp; else null.</summary>
+    public (string Sha256, long Size)? Lookup(string path, UnixStat now) =>
+        _files.TryGetValue(path, out var known) && known.Stamp == FileStamp.Of(now) ? (known.Sha256, known.Size) : null;
 }
