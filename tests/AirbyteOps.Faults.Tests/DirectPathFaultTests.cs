@@ -68,23 +68,31 @@ public sealed class DirectPathFaultTests(EngineFixture fixture)
         var options = d.Restore() with
         {
             VolumeAccess = VolumeAccess.Auto,
-            Checkpoint = (step, ct) =>
+            Checkpoint = async (step, ct) =>
             {
-                if (step != "swapped") return Task.CompletedTask;
+                // Every staged file older than the settledness margin when the staging is read back: each is remembered by
+                // its stamp, so the victim can only be caught by its stamp (its change time), not because it was too new.
+                if (step == "staging-written") await Task.Delay(TimeSpan.FromMilliseconds(300), ct);
+                if (step != "swapped") return;
                 var file = Path.Combine(root, victim);
                 var bytes = File.ReadAllBytes(file);
-                var mtime = File.GetLastWriteTimeUtc(file);
+                // The modification time kept to the nanosecond (touch -r), so only the bytes and the change time differ.
+                var reference = Path.Combine(Path.GetTempPath(), TestNames.Unique("times"));
+                File.WriteAllText(reference, "");
+                ChildProcess.Check("touch", "-r", file, reference);
                 bytes[^2] = bytes[^2] == (byte)'x' ? (byte)'y' : (byte)'x';
                 using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write)) stream.Write(bytes);
-                File.SetLastWriteTimeUtc(file, mtime);
+                ChildProcess.Check("touch", "-r", reference, file);
+                File.Delete(reference);
                 changed = true;
-                return Task.CompletedTask;
             },
         };
         var error = await Assert.ThrowsAsync<SetupException>(() => new RestoreSetupOperation(d.Engine).RunAsync(options, _log.Add));
 
         Assert.True(changed);
         Assert.Contains(_log, l => l.StartsWith("Checking the live configuration against the checksums", StringComparison.Ordinal));
+        // Every other file taken by its stamp: the victim alone was read again.
+        Assert.Contains(_log, l => l.Contains("file(s) unchanged since the staging's read-back", StringComparison.Ordinal) && l.EndsWith(", 1 read again.", StringComparison.Ordinal));
         OneLine.Assert(error, "Reading back the live configuration", "does not match", victim, "The previous configuration was put back and verified; nothing changed (safety snapshot: ");
         Assert.Equal(live, await d.ListAsync(includeWorkArea: true));
     }

@@ -39,9 +39,12 @@ public sealed class KnownFilesTests
         var live = Path.Combine(dir.Path, "live");
         Directory.Move(staging, live);
         var victim = Path.Combine(live, "config", "A_1", "file-04.json");
-        var mtime = File.GetLastWriteTimeUtc(victim);
+        // The modification time kept to the nanosecond (touch -r): only the bytes and the change time differ.
+        var reference = Path.Combine(dir.Path, "times");
+        File.WriteAllText(reference, "");
+        ChildProcess.Check("touch", "-r", victim, reference);
         File.WriteAllText(victim, "{\"n\": 9999}");
-        File.SetLastWriteTimeUtc(victim, mtime);
+        ChildProcess.Check("touch", "-r", reference, victim);
         var second = await HostTree.ReadHashedAsync(live, "test", null, default, known: known);
 
         Assert.Equal(1, known.ReadLast); // one read again, eleven taken from the first read

@@ -5,9 +5,15 @@ namespace AirbyteOps.Docker.Host;
 
 /// <summary>What lstat tells of a path that .NET's FileSystemInfo does not: owner, inode, link count, device, change time.</summary>
 public readonly record struct UnixStat(int Type, UnixFileMode Mode, int Uid, int Gid, long Size, ulong Inode, uint Links, ulong Device, long MtimeSeconds, uint MtimeNanoseconds,
-    long CtimeSeconds = 0, uint CtimeNanoseconds = 0)
+    long CtimeSeconds = 0, uint CtimeNanoseconds = 0, uint Mask = 0)
 {
     public const int RegularFile = 0x8000, Directory = 0x4000, SymbolicLink = 0xA000;
+
+    /// <summary>statx's STATX_MTIME | STATX_CTIME | STATX_INO | STATX_SIZE: the fields a file's stamp is made of.</summary>
+    private const uint StampFields = 0x40 | 0x80 | 0x100 | 0x200;
+
+    /// <summary>True when the file system reported inode, size, modification and change time (statx's mask): only then can they vouch for a file's bytes.</summary>
+    public bool ReportsStamp => (Mask & StampFields) == StampFields;
 }
 
 /// <summary>
@@ -50,7 +56,8 @@ public static class UnixFiles
             BinaryPrimitives.ReadInt64LittleEndian(span[112..]),
             BinaryPrimitives.ReadUInt32LittleEndian(span[120..]),
             BinaryPrimitives.ReadInt64LittleEndian(span[96..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(span[104..]));
+            BinaryPrimitives.ReadUInt32LittleEndian(span[104..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(span));
     }
 
     /// <summary>True when something (a broken symbolic link included) is at the path.</summary>

@@ -66,6 +66,6 @@ public sealed record RestoreOptions
     /// <summary>The server's API (through airbyte-proxy) and its basic auth: a database-era restore reads workspaces, sources, destinations and connections back through it. Null: not read back.</summary>
     public DbEra.ConfigApi? ConfigApi { get; init; }
 
-    /// <summary>Called after each durable step ("staged", "db-staged", "swap-begun", "db-swapped", "swapped"); tests stop the process there to prove recovery.</summary>
+    /// <summary>Called after each durable step ("staging-written", "staged", "db-staged", "swap-begun", "db-swapped", "swapped"); tests stop the process there to prove recovery.</summary>
     internal Func<string, CancellationToken, Task>? Checkpoint { get; init; }
 }

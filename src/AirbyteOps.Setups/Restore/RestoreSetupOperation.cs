@@ -164,6 +164,7 @@ public sealed class RestoreSetupOperation(DockerEngine engine)
             {
                 await work.WriteStagingTreeAsync(sink => WriteTreeAsync(sink, content, writing, ct), ct).ConfigureAwait(false);
             }
+            await CheckpointAsync(options, "staging-written", ct).ConfigureAwait(false);
             await VerifyAsync(host, deployment, options.HelperImage, options.StepTimeout, volume, VolumeWorkArea.Staging, content.Expected, "the staging area", log, ct, remember: stagedFiles).ConfigureAwait(false);
             if (host is null) stopping = StopWritersAsync(database, log, ct);
             await stopping.ConfigureAwait(false);

@@ -27,7 +27,7 @@ internal sealed class FolderTreeReader(string root) : ITreeReader
         {
             var started = DateTime.UtcNow;
             using var content = HostFile.OpenRead(Path.Combine(root, files[i]), FileShare.Read);
-            var before = content is HostFile opened ? FileStamp.Of(opened.Stat()) : (FileStamp?)null;
+            var before = content is HostFile opened && opened.Stat() is { ReportsStamp: true } stat ? FileStamp.Of(stat) : (FileStamp?)null;
             var (sha, size) = Hashing.Copy(content, null, token, progress);
             // Stamped before and after the read: a file written meanwhile has no stamp (its checksum is not trusted later), nor
             // has one changed too shortly before the read for a later change to be told apart (FileStamp.SettledBefore).
@@ -137,14 +137,17 @@ public readonly record struct FileStamp(ulong Device, ulong Inode, long Size, lo
     /// that any change from then on gives it a later change time, so an equal stamp later means the bytes that read saw. The
     /// kernel stamps changes from a clock that moves in ticks of a few milliseconds: a change in the same tick as the stamp
     /// could leave the stamp as it was (git calls such entries racy). Margin: 100 ms where the file system keeps sub-second
-    /// times; 2 s where it keeps whole seconds (every nanosecond field 0). Clocks set back by more than the margin meanwhile
+    /// times; 2 s where it keeps whole seconds (the change time's nanoseconds 0). Clocks set back by more than the margin meanwhile
     /// are not allowed for.
     /// </summary>
     public bool SettledBefore(DateTime readStartedUtc)
     {
-        var changed = DateTime.UnixEpoch.AddTicks(CtimeSeconds * TimeSpan.TicksPerSecond + CtimeNanoseconds / 100);
-        var margin = CtimeNanoseconds == 0 && MtimeNanoseconds == 0 ? TimeSpan.FromSeconds(2) : TimeSpan.FromMilliseconds(100);
-        return changed < readStartedUtc - margin;
+        var margin = CtimeNanoseconds == 0 ? TimeSpan.FromSeconds(2) : TimeSpan.FromMilliseconds(100);
+        var latest = readStartedUtc - margin - DateTime.UnixEpoch;
+        // Compared in whole seconds first: a change time far outside DateTime's range does not throw.
+        var latestSeconds = latest.Ticks / TimeSpan.TicksPerSecond;
+        if (CtimeSeconds != latestSeconds) return CtimeSeconds < latestSeconds;
+        return CtimeNanoseconds / 100 < latest.Ticks % TimeSpan.TicksPerSecond;
     }
 
     /// <summary>The stamp of the file at <paramref name="path"/> now (a link not followed); null when it cannot be read.</summary>

@@ -153,11 +153,12 @@ internal sealed class KnownFiles
     /// <summary>Remembered when the file was the same before and after the read (<paramref name="listed"/>, <paramref name="after"/>) and settled when it began.</summary>
     public void Add(string path, UnixStat listed, UnixStat after, DateTime readStartedUtc, string sha256, long size)
     {
+        if (!listed.ReportsStamp || !after.ReportsStamp) return;
         var stamp = FileStamp.Of(listed);
         if (stamp == FileStamp.Of(after) && stamp.SettledBefore(readStartedUtc)) _files[path] = (stamp, sha256, size);
     }
 
     /// <summary>The checksum remembered for the file at <paramref name="path"/> when <paramref name="now"/> is still its stamp; else null.</summary>
     public (string Sha256, long Size)? Lookup(string path, UnixStat now) =>
-        _files.TryGetValue(path, out var known) && known.Stamp == FileStamp.Of(now) ? (known.Sha256, known.Size) : null;
+        now.ReportsStamp && _files.TryGetValue(path, out var known) && known.Stamp == FileStamp.Of(now) ? (known.Sha256, known.Size) : null;
 }

@@ -145,7 +145,7 @@ public sealed class ApiContractTests
         // jobs/get every 10 minutes: the job's end can only be seen in time through the call's answer, and the job, listed late,
         // only through jobs/list asked at the find interval.
         var sync = new SyncOperation(api).RunAsync(
-            new SyncOptions("exchange-rate", TimeSpan.FromMinutes(30)) { PollInterval = TimeSpan.FromMinutes(10), FindInterval = TimeSpan.FromMilliseconds(20), AirbyteVersion = "0.7.1-alpha" }, _ => { });
+            new SyncOptions("exchange-rate", TimeSpan.FromMinutes(30)) { PollInterval = TimeSpan.FromMinutes(10), FindInterval = TimeSpan.FromMilliseconds(20), FindFor = TimeSpan.FromMinutes(1), AirbyteVersion = "0.7.1-alpha" }, _ => { });
         await Until(() => Count("jobs/list") >= 3); // the list before the call, then at least two without the job
         listed.SetResult();
         await Until(() => Count("jobs/get") >= 1);
