@@ -325,4 +325,22 @@ public sealed class HostTreeParallelTests
         Assert.Equal(0, Volatile.Read(ref running));
         Assert.True(started < 1000, $"{started} bodies started after the cancellation");
     }
+
+    [Fact]
+    public void The_staging_write_takes_the_folders_in_turn_so_files_created_together_are_in_different_folders()
+    {
+        static TreeEntry File(string path) => new(path, EntryKind.File, (UnixFileMode)0x180, 0, 0, 1, "x", null);
+        var tree = new[]
+        {
+            File("config/A/1.json"), File("config/A/2.json"), File("config/A/3.json"),
+            File("config/B/1.json"), File("config/B/2.json"),
+            File("top.json"),
+            File("config/C/1.json"),
+        };
+
+        var order = HostTreeSink.FoldersInTurn(tree).Select(e => e.Path).ToList();
+
+        Assert.Equal(["config/A/1.json", "config/B/1.json", "top.json", "config/C/1.json", "config/A/2.json", "config/B/2.json", "config/A/3.json"], order);
+        Assert.Equal(tree.Select(e => e.Path).Order(StringComparer.Ordinal), order.Order(StringComparer.Ordinal));
+    }
 }
