@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using AirbyteOps.Docker.Host;
 using AirbyteOps.Progress;
@@ -39,7 +40,7 @@ public sealed class HostTreeParallelTests
     {
         using var dir = new TempDirectory();
         Seed(dir.Path);
-        var given = new Dictionary<string, MemoryStream>(StringComparer.Ordinal);
+        var given = new ConcurrentDictionary<string, MemoryStream>(StringComparer.Ordinal);
         var reported = new List<string>();
 
         var result = await LiveTree.ReadHostAsync(dir.Path, "test folder",
@@ -76,7 +77,7 @@ public sealed class HostTreeParallelTests
         using var dir = new TempDirectory();
         Seed(dir.Path);
         var copies = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), TestNames.Prefix + TestNames.Id(12))).FullName;
-        var opened = new List<FileStream>();
+        var opened = new ConcurrentBag<FileStream>();
         var victim = "config/A_2/file-05.json";
 
         var error = await Assert.ThrowsAsync<IOException>(() => LiveTree.ReadHostAsync(dir.Path, "test folder", entry =>
@@ -114,7 +115,7 @@ public sealed class HostTreeParallelTests
         File.WriteAllText(victim, "{\"listed\": 1}");
         var secret = Path.Combine(outside.Path, "secret");
         File.WriteAllText(secret, "{\"SECRET\": 2}");   // the same length as the listed file
-        var handed = new List<MemoryStream>();
+        var handed = new ConcurrentBag<MemoryStream>();
 
         var error = await Assert.ThrowsAsync<SetupException>(() => LiveTree.ReadHostAsync(dir.Path, "test folder",
             entry => { var m = new MemoryStream(); handed.Add(m); return m; },
@@ -327,7 +328,7 @@ public sealed class HostTreeParallelTests
     }
 
     [Fact]
-    public void The_staging_write_takes_the_folders_in_turn_so_files_created_together_are_in_different_folders()
+    public void Files_are_taken_folder_by_folder_in_turn_so_files_created_together_are_in_different_folders()
     {
         static TreeEntry File(string path) => new(path, EntryKind.File, (UnixFileMode)0x180, 0, 0, 1, "x", null);
         var tree = new[]
@@ -338,9 +339,34 @@ public sealed class HostTreeParallelTests
             File("config/C/1.json"),
         };
 
-        var order = HostTreeSink.FoldersInTurn(tree).Select(e => e.Path).ToList();
+        var order = Hashing.FoldersInTurn(tree, e => e.Path).Select(e => e.Path).ToList();
 
         Assert.Equal(["config/A/1.json", "config/B/1.json", "top.json", "config/C/1.json", "config/A/2.json", "config/B/2.json", "config/A/3.json"], order);
         Assert.Equal(tree.Select(e => e.Path).Order(StringComparer.Ordinal), order.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The host read creates its files from several threads at once: behind one lock, the export's tree read was 0.7 s
+    /// longer at 10,000 files (the order they are taken in, folder by folder in turn, is the test above's).
+    /// </summary>
+    [Fact]
+    public async Task The_host_read_opens_several_files_at_once()
+    {
+        using var dir = new TempDirectory();
+        Seed(dir.Path);
+        var now = 0;
+        var most = 0;
+
+        await LiveTree.ReadHostAsync(dir.Path, "test folder", entry =>
+        {
+            var inside = Interlocked.Increment(ref now);
+            int seen;
+            while (inside > (seen = Volatile.Read(ref most)) && Interlocked.CompareExchange(ref most, inside, seen) != seen) { }
+            Thread.Sleep(30);
+            Interlocked.Decrement(ref now);
+            return new MemoryStream();
+        });
+
+        Assert.True(most >= 2, $"at most {most} file(s) were opened at once");
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace AirbyteOps.Setups.Export;
@@ -11,11 +12,12 @@ internal sealed class SetupFolderWriter
 {
     private readonly string _root;
     private readonly SecretsMode _mode;
-    private readonly Dictionary<string, MemoryStream> _held = new(StringComparer.Ordinal);
+    // Written by OpenFile, which the direct path's reader calls from several threads at once.
+    private readonly ConcurrentDictionary<string, MemoryStream> _held = new(StringComparer.Ordinal);
     private readonly List<TreeEntry> _directories = [];
     private readonly List<TreeEntry> _hardLinks = [];
     // Folders known to exist under the root (created here): a file's folder is made once, not checked per file.
-    private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _folders = new(StringComparer.Ordinal);
 
     public SetupFolderWriter(string root, SecretsMode mode)
     {
@@ -28,15 +30,15 @@ internal sealed class SetupFolderWriter
 
     private void EnsureFolder(string full)
     {
-        if (_folders.Contains(full)) return;
+        if (_folders.ContainsKey(full)) return;
         System.IO.Directory.CreateDirectory(full);
-        _folders.Add(full);
+        _folders.TryAdd(full, true);
     }
 
     /// <summary>
     /// Where a file's content goes: held in memory (sidecar mode's connection files), else a new file of the folder, 0600 from
     /// its first byte and given its mode as it is closed (on its descriptor, on Linux: <see cref="HostFile"/>). Called one
-    /// file at a time (the direct path's reader holds a lock around it).
+    /// file at a time by the engine path's reader, several at once by the direct path's (safe from several threads).
     /// </summary>
     public Stream? OpenFile(TreeEntry entry)
     {

@@ -80,7 +80,7 @@ internal sealed class HostTreeSink(string root) : ITreeSink
             ct.ThrowIfCancellationRequested();
             await WriteAsync(entry, null, ct).ConfigureAwait(false);
         }
-        var files = FoldersInTurn(tree.Where(e => e.Kind == EntryKind.File));
+        var files = Hashing.FoldersInTurn(tree.Where(e => e.Kind == EntryKind.File), e => e.Path);
         // Each folder a file goes into, made here once (not checked per file in the parallel pass).
         foreach (var parent in files.Select(e => Path.GetDirectoryName(Path.Combine(root, e.Path))!).Distinct(StringComparer.Ordinal))
             if (!Directory.Exists(parent)) Directory.CreateDirectory(parent);
@@ -108,23 +108,6 @@ internal sealed class HostTreeSink(string root) : ITreeSink
             ct.ThrowIfCancellationRequested();
             await WriteAsync(link, null, ct).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// <paramref name="files"/> reordered so that files written at the same time are in different folders where the tree
-    /// allows: the first file of each folder, then the second of each, and so on (each folder's files keep their order).
-    /// Creating a file takes its folder's lock in the kernel, so threads creating files in one folder wait on each other,
-    /// and spin while they wait (at 10,000 files in five folders, about a twentieth of the machine's CPU during a restore).
-    /// </summary>
-    internal static List<TreeEntry> FoldersInTurn(IEnumerable<TreeEntry> files)
-    {
-        var folders = files.GroupBy(e => Path.GetDirectoryName(e.Path) ?? "", StringComparer.Ordinal).Select(g => g.ToList()).ToList();
-        var total = folders.Sum(f => f.Count);
-        var result = new List<TreeEntry>(total);
-        for (var i = 0; result.Count < total; i++)
-            foreach (var folder in folders)
-                if (i < folder.Count) result.Add(folder[i]);
-        return result;
     }
 
     /// <summary>

@@ -81,6 +81,24 @@ internal static class Hashing
     public static int FilesInFlight => Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
 
     /// <summary>
+    /// <paramref name="items"/> reordered so that files handled at the same time are in different folders where the tree
+    /// allows: the first file of each folder (by <paramref name="path"/>, a tree path), then the second of each, and so on;
+    /// each folder's files keep their order. For passes that create files: creating one takes its folder's lock in the
+    /// kernel, so threads creating files in one folder wait on each other and spin while they wait (10,000 files in five
+    /// folders: the restore's staging write spent about a twentieth of the machine's CPU spinning there).
+    /// </summary>
+    public static List<T> FoldersInTurn<T>(IEnumerable<T> items, Func<T, string> path)
+    {
+        var folders = items.GroupBy(i => Path.GetDirectoryName(path(i)) ?? "", StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+        var total = folders.Sum(f => f.Count);
+        var result = new List<T>(total);
+        for (var k = 0; result.Count < total; k++)
+            foreach (var folder in folders)
+                if (k < folder.Count) result.Add(folder[k]);
+        return result;
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/> for each item, <see cref="FilesInFlight"/> at a time, on threads of their own (not the
     /// thread pool: the bodies block in read and write calls, and the pool starts threads beyond one per core only slowly);
     /// each thread takes the next item when it is done with one. The first failure is the one thrown (not an

@@ -45,8 +45,11 @@ internal static class LiveTree
     /// The same read on this host's filesystem (the direct path): <paramref name="root"/> is the volume's root on this host.
     /// The work area is not walked; its markers are looked up by name. The walk (names and lstat) comes first and reports
     /// every folder and link in order; then the files' contents are read, hashed and handed to <paramref name="openFile"/>
-    /// several at a time (<see cref="Hashing.FilesInFlight"/>, one bounded buffer each). <paramref name="openFile"/> and
-    /// <paramref name="onEntry"/> are called one at a time (under a lock), never concurrently.
+    /// several at a time (<see cref="Hashing.FilesInFlight"/>, one bounded buffer each), the folders' files in turn
+    /// (<see cref="Hashing.FoldersInTurn"/>). <paramref name="openFile"/> is called from several threads at once (it creates
+    /// the files: one at a time, behind a lock, made the export's tree read 0.7 s longer at 10,000 files); every folder
+    /// and link has been given to <paramref name="onEntry"/> before the first call. <paramref name="onEntry"/> is called one
+    /// at a time (under a lock), never concurrently.
     /// </summary>
     /// <param name="afterWalk">Called once the walk is done, before any file is read (tests change the tree there).</param>
     /// <remarks>
@@ -70,11 +73,10 @@ internal static class LiveTree
         }
         if (afterWalk is not null) await afterWalk(ct).ConfigureAwait(false);
         var gate = new object();
-        await Hashing.ForEachFileAsync(files, (i, token) =>
+        await Hashing.ForEachFileAsync(Hashing.FoldersInTurn(files, i => entries[i].Path), (i, token) =>
         {
             var entry = entries[i];
-            Stream? destination;
-            lock (gate) destination = openFile?.Invoke(entry);
+            var destination = openFile?.Invoke(entry);
             try
             {
                 var content = HostTree.OpenListed(walked[i].Full, walked[i].Stat, where, entry.Path);
