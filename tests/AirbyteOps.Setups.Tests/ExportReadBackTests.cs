@@ -18,9 +18,13 @@ public sealed class ExportReadBackTests
         var root = Path.Combine(dir.Path, "volume");
         for (var i = 0; i < Files; i++)
         {
-            var path = Path.Combine(root, "config", $"SYNTH_{i % 3}", $"{i:D8}-0000-4000-8000-000000000000.json");
+            // A quarter are connection files, whose secrets the capture holds back (in memory, from several threads at once).
+            var secret = i % 4 == 0;
+            var path = Path.Combine(root, "config", secret ? "SOURCE_CONNECTION" : $"SYNTH_{i % 3}", $"{i:D8}-0000-4000-8000-000000000000.json");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, $"{{\"id\": {i}, \"pad\": \"{new string('x', i * 311)}\"}}");
+            File.WriteAllText(path, secret
+                ? $"{{\"sourceId\": \"{i:D8}-0000-4000-8000-000000000000\", \"configuration\": {{\"password\": \"pw-{i}\", \"pad\": \"{new string('x', i * 311)}\"}}}}"
+                : $"{{\"id\": {i}, \"pad\": \"{new string('x', i * 311)}\"}}");
         }
         var setups = Path.Combine(dir.Path, "setups");
         Directory.CreateDirectory(setups);
@@ -41,16 +45,25 @@ public sealed class ExportReadBackTests
     public async Task The_read_back_holds_every_written_tree_file_with_the_checksum_the_manifest_records()
     {
         using var dir = new TempDirectory();
-        var (folder, _) = await CaptureAsync(dir);
+        var (folder, secrets) = await CaptureAsync(dir);
 
         var read = await SetupContent.HashFolderAsync(new FolderTreeReader(folder), default);
 
         var manifest = SetupManifest.Parse(File.ReadAllBytes(Path.Combine(folder, SetupManifest.FileName)), "test");
-        var files = manifest.TreeEntries().Where(e => e.Kind == EntryKind.File).ToList();
-        Assert.Equal(Files, files.Count);
+        var all = manifest.TreeEntries().Where(e => e.Kind == EntryKind.File).ToList();
+        Assert.Equal(Files, all.Count);
+        // The connection files are not in it: whoever reads the setup reads them in its walk (for their secrets).
+        var files = all.Where(f => !f.Path.StartsWith("config/SOURCE_CONNECTION/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Files - Files / 4, files.Count);
         Assert.Equal(files.Select(f => $"data/{f.Path}").Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal));
         foreach (var file in files) Assert.Equal((file.Sha256!, file.Size), (read[$"data/{file.Path}"].Sha256, read[$"data/{file.Path}"].Size));
         Assert.All(read.Values, hash => Assert.NotNull(hash.Stamp));
+        // Every file reached the disk, the connection files with their passwords cut out (to the secrets file).
+        var stored = Directory.GetFiles(Path.Combine(folder, "data"), "*.json", SearchOption.AllDirectories);
+        Assert.Equal(Files, stored.Length);
+        Assert.All(stored, f => Assert.DoesNotContain("pw-", File.ReadAllText(f), StringComparison.Ordinal));
+        Assert.Equal(Files / 4, manifest.Secrets.Select(r => r.File).Distinct().Count());
+        Assert.Equal(Files / 4, System.Text.RegularExpressions.Regex.Count(File.ReadAllText(secrets), "pw-"));
     }
 
     [Fact]

@@ -90,11 +90,14 @@ internal static class Hashing
     public static List<T> FoldersInTurn<T>(IEnumerable<T> items, Func<T, string> path)
     {
         var folders = items.GroupBy(i => Path.GetDirectoryName(path(i)) ?? "", StringComparer.Ordinal).Select(g => g.ToList()).ToList();
-        var total = folders.Sum(f => f.Count);
-        var result = new List<T>(total);
-        for (var k = 0; result.Count < total; k++)
-            foreach (var folder in folders)
-                if (k < folder.Count) result.Add(folder[k]);
+        var result = new List<T>(folders.Sum(f => f.Count));
+        // Each round takes one file of every folder that has one left; a folder done is dropped, so the work is the number
+        // of files, whatever the tree's shape (many small folders beside one large one).
+        for (var k = 0; folders.Count > 0; k++)
+        {
+            foreach (var folder in folders) result.Add(folder[k]);
+            folders.RemoveAll(f => f.Count == k + 1);
+        }
         return result;
     }
 
