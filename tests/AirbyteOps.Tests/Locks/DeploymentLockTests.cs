@@ -50,6 +50,24 @@ public sealed class DeploymentLockTests : IDisposable
         Assert.Equal(Environment.ProcessId, DeploymentLock.ReadHolder(LockPath)!.Pid);
     }
 
+    /// <summary>
+    /// The holder file is written without the serializer (its first use is slow) but is exactly what the serializer writes,
+    /// so it reads back whole, and older and newer versions of the tool read each other's files.
+    /// </summary>
+    [Theory]
+    [InlineData(LockMode.Exclusive, "RestoreSetup")]
+    [InlineData(LockMode.Shared, "Export \"quoted\" \u00e9")]
+    public void The_holder_file_is_the_serializers_text_and_reads_back_as_the_holder(LockMode mode, string target)
+    {
+        var holder = LockHolder.Me(target, mode) with { Since = new DateTimeOffset(2026, 12, 3, 4, 5, 6, TimeSpan.Zero).AddTicks(1234567) };
+
+        var text = holder.ToJson();
+
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(holder), text);
+        Assert.Equal(holder, System.Text.Json.JsonSerializer.Deserialize<LockHolder>(text));
+        Assert.Equal(Environment.ProcessId, holder.Pid);
+    }
+
     [Fact]
     public void Deployments_on_other_projects_or_engines_have_other_locks()
     {
