@@ -14,8 +14,8 @@ namespace AirbyteOps.Build;
 /// (local images) the check that its image is current; and
 /// for ComposeUp or RestoreSetup alone on a stand-in stack, the check that its local images are current (a check only:
 /// anything to build is built by the target, with its progress); for WipeVolumes alone, its look at what the wipe removes
-/// (the compose file read, the project's containers, volumes and networks listed), and for ComposeUp alone, or RestoreSetup
-/// alone (whose dependency ComposeUp is), ComposeUp's look at the project's services. Each is what the target would do first anyway, with the
+/// (the compose file read, the project's containers, volumes and networks listed), and for ComposeUp alone its look at the
+/// project's services. Each is what the target would do first anyway, with the
 /// same guards; the target takes the result instead of asking again, or asks again when the early attempt failed.
 /// </summary>
 public sealed partial class BuildContext
@@ -43,9 +43,7 @@ public sealed partial class BuildContext
         // A look at what the target changes is taken under the deployment's lock, as the target's own look would be: only
         // when the lock is free now (it is then held from here to the target's end); a held one is waited for by the
         // target, which then looks itself.
-        // RestoreSetup alone runs ComposeUp first (its dependency), which takes this look and this lock; the holder is named
-        // after the run's target.
-        if (targets.Count == 1 && (Is(targets[0], TargetNames.ComposeUp) || Is(targets[0], TargetNames.RestoreSetup)) && TryLockEarly(targets[0]))
+        if (targets.Count == 1 && Is(targets[0], TargetNames.ComposeUp) && TryLockEarly(targets[0]))
             _composeLook = BesideAnswerAsync(answer, () => new ComposeUpOperation(Engine).LookAsync(ComposeOptions, ct), ct);
         if (targets.Count == 1 && Is(targets[0], TargetNames.WipeVolumes) && TryLockEarly(targets[0]))
             _wipePlan = BesideAnswerAsync(answer, () => new WipeVolumesOperation(Engine).LookAsync(ComposeOptions, ct), ct);

@@ -18,28 +18,13 @@ namespace AirbyteOps.Compose;
 public sealed class ComposeUpOperation(DockerEngine engine)
 {
     /// <summary>
-    /// The compose file read and its services' containers as the engine has them now (read only), and when any of them runs,
-    /// the already-up question <see cref="RunAsync"/> asks first (every service up, the database answering, the server's
-    /// health), already sent. A run may take it from before (a build run reads it beside its first engine request, under
-    /// the deployment's lock) instead of asking again.
+    /// The compose file read and its services' containers as the engine has them now (read only). A run may take it from
+    /// before (a build run reads it beside its first engine request) instead of reading it again.
     /// </summary>
     public async Task<ComposeLook> LookAsync(ComposeOptions options, CancellationToken ct = default)
     {
         var file = ComposeFile.Load(options.ComposeFile, options.Project, options.EnvFile);
-        var services = await ComposeProject.StatusAsync(engine, file, ct).ConfigureAwait(false);
-        // Observed here (a look nobody takes must not leave an unobserved failure); awaiting it still throws.
-        return new ComposeLook(file, services, AnyRunning(services) ? AlreadyUpAsync(file, services, options, ct).Observe() : null);
-    }
-
-    private static bool AnyRunning(IReadOnlyList<ServiceStatus> services) => services.Any(s => s.Container?.IsRunning == true);
-
-    /// <summary>Something runs, every service is up (the database answering from its real server) and the health says ready.</summary>
-    private async Task<bool> AlreadyUpAsync(ComposeFile file, IReadOnlyList<ServiceStatus> services, ComposeOptions options, CancellationToken ct)
-    {
-        if (!AnyRunning(services)) return false;
-        using var api = new AirbyteApi(options.ServerUrl, TimeSpan.FromSeconds(3), basicAuth: file.BasicAuth);
-        return await ServicesUpAsync(services, options.DatabaseContainer, ct).ConfigureAwait(false)
-            && await api.IsHealthyAsync(ct).ConfigureAwait(false);
+        return new ComposeLook(file, await ComposeProject.StatusAsync(engine, file, ct).ConfigureAwait(false));
     }
 
     /// <param name="look">What <see cref="LookAsync"/> found for these options a moment ago; null: looked at now.</param>
@@ -56,9 +41,9 @@ public sealed class ComposeUpOperation(DockerEngine engine)
         try
         {
             before = look?.Services ?? await ComposeProject.StatusAsync(engine, file, ct).ConfigureAwait(false);
-            alreadyUp = look is not null
-                ? look.AlreadyUp is { } asked && await asked.ConfigureAwait(false)
-                : await AlreadyUpAsync(file, before, options, ct).ConfigureAwait(false);
+            alreadyUp = before.Any(s => s.Container?.IsRunning == true)
+                && await ServicesUpAsync(before, options.DatabaseContainer, ct).ConfigureAwait(false)
+                && await api.IsHealthyAsync(ct).ConfigureAwait(false);
         }
         catch
         {
@@ -294,7 +279,6 @@ public sealed class ComposeUpOperation(DockerEngine engine)
 }
 
 /// <summary>What <see cref="ComposeUpOperation.LookAsync"/> found: the compose file and its services' containers.</summary>
-/// <param name="AlreadyUp">The already-up question, asked when any service ran (null: none ran, so not up).</param>
-public sealed record ComposeLook(ComposeFile File, IReadOnlyList<ServiceStatus> Services, Task<bool>? AlreadyUp = null);
+public sealed record ComposeLook(ComposeFile File, IReadOnlyList<ServiceStatus> Services);
 
 public sealed record ComposeUpResult(bool AlreadyUp, TimeSpan Took);

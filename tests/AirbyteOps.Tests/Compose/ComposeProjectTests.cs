@@ -91,33 +91,6 @@ public sealed class ComposeProjectTests : IAsyncLifetime
         Assert.True(await api.IsHealthyAsync());
     }
 
-    /// <summary>
-    /// The look a build run takes in Setup (beside its first engine request, under the deployment's lock) carries the
-    /// already-up question, asked when anything runs: nothing up, it brings the project up; up and healthy, it changes
-    /// nothing; the health saying not ready, the look says not up.
-    /// </summary>
-    [Fact]
-    public async Task A_look_taken_before_the_run_carries_the_already_up_answer_the_run_goes_by()
-    {
-        var options = Project();
-
-        var nothing = await new ComposeUpOperation(Engine).LookAsync(options);
-        var first = await new ComposeUpOperation(Engine).RunAsync(options, _log.Add, look: nothing);
-        var up = await new ComposeUpOperation(Engine).LookAsync(options);
-        var ids = (await ContainersOf(options.Project)).Select(c => c.Id).Order().ToList();
-        var second = await new ComposeUpOperation(Engine).RunAsync(options, _log.Add, look: up);
-        File.WriteAllText(Path.Combine(_dir, "www", "api", "v1", "health"), "{\"db\": false}");
-        var unhealthy = await new ComposeUpOperation(Engine).LookAsync(options);
-
-        Assert.Null(nothing.AlreadyUp);
-        Assert.False(first.AlreadyUp);
-        Assert.Equal(3, ids.Count);
-        Assert.True(await up.AlreadyUp!);
-        Assert.True(second.AlreadyUp);
-        Assert.Equal(ids, (await ContainersOf(options.Project)).Select(c => c.Id).Order().ToList());
-        Assert.False(await unhealthy.AlreadyUp!);
-    }
-
     [Fact]
     public async Task A_healthcheck_the_engine_has_not_run_yet_is_run_by_ComposeUp_itself()
     {
