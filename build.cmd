@@ -7,6 +7,8 @@ cd /d "%~dp0"
 set DOTNET_CLI_TELEMETRY_OPTOUT=1
 set DOTNET_NOLOGO=1
 set DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+rem W^X off unless the environment says otherwise: start-up speed of a short process (build/dotnet-env.sh says why)
+if not defined DOTNET_EnableWriteXorExecute set DOTNET_EnableWriteXorExecute=0
 set CAKE_SETTINGS_ENABLESCRIPTCACHE=true
 set TARGETS=
 set REST=

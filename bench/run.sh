@@ -376,14 +376,17 @@ echo 'Task("Default").Does(() => {});' > "$FLOOR/empty.cake"
 # graph, the task header, the summary table). This second floor runs one empty task: the part of the gap that is Cake's.
 printf 'Task("Default").Does(() => {});\nRunTarget("Default");\n' > "$FLOOR/one-task.cake"
 CAKE_DLL="$(cat .build/cake.path)"
-(cd "$FLOOR" && CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" empty.cake >/dev/null 2>&1)
-(cd "$FLOOR" && CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" one-task.cake >/dev/null 2>&1)
+# The floor runs with the .NET runtime settings ./build.sh gives Cake (build/dotnet-env.sh: W^X off, say), read here
+# without exporting them, so a --base clone's ./build.sh still runs with its own.
+mapfile -t FLOOR_ENV < <(bash -c '. build/dotnet-env.sh; env' | grep '^DOTNET_')
+(cd "$FLOOR" && env "${FLOOR_ENV[@]}" CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" empty.cake >/dev/null 2>&1)
+(cd "$FLOOR" && env "${FLOOR_ENV[@]}" CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" one-task.cake >/dev/null 2>&1)
 # Interleaved, run by run: on a shared 2-core machine the load moves within seconds, and the rows are read as
 # differences from the floor, so each floor sample sits next to the samples it is subtracted from.
 for i in 1 2 3 4 5; do
   measure "startup floor: dotnet --version" ours dotnet --version
-  measure "startup floor: empty cached Cake script" ours env -C "$FLOOR" CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" empty.cake
-  measure "startup floor: cached Cake script running one empty task" ours env -C "$FLOOR" CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" one-task.cake
+  measure "startup floor: empty cached Cake script" ours env -C "$FLOOR" "${FLOOR_ENV[@]}" CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" empty.cake
+  measure "startup floor: cached Cake script running one empty task" ours env -C "$FLOOR" "${FLOOR_ENV[@]}" CAKE_SETTINGS_ENABLESCRIPTCACHE=true dotnet "$CAKE_DLL" one-task.cake
   ours "startup: ./build.sh Help" Help
   ours "startup: StartPostgres (already up, no-op)" StartPostgres
   if [ "$i" -le 3 ]; then ours "startup: ComposeUp (already up, no-op)" ComposeUp; fi
