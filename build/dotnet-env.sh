@@ -4,6 +4,6 @@
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # W^X (each page of jitted code writable or executable, never both) maps every page of code the JIT writes twice; it is
 # on by default since .NET 7 and hardens a long-running service against code injection. This tool is a short process
-# that jits much of what it runs once: with it off, the whole no-op StartPostgres took 0.15-0.27 s less here and a
-# 10,000-file RestoreSetup 0.5-0.9 s less of CPU (bench/README.md, "Session 14").
+# that jits much of what it runs once: with it off, a no-op StartPostgres took about 0.1 s less here (ABBA pairs) and a
+# 10,000-file RestoreSetup 0.5-0.9 s less CPU (bench/README.md, "Session 14").
 export DOTNET_EnableWriteXorExecute="${DOTNET_EnableWriteXorExecute:-0}"
